@@ -1,0 +1,59 @@
+namespace KnowledgeBase.Contracts;
+
+[GenerateSerializer, Alias("kb.DocumentStatus")]
+public enum DocumentStatus { Queued = 0, Parsing = 1, Chunking = 2, Embedding = 3, Indexing = 4, Ready = 5, Failed = 6, Deleted = 7 }
+
+/// <summary>An uploaded file already stored in the blob store, handed to its document grain.</summary>
+[GenerateSerializer, Immutable, Alias("kb.DocumentUpload")]
+public sealed record DocumentUpload(
+    [property: Id(0)] string FileName,
+    [property: Id(1)] string ContentType,
+    [property: Id(2)] long SizeBytes,
+    [property: Id(3)] string Sha256,
+    [property: Id(4)] string BlobKey,
+    [property: Id(5)] IReadOnlyList<string> Tags,
+    [property: Id(6)] string UploadedBy);
+
+[GenerateSerializer, Immutable, Alias("kb.DocumentInfo")]
+public sealed record DocumentInfo(
+    [property: Id(0)] string DocumentId,
+    [property: Id(1)] string FileName,
+    [property: Id(2)] string Title,
+    [property: Id(3)] string ContentType,
+    [property: Id(4)] long SizeBytes,
+    [property: Id(5)] string Sha256,
+    [property: Id(6)] DocumentStatus Status,
+    [property: Id(7)] string? Error,
+    [property: Id(8)] int ChunkCount,
+    [property: Id(9)] IReadOnlyList<string> Tags,
+    [property: Id(10)] string UploadedBy,
+    [property: Id(11)] DateTimeOffset UploadedAt,
+    [property: Id(12)] DateTimeOffset UpdatedAt,
+    [property: Id(13)] int Version,
+    [property: Id(14)] string BlobKey,
+    [property: Id(15)] string? ErrorCode);
+
+[GenerateSerializer, Immutable, Alias("kb.DocumentPage")]
+public sealed record DocumentPage(
+    [property: Id(0)] IReadOnlyList<DocumentInfo> Items,
+    [property: Id(1)] int Total,
+    [property: Id(2)] int Skip,
+    [property: Id(3)] int Take);
+
+[GenerateSerializer, Immutable, Alias("kb.SearchQuery")]
+public sealed record SearchQuery(
+    [property: Id(0)] string Query,
+    [property: Id(1)] int TopK,
+    [property: Id(2)] IReadOnlyList<string>? Tags);
+
+[GenerateSerializer, Immutable, Alias("kb.SearchHit")]
+public sealed record SearchHit(
+    [property: Id(0)] string ChunkId,
+    [property: Id(1)] string DocumentId,
+    [property: Id(2)] string FileName,
+    [property: Id(3)] string Title,
+    [property: Id(4)] string Section,
+    [property: Id(5)] int? Page,
+    [property: Id(6)] double Score,
+    [property: Id(7)] string Text,
+    [property: Id(8)] IReadOnlyList<string> Tags);

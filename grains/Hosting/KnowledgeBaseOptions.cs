@@ -1,0 +1,39 @@
+namespace KnowledgeBase.Grains.Hosting;
+
+/// <summary>Where the embedded parts keep their files, and the knobs of chat and ingestion. Bound from environment variables.</summary>
+public sealed class KnowledgeBaseOptions
+{
+    /// <summary>Indexes and the SQLite database (DATA_DIR, default ./data).</summary>
+    public string DataDir { get; set; } = "data";
+
+    /// <summary>Original files when no S3 bucket is configured (STORAGE_DIR, default ./storage).</summary>
+    public string StorageDir { get; set; } = "storage";
+
+    /// <summary>Query logs (LOG_DIR, default ./logs).</summary>
+    public string LogDir { get; set; } = "logs";
+
+    /// <summary>Largest accepted upload (MAX_UPLOAD_MB, default 50).</summary>
+    public long MaxUploadBytes { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>Chunk size and overlap in model tokens (CHUNK_TOKENS, CHUNK_OVERLAP_TOKENS).</summary>
+    public int ChunkTokens { get; set; } = 400;
+    public int ChunkOverlapTokens { get; set; } = 60;
+
+    /// <summary>Sources put in a prompt (RETRIEVAL_TOP_K) and the prompt's token budget for them (CONTEXT_TOKENS).</summary>
+    public int RetrievalTopK { get; set; } = 5;
+    public int ContextTokens { get; set; } = 6000;
+
+    /// <summary>Upper bound of an answer (MAX_COMPLETION_TOKENS); reserved in full before generation.</summary>
+    public int MaxCompletionTokens { get; set; } = 800;
+
+    /// <summary>Embedding calls per batch (EMBED_BATCH_SIZE).</summary>
+    public int EmbeddingBatchSize { get; set; } = 64;
+}
+
+/// <summary>Per-user defaults; an admin can change a user's budget.</summary>
+public sealed class LimitsOptions
+{
+    public int RequestsPerMinute { get; set; } = 20;
+    public long DailyTokens { get; set; } = 200_000;
+    public long MonthlyTokens { get; set; } = 2_000_000;
+}

@@ -1,0 +1,3 @@
+global using KnowledgeBase.Contracts;
+global using KnowledgeBase.Tests.Infrastructure;
+global using Xunit;
