@@ -57,3 +57,9 @@ public sealed record SearchHit(
     [property: Id(6)] double Score,
     [property: Id(7)] string Text,
     [property: Id(8)] IReadOnlyList<string> Tags);
+
+/// <summary>Created is false when the same bytes were already stored under this id.</summary>
+[GenerateSerializer, Immutable, Alias("kb.DocumentSubmitResult")]
+public sealed record DocumentSubmitResult(
+    [property: Id(0)] DocumentInfo Info,
+    [property: Id(1)] bool Created);

@@ -6,7 +6,7 @@ public interface IDocumentGrain : IGrainWithStringKey
 {
     /// <summary>Registers the upload and starts ingestion in the background; returns at once.</summary>
     [Alias("Submit")]
-    Task<DocumentInfo> SubmitAsync(DocumentUpload upload);
+    Task<DocumentSubmitResult> SubmitAsync(DocumentUpload upload);
 
     /// <summary>Replaces the content with a new version; the old one stays searchable until the new one is ready.</summary>
     [Alias("Replace")]
@@ -37,6 +37,10 @@ public interface IDocumentCatalogGrain : IGrainWithStringKey
 
     [Alias("Version")]
     Task<long> GetCorpusVersionAsync();
+
+    /// <summary>Documents whose ingestion had not finished (used to resume after a restart).</summary>
+    [Alias("ListUnfinished")]
+    Task<IReadOnlyList<string>> ListUnfinishedAsync();
 }
 
 /// <summary>Runs a search on the silo that holds the index (stateless, local).</summary>

@@ -1,0 +1,116 @@
+using System.Threading.Channels;
+using KnowledgeBase.Api.Hosting;
+using KnowledgeBase.Grains.Chat;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace KnowledgeBase.Api.Endpoints;
+
+public sealed record UserUsageRow(
+    string UserId, string Email, string DisplayName, string Role, long TokensToday, long TokensThisMonth,
+    decimal CostTodayUsd, decimal CostThisMonthUsd, BudgetLimits Limits, long RemainingToday, long RemainingThisMonth,
+    long ReservedTokens, int RequestsLastMinute, DateTimeOffset? LastActivityAt);
+
+public sealed record CompanyTotals(long TokensToday, long TokensThisMonth, decimal CostTodayUsd, decimal CostThisMonthUsd, long RequestsToday, long RequestsThisMonth);
+
+public sealed record UsageReport(string Day, string Month, CompanyTotals Company, IReadOnlyList<UserUsageRow> Users, DateTimeOffset GeneratedAt);
+
+public sealed record BudgetBody(long? DailyTokens, long? MonthlyTokens);
+
+public static class AdminEndpoints
+{
+    public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/admin").RequireAuthorization("admin").WithTags("admin");
+        admin.MapGet("/usage", async ([FromServices] IClusterClient grains, [FromServices] BudgetPeriods periods, [FromServices] TimeProvider clock)
+            => TypedResults.Ok(await ReportAsync(grains, periods, clock)));
+        admin.MapGet("/usage/stream", StreamAsync);
+        admin.MapPut("/users/{userId}/budget", SetBudgetAsync);
+        admin.MapGet("/feedback", FeedbackAsync);
+        return app;
+    }
+
+    public static async Task<UsageReport> ReportAsync(IClusterClient grains, BudgetPeriods periods, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        var (day, month) = periods.At(now);
+        var users = await grains.GetGrain<IUserDirectoryGrain>("all").ListAsync();
+        var snapshots = await Task.WhenAll(users.Select(u => grains.GetGrain<IUserSessionGrain>(u.UserId).GetUsageAsync()));
+        var dayLedger = grains.GetGrain<ICostLedgerGrain>("day:" + day).GetAsync();
+        var monthLedger = grains.GetGrain<ICostLedgerGrain>("month:" + month).GetAsync();
+        var (d, m) = (await dayLedger, await monthLedger);
+        var rows = snapshots.OfType<UsageSnapshot>().Select(ToRow).OrderByDescending(r => r.TokensToday).ThenBy(r => r.Email).ToList();
+        return new UsageReport(day, month, new CompanyTotals(d.Tokens, m.Tokens, d.CostUsd, m.CostUsd, d.Requests, m.Requests), rows, now);
+    }
+
+    private static UserUsageRow ToRow(UsageSnapshot s) => new(s.UserId, s.Email, s.DisplayName, s.Role, s.UsedToday, s.UsedThisMonth,
+        s.CostTodayUsd, s.CostThisMonthUsd, s.Limits, s.RemainingToday, s.RemainingThisMonth, s.ReservedTokens, s.RequestsLastMinute, s.LastActivityAt);
+
+    /// <summary>SSE: a `snapshot` first, then a `usage` event for every spend change the ledgers see (about 0.5 s after it happens).</summary>
+    private static async Task StreamAsync(HttpContext context, [FromServices] IClusterClient grains, [FromServices] BudgetPeriods periods,
+        [FromServices] TimeProvider clock, [FromServices] IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+    {
+        var aborted = context.RequestAborted;
+        var observer = new UsageObserver();
+        var reference = grains.CreateObjectReference<IUsageObserver>(observer);
+        var feed = grains.GetGrain<IUsageFeedGrain>("all");
+        await feed.SubscribeAsync(reference);
+        try
+        {
+            await using var sse = await SseWriter.StartAsync(context, json.Value.SerializerOptions);
+            await sse.WriteAsync("snapshot", await ReportAsync(grains, periods, clock), aborted);
+            using var renew = new PeriodicTimer(TimeSpan.FromSeconds(45));
+            var renewing = RenewAsync(renew, feed, reference, aborted);
+            await foreach (var changes in observer.Changes.ReadAllAsync(aborted))
+                await sse.WriteAsync("usage", changes, aborted);
+            await renewing;
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested) { }
+        finally
+        {
+            try { await feed.UnsubscribeAsync(reference); } catch { /* the feed may be gone; the subscription expires anyway */ }
+            grains.DeleteObjectReference<IUsageObserver>(reference);
+        }
+    }
+
+    private static async Task RenewAsync(PeriodicTimer timer, IUsageFeedGrain feed, IUsageObserver reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken)) await feed.SubscribeAsync(reference);
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private static async Task<Results<Ok<UserUsageRow>, ProblemHttpResult>> SetBudgetAsync(string userId, BudgetBody body, [FromServices] IClusterClient grains)
+    {
+        if (body.DailyTokens is not { } daily || body.MonthlyTokens is not { } monthly || daily < 0 || monthly < 0)
+            return Problems.BadRequest("dailyTokens와 monthlyTokens는 0 이상의 정수여야 합니다. (dailyTokens and monthlyTokens must be whole numbers >= 0.)");
+        if (daily > monthly)
+            return Problems.BadRequest("일일 한도는 월 한도보다 클 수 없습니다. (The daily limit cannot exceed the monthly limit.)");
+        var snapshot = await grains.GetGrain<IUserSessionGrain>(userId).SetBudgetAsync(new BudgetLimits(daily, monthly));
+        return snapshot is null ? Problems.NotFound("사용자 (User)") : TypedResults.Ok(ToRow(snapshot));
+    }
+
+    private static async Task<Ok<IReadOnlyList<FeedbackReport>>> FeedbackAsync([FromServices] IClusterClient grains, string? rating = null, int take = 200)
+    {
+        var all = await grains.GetGrain<IFeedbackLogGrain>("all").ListAsync(Math.Clamp(take, 1, 5000));
+        IReadOnlyList<FeedbackReport> filtered = rating is null ? all : all.Where(r => r.Feedback.Rating == rating).ToList();
+        return TypedResults.Ok(filtered);
+    }
+
+    private sealed class UsageObserver : IUsageObserver
+    {
+        private readonly Channel<IReadOnlyList<UsageChange>> _changes = Channel.CreateBounded<IReadOnlyList<UsageChange>>(
+            new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
+
+        public ChannelReader<IReadOnlyList<UsageChange>> Changes => _changes.Reader;
+
+        public Task OnUsageChanged(IReadOnlyList<UsageChange> changes)
+        {
+            _changes.Writer.TryWrite(changes);
+            return Task.CompletedTask;
+        }
+    }
+}

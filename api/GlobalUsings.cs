@@ -1,0 +1,2 @@
+global using KnowledgeBase.Contracts;
+global using Orleans;

@@ -1,0 +1,127 @@
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using KnowledgeBase.Grains.Chat;
+using KnowledgeBase.Grains.Hosting;
+using KnowledgeBase.Grains.Storage;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.IdentityModel.Tokens;
+
+namespace KnowledgeBase.Api.Hosting;
+
+/// <summary>The api's wiring: Orleans (co-hosted silo or cluster client), JWT auth, rate limits, ProblemDetails, JSON.</summary>
+public static class ApiHostingExtensions
+{
+    public const string DefaultUrl = "http://localhost:8000";
+
+    public static WebApplicationBuilder AddKnowledgeBaseApi(this WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        if (string.IsNullOrEmpty(config["ASPNETCORE_URLS"]) && string.IsNullOrEmpty(config["URLS"]) && string.IsNullOrEmpty(config["urls"]))
+            builder.WebHost.UseUrls(DefaultUrl);
+
+        var settings = ApiSettings.Load(config);
+        var kbOptions = new KnowledgeBaseOptions();
+        KnowledgeBaseSettings.Bind(config, kbOptions);
+
+        builder.AddOrleans();
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<JwtIssuer>();
+        services.AddOptions<KnowledgeBaseOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o));
+        services.AddDocumentStore(config);
+        services.TryAddSingleton(BudgetPeriods.FromId(config["BUDGET_TIMEZONE"]));
+
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        services.AddProblemDetails();
+        services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = kbOptions.MaxUploadBytes + 1024 * 1024);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = kbOptions.MaxUploadBytes + 2 * 1024 * 1024);
+
+        var issuer = new JwtIssuer(settings, TimeProvider.System);
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = issuer.ValidationParameters();
+            o.Events = new JwtBearerEvents
+            {
+                OnChallenge = async context =>
+                {
+                    context.HandleResponse();
+                    var expired = context.AuthenticateFailure is SecurityTokenExpiredException;
+                    await WriteProblemAsync(context.HttpContext, 401, expired ? "token_expired" : "unauthorized",
+                        expired ? "로그인이 만료되었습니다. 다시 로그인해 주세요. (The session expired; sign in again.)"
+                                : "로그인이 필요합니다. (Sign-in required.)");
+                },
+                OnForbidden = context => WriteProblemAsync(context.HttpContext, 403, "forbidden", "관리자만 사용할 수 있습니다. (Admins only.)"),
+            };
+        });
+        services.AddAuthorizationBuilder().AddPolicy("admin", p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = 429;
+            o.AddPolicy("auth", context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = KnowledgeBaseSettings.Int(config, "AUTH_RATE_LIMIT_PER_MINUTE", 30, 1, 100_000), Window = TimeSpan.FromMinutes(1) }));
+            o.OnRejected = async (context, token) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                await WriteProblemAsync(context.HttpContext, 429, "rate_limited", "요청이 너무 많습니다. 1분 후 다시 시도해 주세요. (Too many requests; retry in a minute.)");
+            };
+        });
+
+        if (settings.CorsOrigins.Length > 0)
+            services.AddCors(o => o.AddDefaultPolicy(p => p.WithOrigins(settings.CorsOrigins).AllowAnyHeader().AllowAnyMethod()));
+        return builder;
+    }
+
+    /// <summary>Co-hosts a silo (the embedded default) unless ORLEANS_MODE=client, in which case the api is a pure client.</summary>
+    private static void AddOrleans(this WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        if (string.Equals(config["ORLEANS_MODE"], "client", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.UseOrleansClient(client =>
+            {
+                client.Configure<Orleans.Configuration.ClusterOptions>(o =>
+                {
+                    o.ClusterId = config["ORLEANS_CLUSTER_ID"] is { Length: > 0 } c ? c : "kb-local";
+                    o.ServiceId = config["ORLEANS_SERVICE_ID"] is { Length: > 0 } s ? s : "knowledge-base";
+                });
+                client.UseLocalhostClustering(KnowledgeBaseSettings.Int(config, "GATEWAY_PORT", 30000, 1, 65535));
+            });
+        }
+        else
+        {
+            builder.UseOrleans(silo => silo.AddKnowledgeBaseSilo(config));
+        }
+    }
+
+    public static WebApplication UseKnowledgeBaseApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        if (app.Services.GetRequiredService<ApiSettings>().CorsOrigins.Length > 0) app.UseCors();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    private static Task WriteProblemAsync(HttpContext context, int status, string type, string title)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new ProblemDetails { Status = status, Type = type, Title = title },
+            options: null, contentType: "application/problem+json");
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+
+namespace KnowledgeBase.Api.Hosting;
+
+/// <summary>Writes Server-Sent Events: one `event:` + `data:` pair per message, flushed at once, and a heartbeat
+/// comment every 15 s so proxies keep the connection open. Writes are serialised (the heartbeat runs alongside).</summary>
+public sealed class SseWriter : IAsyncDisposable
+{
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
+    private readonly HttpResponse _response;
+    private readonly JsonSerializerOptions _json;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CancellationTokenSource _stop;
+    private readonly Task _heartbeat;
+
+    private SseWriter(HttpResponse response, JsonSerializerOptions json, CancellationToken aborted)
+    {
+        _response = response;
+        _json = json;
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        _heartbeat = HeartbeatAsync(_stop.Token);
+    }
+
+    public static async Task<SseWriter> StartAsync(HttpContext context, JsonSerializerOptions json)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache, no-transform";
+        response.Headers["X-Accel-Buffering"] = "no";
+        response.Headers.Connection = "keep-alive";
+        await response.Body.FlushAsync(context.RequestAborted);
+        return new SseWriter(response, json, context.RequestAborted);
+    }
+
+    public async Task WriteAsync(string eventName, object payload, CancellationToken cancellationToken)
+    {
+        var data = JsonSerializer.Serialize(payload, payload.GetType(), _json);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await _response.WriteAsync($"event: {eventName}\ndata: {data}\n\n", cancellationToken);
+            await _response.Body.FlushAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(HeartbeatInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                await _gate.WaitAsync(cancellationToken);
+                try
+                {
+                    await _response.WriteAsync(": heartbeat\n\n", cancellationToken);
+                    await _response.Body.FlushAsync(cancellationToken);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException) { }
+        catch (Exception) { /* the client went away; the main loop notices through RequestAborted */ }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _heartbeat;
+        _stop.Dispose();
+    }
+}

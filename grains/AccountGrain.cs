@@ -1,0 +1,86 @@
+using KnowledgeBase.Grains.Hosting;
+using Microsoft.Extensions.Options;
+
+using KnowledgeBase.Grains.Accounts;
+
+namespace KnowledgeBase.Grains;
+
+public sealed record AccountState
+{
+    public string? UserId { get; init; }
+    public string Email { get; init; } = "";
+    public string DisplayName { get; init; } = "";
+    public string Role { get; init; } = Roles.User;
+    public string PasswordHash { get; init; } = "";
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>Keyed by the lower-case e-mail. Owns the password hash and throttles repeated failed logins.</summary>
+public sealed class AccountGrain(
+    [PersistentState("account", "kb")] IPersistentState<AccountState> state,
+    IOptions<LimitsOptions> limits,
+    TimeProvider clock) : Grain, IAccountGrain
+{
+    private const int FreeFailures = 5;
+    private static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan MaxLockout = TimeSpan.FromMinutes(15);
+
+    private readonly Queue<DateTimeOffset> _failures = new();
+    private DateTimeOffset _lockedUntil;
+    private int _lockouts;
+
+    public async Task<RegisterResult> RegisterAsync(NewAccount account)
+    {
+        if (state.State.UserId is not null) return new RegisterResult(RegisterStatus.AlreadyExists, null);
+
+        var profile = new UserProfile("usr_" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..16],
+            this.GetPrimaryKeyString(), account.DisplayName, account.Role, clock.GetUtcNow());
+        state.State = new AccountState
+        {
+            UserId = profile.UserId,
+            Email = profile.Email,
+            DisplayName = profile.DisplayName,
+            Role = profile.Role,
+            PasswordHash = PasswordHasher.Hash(account.Password),
+            CreatedAt = profile.CreatedAt,
+        };
+        await state.WriteStateAsync();
+
+        var defaults = new BudgetLimits(limits.Value.DailyTokens, limits.Value.MonthlyTokens);
+        await GrainFactory.GetGrain<IUserSessionGrain>(profile.UserId).InitializeAsync(profile, defaults);
+        await GrainFactory.GetGrain<IUserDirectoryGrain>("all").AddAsync(profile);
+        return new RegisterResult(RegisterStatus.Created, profile);
+    }
+
+    public Task<LoginResult> LoginAsync(string password)
+    {
+        var now = clock.GetUtcNow();
+        if (now < _lockedUntil)
+            return Task.FromResult(new LoginResult(LoginStatus.Throttled, null, RetryAfter(now)));
+
+        var ok = PasswordHasher.Verify(password, state.State.UserId is null ? null : state.State.PasswordHash);
+        if (ok)
+        {
+            _failures.Clear();
+            _lockouts = 0;
+            return Task.FromResult(new LoginResult(LoginStatus.Success, Profile(), null));
+        }
+
+        while (_failures.Count > 0 && now - _failures.Peek() > FailureWindow) _failures.Dequeue();
+        _failures.Enqueue(now);
+        if (_failures.Count >= FreeFailures)
+        {
+            // Each lockout doubles, from 30 s up to 15 minutes.
+            var lockout = TimeSpan.FromSeconds(Math.Min(MaxLockout.TotalSeconds, 30 * Math.Pow(2, _lockouts++)));
+            _lockedUntil = now + lockout;
+            _failures.Clear();
+        }
+        return Task.FromResult(new LoginResult(LoginStatus.InvalidCredentials, null, null));
+    }
+
+    public Task<UserProfile?> GetProfileAsync() => Task.FromResult(state.State.UserId is null ? null : Profile());
+
+    private UserProfile Profile() => new(state.State.UserId!, state.State.Email, state.State.DisplayName, state.State.Role, state.State.CreatedAt);
+
+    private int RetryAfter(DateTimeOffset now) => (int)Math.Ceiling((_lockedUntil - now).TotalSeconds);
+}

@@ -1,0 +1,47 @@
+namespace KnowledgeBase.Grains;
+
+public sealed record DocumentCatalogState
+{
+    public Dictionary<string, DocumentInfo> Documents { get; init; } = new();
+    public long CorpusVersion { get; set; }
+}
+
+/// <summary>The list of all documents with their latest status. The corpus version changes whenever what a search
+/// can find changes, so caches keyed by it never serve answers from an old corpus.</summary>
+public sealed class DocumentCatalogGrain(
+    [PersistentState("catalog", "kb")] IPersistentState<DocumentCatalogState> state) : Grain, IDocumentCatalogGrain
+{
+    public async Task UpsertAsync(DocumentInfo info)
+    {
+        var previous = state.State.Documents.GetValueOrDefault(info.DocumentId);
+        state.State.Documents[info.DocumentId] = info;
+        if (info.Status == DocumentStatus.Ready && (previous is null || previous.Status != DocumentStatus.Ready || previous.Version != info.Version))
+            state.State.CorpusVersion++;
+        await state.WriteStateAsync();
+    }
+
+    public async Task RemoveAsync(string documentId)
+    {
+        if (!state.State.Documents.Remove(documentId)) return;
+        state.State.CorpusVersion++;
+        await state.WriteStateAsync();
+    }
+
+    public Task<DocumentPage> ListAsync(int skip, int take, string? nameFilter, string? tag)
+    {
+        IEnumerable<DocumentInfo> query = state.State.Documents.Values;
+        if (!string.IsNullOrWhiteSpace(nameFilter))
+            query = query.Where(d => d.FileName.Contains(nameFilter, StringComparison.OrdinalIgnoreCase) || d.Title.Contains(nameFilter, StringComparison.OrdinalIgnoreCase));
+        if (!string.IsNullOrWhiteSpace(tag))
+            query = query.Where(d => d.Tags.Contains(tag, StringComparer.OrdinalIgnoreCase));
+        var all = query.OrderByDescending(d => d.UploadedAt).ToList();
+        return Task.FromResult(new DocumentPage(all.Skip(skip).Take(take).ToList(), all.Count, skip, take));
+    }
+
+    public Task<long> GetCorpusVersionAsync() => Task.FromResult(state.State.CorpusVersion);
+
+    public Task<IReadOnlyList<string>> ListUnfinishedAsync()
+        => Task.FromResult<IReadOnlyList<string>>(state.State.Documents.Values
+            .Where(d => d.Status is not (DocumentStatus.Ready or DocumentStatus.Failed or DocumentStatus.Deleted))
+            .Select(d => d.DocumentId).ToList());
+}

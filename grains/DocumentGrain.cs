@@ -1,0 +1,165 @@
+using KnowledgeBase.Grains.Ingestion;
+using KnowledgeBase.Grains.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace KnowledgeBase.Grains;
+
+public sealed record DocumentState
+{
+    public DocumentInfo? Info { get; set; }
+}
+
+/// <summary>One document: its stored file and its ingestion (parse, chunk, embed, index). Ingestion runs in the
+/// background; every step is persisted, so a restarted silo resumes unfinished work. The index swaps a document's
+/// chunks atomically, so searches see the old version until the new one is complete.</summary>
+public sealed class DocumentGrain(
+    [PersistentState("document", "kb")] IPersistentState<DocumentState> state,
+    IngestionPipeline pipeline,
+    IBlobStore blobs,
+    TimeProvider clock,
+    ILogger<DocumentGrain> logger) : Grain, IDocumentGrain
+{
+    private Task? _running;
+    private CancellationTokenSource? _cancel;
+
+    private DocumentInfo? Info => state.State.Info is { Status: not DocumentStatus.Deleted } info ? info : null;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Info is { Status: not (DocumentStatus.Ready or DocumentStatus.Failed) }) StartIngestion();
+        return Task.CompletedTask;
+    }
+
+    public async Task<DocumentSubmitResult> SubmitAsync(DocumentUpload upload)
+    {
+        if (Info is { } existing) return new DocumentSubmitResult(existing, false);
+        var now = clock.GetUtcNow();
+        await SaveAsync(new DocumentInfo(this.GetPrimaryKeyString(), upload.FileName, Path.GetFileNameWithoutExtension(upload.FileName),
+            upload.ContentType, upload.SizeBytes, upload.Sha256, DocumentStatus.Queued, null, 0, upload.Tags, upload.UploadedBy,
+            now, now, 1, upload.BlobKey, null));
+        StartIngestion();
+        return new DocumentSubmitResult(Info!, true);
+    }
+
+    public async Task<DocumentInfo> ReplaceAsync(DocumentUpload upload)
+    {
+        var current = Info ?? throw new InvalidOperationException("Document does not exist.");
+        await StopRunningAsync();
+        var previousBlob = current.BlobKey;
+        await SaveAsync(current with
+        {
+            FileName = upload.FileName,
+            Title = Path.GetFileNameWithoutExtension(upload.FileName),
+            ContentType = upload.ContentType,
+            SizeBytes = upload.SizeBytes,
+            Sha256 = upload.Sha256,
+            Status = DocumentStatus.Queued,
+            Error = null,
+            ErrorCode = null,
+            Tags = upload.Tags.Count > 0 ? upload.Tags : current.Tags,
+            UpdatedAt = clock.GetUtcNow(),
+            Version = current.Version + 1,
+            BlobKey = upload.BlobKey,
+        });
+        StartIngestion(previousBlob);
+        return Info!;
+    }
+
+    public Task<DocumentInfo?> GetAsync() => Task.FromResult(Info);
+
+    public async Task<DocumentInfo?> ReindexAsync()
+    {
+        if (Info is null) return null;
+        await StopRunningAsync();
+        await SaveAsync(Info with { Status = DocumentStatus.Queued, Error = null, ErrorCode = null, UpdatedAt = clock.GetUtcNow() });
+        StartIngestion();
+        return Info;
+    }
+
+    public async Task<bool> DeleteAsync()
+    {
+        var info = Info;
+        if (info is null) return false;
+        await StopRunningAsync();
+        await pipeline.RemoveAsync(info.DocumentId);
+        await blobs.DeleteAsync(info.BlobKey);
+        await GrainFactory.GetGrain<IDocumentCatalogGrain>("all").RemoveAsync(info.DocumentId);
+        state.State.Info = info with { Status = DocumentStatus.Deleted, UpdatedAt = clock.GetUtcNow(), ChunkCount = 0 };
+        await state.WriteStateAsync();
+        DeactivateOnIdle();
+        return true;
+    }
+
+    private void StartIngestion(string? blobToDeleteWhenReady = null)
+    {
+        _cancel = new CancellationTokenSource();
+        var token = _cancel.Token;
+        _running = RunAsync(blobToDeleteWhenReady, token);
+    }
+
+    private async Task StopRunningAsync()
+    {
+        if (_running is null) return;
+        _cancel?.Cancel();
+        try { await _running; } catch (OperationCanceledException) { }
+        _running = null;
+    }
+
+    private async Task RunAsync(string? blobToDeleteWhenReady, CancellationToken cancellationToken)
+    {
+        // Let the caller's turn finish first: the upload request never waits for ingestion.
+        await Task.Yield();
+        var info = Info!;
+        try
+        {
+            await using var content = await blobs.OpenReadAsync(info.BlobKey, cancellationToken)
+                ?? throw new DocumentRejectedException("file_missing", "저장된 원본 파일을 찾을 수 없습니다. 다시 업로드해 주세요. (The stored file is missing; upload it again.)");
+            // CPU-bound steps run on the thread pool; status changes come back to the grain.
+            var buffered = new MemoryStream();
+            await content.CopyToAsync(buffered, cancellationToken);
+            buffered.Position = 0;
+
+            await SetStatusAsync(DocumentStatus.Parsing);
+            var parsed = await Task.Run(() => pipeline.Parse(buffered, info.FileName, info.ContentType), cancellationToken);
+            await SetStatusAsync(DocumentStatus.Chunking, parsed.Title);
+            var drafts = await Task.Run(() => pipeline.Chunk(parsed), cancellationToken);
+            await SetStatusAsync(DocumentStatus.Embedding);
+            var chunks = await pipeline.EmbedAsync(info.DocumentId, info.FileName, Info!.Title, Info!.Tags, drafts, cancellationToken);
+            await SetStatusAsync(DocumentStatus.Indexing);
+            await pipeline.IndexAsync(info.DocumentId, chunks, cancellationToken);
+            await SaveAsync(Info! with { Status = DocumentStatus.Ready, ChunkCount = chunks.Count, UpdatedAt = clock.GetUtcNow() });
+            if (blobToDeleteWhenReady is not null && blobToDeleteWhenReady != Info!.BlobKey) await blobs.DeleteAsync(blobToDeleteWhenReady, CancellationToken.None);
+            logger.LogInformation("Document {DocumentId} v{Version} ready: {Chunks} chunks", info.DocumentId, Info!.Version, chunks.Count);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (DocumentRejectedException ex)
+        {
+            logger.LogInformation("Document {DocumentId} refused: {Code}", info.DocumentId, ex.Code);
+            await SaveAsync(Info! with { Status = DocumentStatus.Failed, Error = ex.Message, ErrorCode = ex.Code, UpdatedAt = clock.GetUtcNow() });
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Ingestion of {DocumentId} failed", info.DocumentId);
+            await SaveAsync(Info! with
+            {
+                Status = DocumentStatus.Failed,
+                ErrorCode = "ingestion_error",
+                Error = "문서를 처리하는 중 오류가 발생했습니다. 다시 시도해 주세요. (Processing failed; retry.) " + ex.GetType().Name,
+                UpdatedAt = clock.GetUtcNow(),
+            });
+        }
+    }
+
+    private Task SetStatusAsync(DocumentStatus status, string? title = null)
+        => SaveAsync(Info! with { Status = status, Title = string.IsNullOrWhiteSpace(title) ? Info!.Title : title, UpdatedAt = clock.GetUtcNow() });
+
+    private async Task SaveAsync(DocumentInfo info)
+    {
+        state.State.Info = info;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IDocumentCatalogGrain>("all").UpsertAsync(info);
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Configuration;
+
+namespace KnowledgeBase.Grains.Hosting;
+
+/// <summary>Reads the documented environment variables (see .env.example) into options; a bad value fails start-up
+/// with a message naming the variable.</summary>
+public static class KnowledgeBaseSettings
+{
+    public static void Bind(IConfiguration config, KnowledgeBaseOptions o)
+    {
+        o.DataDir = config["DATA_DIR"] is { Length: > 0 } d ? d : o.DataDir;
+        o.StorageDir = config["STORAGE_DIR"] is { Length: > 0 } s ? s : o.StorageDir;
+        o.LogDir = config["LOG_DIR"] is { Length: > 0 } l ? l : o.LogDir;
+        o.MaxUploadBytes = Int(config, "MAX_UPLOAD_MB", (int)(o.MaxUploadBytes / (1024 * 1024)), 1, 2048) * 1024L * 1024L;
+        o.ChunkTokens = Int(config, "CHUNK_TOKENS", o.ChunkTokens, 50, 4000);
+        o.ChunkOverlapTokens = Int(config, "CHUNK_OVERLAP_TOKENS", o.ChunkOverlapTokens, 0, 1000);
+        o.RetrievalTopK = Int(config, "RETRIEVAL_TOP_K", o.RetrievalTopK, 1, 50);
+        o.ContextTokens = Int(config, "CONTEXT_TOKENS", o.ContextTokens, 200, 100_000);
+        o.MaxCompletionTokens = Int(config, "MAX_COMPLETION_TOKENS", o.MaxCompletionTokens, 16, 16_000);
+        o.EmbeddingBatchSize = Int(config, "EMBED_BATCH_SIZE", o.EmbeddingBatchSize, 1, 2048);
+        if (o.ChunkOverlapTokens >= o.ChunkTokens) throw new InvalidOperationException("CHUNK_OVERLAP_TOKENS must be smaller than CHUNK_TOKENS.");
+    }
+
+    public static void Bind(IConfiguration config, LimitsOptions o)
+    {
+        o.RequestsPerMinute = Int(config, "RATE_LIMIT_PER_MINUTE", o.RequestsPerMinute, 1, 100_000);
+        o.DailyTokens = Long(config, "DAILY_TOKEN_BUDGET", o.DailyTokens);
+        o.MonthlyTokens = Long(config, "MONTHLY_TOKEN_BUDGET", o.MonthlyTokens);
+    }
+
+    public static int Int(IConfiguration config, string name, int fallback, int min, int max)
+    {
+        var raw = config[name];
+        if (string.IsNullOrWhiteSpace(raw)) return fallback;
+        if (!int.TryParse(raw, out var value) || value < min || value > max)
+            throw new InvalidOperationException($"{name} must be a whole number from {min} to {max} (got '{raw}').");
+        return value;
+    }
+
+    public static long Long(IConfiguration config, string name, long fallback)
+    {
+        var raw = config[name];
+        if (string.IsNullOrWhiteSpace(raw)) return fallback;
+        if (!long.TryParse(raw, out var value) || value < 0)
+            throw new InvalidOperationException($"{name} must be a whole number of tokens, 0 or more (got '{raw}').");
+        return value;
+    }
+}

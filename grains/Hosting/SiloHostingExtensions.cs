@@ -1,0 +1,110 @@
+using KnowledgeBase.Grains.Accounting;
+using KnowledgeBase.Grains.Chat;
+using KnowledgeBase.Grains.Ingestion;
+using KnowledgeBase.Grains.Models;
+using KnowledgeBase.Grains.Retrieval;
+using KnowledgeBase.Grains.Storage;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Hosting;
+
+namespace KnowledgeBase.Grains.Hosting;
+
+/// <summary>Host wiring: one extension per production part; each picks the embedded default or the real part from
+/// its environment variable. Business code never asks which one it got.</summary>
+public static class SiloHostingExtensions
+{
+    public const string StorageName = "kb";
+
+    /// <summary>A complete silo: clustering, grain storage, and every service grains use.</summary>
+    public static ISiloBuilder AddKnowledgeBaseSilo(this ISiloBuilder silo, IConfiguration config)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = config["ORLEANS_CLUSTER_ID"] is { Length: > 0 } c ? c : "kb-local";
+            o.ServiceId = config["ORLEANS_SERVICE_ID"] is { Length: > 0 } s ? s : "knowledge-base";
+        });
+        silo.AddClustering(config);
+        silo.AddGrainStorage(config);
+        silo.AddStartupTask(ResumeUnfinishedIngestionAsync);
+        silo.Services.AddKnowledgeBaseServices(config);
+        return silo;
+    }
+
+    /// <summary>Localhost clustering by default; the silo and gateway ports come from SILO_PORT and GATEWAY_PORT.</summary>
+    public static ISiloBuilder AddClustering(this ISiloBuilder silo, IConfiguration config)
+    {
+        var siloPort = KnowledgeBaseSettings.Int(config, "SILO_PORT", 11111, 1, 65535);
+        var gatewayPort = KnowledgeBaseSettings.Int(config, "GATEWAY_PORT", 30000, 1, 65535);
+        silo.UseLocalhostClustering(siloPort, gatewayPort);
+        return silo;
+    }
+
+    /// <summary>Orleans ADO.NET grain storage on the DATABASE_URL database (SQLite file under DATA_DIR by default),
+    /// with this project's schema applied first and state stored as plain JSON.</summary>
+    public static ISiloBuilder AddGrainStorage(this ISiloBuilder silo, IConfiguration config)
+    {
+        var options = new KnowledgeBaseOptions();
+        KnowledgeBaseSettings.Bind(config, options);
+        var database = DatabaseOptions.Parse(config["DATABASE_URL"], options.DataDir);
+        DatabaseSchema.EnsureCreated(database);
+        silo.AddAdoNetGrainStorage(StorageName, o =>
+        {
+            o.Invariant = database.Invariant;
+            o.ConnectionString = database.ConnectionString;
+            o.GrainStorageSerializer = new JsonGrainStorageSerializer();
+        });
+        silo.Services.AddSingleton(database);
+        return silo;
+    }
+
+    public static IServiceCollection AddKnowledgeBaseServices(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddOptions<KnowledgeBaseOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o)).ValidateOnStart();
+        services.AddOptions<LimitsOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o)).ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ITokenCounter, TiktokenTokenCounter>();
+
+        services.AddModels(config);
+        services.AddIngestion();
+        services.AddRetrieval();
+        services.AddDocumentStore(config);
+
+        services.TryAddSingleton(new PriceTable(config["PRICE_TABLE"]));
+        services.TryAddSingleton(BudgetPeriods.FromId(config["BUDGET_TIMEZONE"]));
+        services.TryAddSingleton<IntentTagger>();
+        services.TryAddSingleton<QueryRewriter>();
+        services.TryAddSingleton<SourceSelector>();
+        services.TryAddSingleton<PromptBuilder>();
+        services.TryAddSingleton<IQueryLog, JsonlQueryLog>();
+        return services;
+    }
+
+    /// <summary>The chat model: offline extractive answers unless OPENAI_API_KEY is set.</summary>
+    public static IServiceCollection AddModels(this IServiceCollection services, IConfiguration config)
+    {
+        services.TryAddSingleton<IChatClient>(sp => new ExtractiveChatClient(sp.GetRequiredService<ITokenCounter>()));
+        return services;
+    }
+
+    /// <summary>Original files under STORAGE_DIR.</summary>
+    public static IServiceCollection AddDocumentStore(this IServiceCollection services, IConfiguration config)
+    {
+        services.TryAddSingleton<IBlobStore, LocalFileBlobStore>();
+        return services;
+    }
+
+    private static async Task ResumeUnfinishedIngestionAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var grains = services.GetRequiredService<IGrainFactory>();
+        var unfinished = await grains.GetGrain<IDocumentCatalogGrain>("all").ListUnfinishedAsync();
+        foreach (var id in unfinished)
+            await grains.GetGrain<IDocumentGrain>(id).GetAsync();
+        if (unfinished.Count > 0)
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("Ingestion").LogInformation("Resumed ingestion of {Count} documents", unfinished.Count);
+    }
+}

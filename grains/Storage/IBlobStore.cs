@@ -1,0 +1,12 @@
+namespace KnowledgeBase.Grains.Storage;
+
+/// <summary>Where original files live: a local folder by default, S3 when S3_BUCKET is set.</summary>
+public interface IBlobStore
+{
+    Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default);
+
+    /// <summary>The stored bytes, or null when the key does not exist.</summary>
+    Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default);
+
+    Task DeleteAsync(string key, CancellationToken cancellationToken = default);
+}

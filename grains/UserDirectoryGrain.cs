@@ -1,0 +1,22 @@
+using KnowledgeBase.Grains.Accounts;
+
+namespace KnowledgeBase.Grains;
+
+public sealed record UserDirectoryState
+{
+    public Dictionary<string, UserProfile> Users { get; init; } = new();
+}
+
+/// <summary>Every registered user, for the admin console. One activation; written on registration only.</summary>
+public sealed class UserDirectoryGrain(
+    [PersistentState("directory", "kb")] IPersistentState<UserDirectoryState> state) : Grain, IUserDirectoryGrain
+{
+    public async Task AddAsync(UserProfile profile)
+    {
+        state.State.Users[profile.UserId] = profile;
+        await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<UserProfile>> ListAsync()
+        => Task.FromResult<IReadOnlyList<UserProfile>>(state.State.Users.Values.OrderBy(u => u.CreatedAt).ToList());
+}

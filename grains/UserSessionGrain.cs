@@ -1,0 +1,393 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using KnowledgeBase.Grains.Accounting;
+using KnowledgeBase.Grains.Chat;
+using KnowledgeBase.Grains.Hosting;
+using KnowledgeBase.Grains.Models;
+using KnowledgeBase.Grains.Retrieval;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KnowledgeBase.Grains;
+
+/// <summary>One user's session, keyed by user id. Authoritative for the user's budget: every turn reserves its worst
+/// case before any model call and settles the real usage after, so concurrent turns can never overspend.</summary>
+public sealed class UserSessionGrain(
+    [PersistentState("session", "kb")] IPersistentState<UserSessionState> session,
+    [PersistentState("conversations", "kb")] IPersistentState<ConversationsState> conversations,
+    IntentTagger tagger,
+    QueryRewriter rewriter,
+    IRetriever retriever,
+    SourceSelector selector,
+    PromptBuilder prompts,
+    IChatClient chat,
+    ITokenCounter tokens,
+    PriceTable prices,
+    IQueryLog queryLog,
+    BudgetPeriods periods,
+    IOptions<KnowledgeBaseOptions> options,
+    IOptions<LimitsOptions> limits,
+    TimeProvider clock,
+    ILogger<UserSessionGrain> logger) : Grain, IUserSessionGrain
+{
+    private const int MaxQuestionLength = 4000;
+    private readonly TokenBucket _bucket = new(Math.Max(1, limits.Value.RequestsPerMinute));
+    private long _reserved;
+
+    private string ModelId => chat.GetService<ChatClientMetadata>()?.DefaultModelId ?? ExtractiveChatClient.ModelId;
+
+    public async Task InitializeAsync(UserProfile profile, BudgetLimits defaultLimits)
+    {
+        if (session.State.Profile is not null) return;
+        session.State.Profile = profile;
+        session.State.Limits = defaultLimits;
+        await session.WriteStateAsync();
+    }
+
+    public Task<UserProfile?> GetProfileAsync() => Task.FromResult(session.State.Profile);
+
+    public async IAsyncEnumerable<ChatEvent> AskAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var turn = Admit(request, out var refusal);
+        if (turn is null)
+        {
+            yield return refusal!;
+            yield break;
+        }
+
+        try
+        {
+            // 1. Tagging.
+            var step = Stopwatch.GetTimestamp();
+            turn.Tagging = tagger.Tag(turn.Question);
+            turn.TaggingMs = Stopwatch.GetElapsedTime(step).TotalMilliseconds;
+            yield return new MetaEvent(turn.Conversation.ConversationId, turn.MessageId, turn.Tagging.Intent, turn.Tagging.Tags);
+
+            // 2. Retrieval, with the conversation used to make follow-ups searchable.
+            step = Stopwatch.GetTimestamp();
+            turn.RetrievalQuery = rewriter.Rewrite(turn.Question, turn.Conversation.Turns.LastOrDefault()?.RetrievalQuery);
+            var (hits, retrievalError) = await RetrieveAsync(turn, cancellationToken);
+            turn.RetrievalMs = Stopwatch.GetElapsedTime(step).TotalMilliseconds;
+            if (retrievalError is not null)
+            {
+                yield return retrievalError;
+                yield break;
+            }
+            turn.CandidatesCount = hits.Count;
+            var relevant = selector.Select(turn.RetrievalQuery, hits);
+
+            // 3. Prompt, sized with the tokenizer; the reservation shrinks to the prompt's real worst case.
+            var prompt = prompts.Build(turn.Question, turn.Conversation.Turns, relevant);
+            turn.Prompt = prompt;
+            Reserve(turn, prompt.PromptTokens + options.Value.MaxCompletionTokens);
+            yield return new SourcesEvent(prompt.Sources);
+
+            // 4. Generation, streamed; citations that point at no source are dropped.
+            step = Stopwatch.GetTimestamp();
+            var filter = new CitationFilter(prompt.Sources.Count);
+            turn.Filter = filter;
+            var chatOptions = new ChatOptions { MaxOutputTokens = options.Value.MaxCompletionTokens, Temperature = 0.1f };
+            await using (var updates = chat.GetStreamingResponseAsync(prompt.Messages, chatOptions, cancellationToken).GetAsyncEnumerator(cancellationToken))
+            {
+                while (true)
+                {
+                    var (hasNext, failure) = await MoveNextAsync(updates);
+                    if (failure is not null)
+                    {
+                        turn.Failure = failure;
+                        break;
+                    }
+                    if (!hasNext) break;
+                    var update = updates.Current;
+                    if (update.Contents.OfType<UsageContent>().FirstOrDefault() is { } usage) turn.ModelUsage = usage.Details;
+                    if (string.IsNullOrEmpty(update.Text)) continue;
+                    var text = filter.Push(update.Text);
+                    if (text.Length > 0) yield return new DeltaEvent(text);
+                }
+            }
+            var tail = filter.Flush();
+            if (tail.Length > 0) yield return new DeltaEvent(tail);
+            turn.GenerationMs = Stopwatch.GetElapsedTime(step).TotalMilliseconds;
+
+            if (turn.Failure is OperationCanceledException) yield break;
+            if (turn.Failure is not null)
+            {
+                logger.LogWarning("Model call failed for {UserId}: {Error}", this.GetPrimaryKeyString(), turn.Failure.GetType().Name);
+                await SettleAsync(turn, completed: false, started);
+                yield return new ErrorEvent("model_error", "답변을 생성하지 못했습니다. 잠시 후 다시 시도해 주세요. (The model could not answer; try again shortly.)", null);
+                yield break;
+            }
+
+            // 5. Settle: real usage replaces the reservation; the turn is persisted; accounting and the query log are written.
+            yield return await SettleAsync(turn, completed: true, started);
+        }
+        finally
+        {
+            // Cancelled or abandoned by the client: charge only what was used, keep the partial turn.
+            if (!turn.Settled) await SettleAsync(turn, completed: false, started);
+        }
+    }
+
+    private Turn? Admit(ChatRequest request, out ErrorEvent? refusal)
+    {
+        refusal = null;
+        var now = clock.GetUtcNow();
+        if (session.State.Profile is null)
+        {
+            refusal = new ErrorEvent("unauthorized", "사용자 정보를 찾을 수 없습니다. 다시 로그인해 주세요. (Unknown user; sign in again.)", null);
+            return null;
+        }
+        var question = request.Question?.Trim() ?? "";
+        if (question.Length == 0 || question.Length > MaxQuestionLength)
+        {
+            refusal = new ErrorEvent("invalid_request", $"질문은 1자 이상 {MaxQuestionLength}자 이하여야 합니다. (The question must be 1 to {MaxQuestionLength} characters.)", null);
+            return null;
+        }
+
+        StoredConversation? conversation = null;
+        if (!string.IsNullOrEmpty(request.ConversationId) && !conversations.State.Conversations.TryGetValue(request.ConversationId, out conversation))
+        {
+            refusal = new ErrorEvent("not_found", "대화를 찾을 수 없습니다. (Conversation not found.)", null);
+            return null;
+        }
+
+        if (_bucket.TryTake(now) is { } wait)
+        {
+            refusal = new ErrorEvent("rate_limited", $"요청이 너무 많습니다. {wait}초 후에 다시 시도해 주세요. (Too many requests; retry in {wait} s.)", wait);
+            return null;
+        }
+
+        RollPeriods(now);
+        var worstCase = prompts.WorstCasePromptTokens(question) + options.Value.MaxCompletionTokens;
+        var limitsNow = session.State.Limits!;
+        if (session.State.UsedToday + _reserved + worstCase > limitsNow.DailyTokens
+            || session.State.UsedThisMonth + _reserved + worstCase > limitsNow.MonthlyTokens)
+        {
+            var daily = session.State.UsedToday + _reserved + worstCase > limitsNow.DailyTokens;
+            var retry = daily ? SecondsUntilNextDay(now) : SecondsUntilNextMonth(now);
+            refusal = new ErrorEvent("budget_exhausted", daily
+                ? "오늘 사용할 수 있는 토큰을 모두 사용했습니다. 내일 다시 이용하시거나 관리자에게 문의해 주세요. (Daily token budget exhausted.)"
+                : "이번 달 사용할 수 있는 토큰을 모두 사용했습니다. 관리자에게 문의해 주세요. (Monthly token budget exhausted.)", retry);
+            return null;
+        }
+
+        conversation ??= NewConversation(question, now);
+        var turn = new Turn(question, conversation, "msg_" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..16]);
+        Reserve(turn, worstCase);
+        session.State.LastActivityAt = now;
+        return turn;
+    }
+
+    private StoredConversation NewConversation(string question, DateTimeOffset now)
+    {
+        var title = question.ReplaceLineEndings(" ");
+        return new StoredConversation
+        {
+            ConversationId = "conv_" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..16],
+            Title = title.Length > 40 ? title[..40] + "…" : title,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+    }
+
+    private void Reserve(Turn turn, long tokensNeeded)
+    {
+        _reserved += tokensNeeded - turn.Reserved;
+        turn.Reserved = tokensNeeded;
+    }
+
+    private async Task<(IReadOnlyList<SearchHit> Hits, ErrorEvent? Error)> RetrieveAsync(Turn turn, CancellationToken cancellationToken)
+    {
+        if (turn.Tagging!.Intent == "chit_chat") return ([], null);
+        try
+        {
+            return (await retriever.RetrieveAsync(turn.RetrievalQuery!, Math.Max(options.Value.RetrievalTopK * 2, 10), null, cancellationToken), null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Retrieval failed for {UserId}", this.GetPrimaryKeyString());
+            await SettleAsync(turn, completed: false, Stopwatch.GetTimestamp());
+            return ([], new ErrorEvent("retrieval_error", "문서 검색에 실패했습니다. 잠시 후 다시 시도해 주세요. (Search failed; try again shortly.)", null));
+        }
+    }
+
+    private static async Task<(bool HasNext, Exception? Failure)> MoveNextAsync(IAsyncEnumerator<ChatResponseUpdate> updates)
+    {
+        try
+        {
+            return (await updates.MoveNextAsync(), null);
+        }
+        catch (Exception ex)
+        {
+            return (false, ex);
+        }
+    }
+
+    private async Task<DoneEvent> SettleAsync(Turn turn, bool completed, long started)
+    {
+        turn.Settled = true;
+        _reserved -= turn.Reserved;
+        turn.Reserved = 0;
+
+        var answer = turn.Filter?.Answer ?? "";
+        var promptTokens = turn.Prompt is null ? 0 : (int)(turn.ModelUsage?.InputTokenCount ?? turn.Prompt.PromptTokens);
+        var completionTokens = turn.Prompt is null ? 0 : (int)(turn.ModelUsage?.OutputTokenCount ?? tokens.Count(answer));
+        var usage = new TokenUsage(promptTokens, completionTokens, promptTokens + completionTokens);
+        var cost = prices.Cost(ModelId, promptTokens, completionTokens);
+        var now = clock.GetUtcNow();
+
+        RollPeriods(now);
+        var state = session.State;
+        state.UsedToday += usage.TotalTokens;
+        state.UsedThisMonth += usage.TotalTokens;
+        state.CostToday += cost;
+        state.CostThisMonth += cost;
+        state.RequestsToday++;
+        state.RequestsThisMonth++;
+        state.Sequence++;
+
+        var sources = turn.Prompt?.Sources ?? [];
+        var noResult = sources.Count == 0;
+        if (turn.Prompt is not null)
+        {
+            turn.Conversation.Turns.Add(new ConversationTurn(turn.MessageId, turn.Question, answer, turn.Tagging?.Intent ?? "info_request",
+                turn.Tagging?.Tags ?? [], sources, usage, cost, now, completed, null, turn.RetrievalQuery));
+            turn.Conversation.UpdatedAt = now;
+            conversations.State.Conversations[turn.Conversation.ConversationId] = turn.Conversation;
+            await conversations.WriteStateAsync();
+        }
+        await session.WriteStateAsync();
+
+        GrainFactory.GetGrain<ICostAggregatorGrain>(0).RecordAsync(new UserSpend(this.GetPrimaryKeyString(), state.Day, state.Month,
+            state.UsedToday, state.UsedThisMonth, state.CostToday, state.CostThisMonth, state.RequestsToday, state.RequestsThisMonth,
+            state.Sequence, now)).Ignore();
+
+        var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var breakdown = new LatencyBreakdown(Round(turn.TaggingMs), Round(turn.RetrievalMs), Round(turn.GenerationMs));
+        queryLog.Write(new RagQueryRecord(now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"), completed ? "INFO" : "WARNING", "rag", "rag.query",
+            this.GetPrimaryKeyString(), RagQueryRecord.Hash(turn.Question), turn.Question.Length, turn.Tagging?.Intent ?? "unknown",
+            turn.Tagging?.Tags ?? [], turn.CandidatesCount, sources.Count, Round(latency),
+            new RagLatency(breakdown.TaggingMs, breakdown.RetrievalMs, breakdown.GenerationMs),
+            new RagTokens(usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens), cost,
+            sources.Select(s => s.ChunkId).ToList(), noResult));
+
+        return new DoneEvent(usage, cost, Round(latency), breakdown, noResult, turn.Filter?.Cited.ToList() ?? []);
+    }
+
+    public Task<IReadOnlyList<ConversationSummary>> ListConversationsAsync()
+        => Task.FromResult<IReadOnlyList<ConversationSummary>>(conversations.State.Conversations.Values
+            .OrderByDescending(c => c.UpdatedAt).Select(c => c.Summary()).ToList());
+
+    public Task<Conversation?> GetConversationAsync(string conversationId)
+        => Task.FromResult(conversations.State.Conversations.GetValueOrDefault(conversationId)?.ToContract());
+
+    public async Task<bool> RenameConversationAsync(string conversationId, string title)
+    {
+        if (!conversations.State.Conversations.TryGetValue(conversationId, out var conversation)) return false;
+        conversation.Title = title;
+        await conversations.WriteStateAsync();
+        return true;
+    }
+
+    public async Task<bool> DeleteConversationAsync(string conversationId)
+    {
+        if (!conversations.State.Conversations.Remove(conversationId)) return false;
+        await conversations.WriteStateAsync();
+        return true;
+    }
+
+    public async Task<bool> SubmitFeedbackAsync(string messageId, MessageFeedback feedback)
+    {
+        foreach (var conversation in conversations.State.Conversations.Values)
+        {
+            var index = conversation.Turns.FindIndex(t => t.MessageId == messageId);
+            if (index < 0) continue;
+            var turn = conversation.Turns[index] with { Feedback = feedback };
+            conversation.Turns[index] = turn;
+            await conversations.WriteStateAsync();
+            await GrainFactory.GetGrain<IFeedbackLogGrain>("all").AddAsync(new FeedbackReport(this.GetPrimaryKeyString(),
+                conversation.ConversationId, messageId, turn.Question, turn.Answer, turn.Sources, feedback));
+            return true;
+        }
+        return false;
+    }
+
+    public Task<UsageSnapshot?> GetUsageAsync()
+    {
+        var now = clock.GetUtcNow();
+        var state = session.State;
+        if (state.Profile is null) return Task.FromResult<UsageSnapshot?>(null);
+        var (day, month) = periods.At(now);
+        var p = state.Profile;
+        return Task.FromResult<UsageSnapshot?>(new UsageSnapshot(p.UserId, p.Email, p.DisplayName, p.Role, state.Limits!,
+            state.Day == day ? state.UsedToday : 0, state.Month == month ? state.UsedThisMonth : 0,
+            state.Day == day ? state.CostToday : 0, state.Month == month ? state.CostThisMonth : 0,
+            _reserved, _bucket.CountLastMinute(now), _bucket.PerMinute, state.LastActivityAt));
+    }
+
+    public async Task<UsageSnapshot?> SetBudgetAsync(BudgetLimits newLimits)
+    {
+        if (session.State.Profile is null) return null;
+        session.State.Limits = newLimits;
+        await session.WriteStateAsync();
+        return await GetUsageAsync();
+    }
+
+    private void RollPeriods(DateTimeOffset now)
+    {
+        var (day, month) = periods.At(now);
+        var state = session.State;
+        if (state.Day != day)
+        {
+            state.Day = day;
+            state.UsedToday = 0;
+            state.CostToday = 0;
+            state.RequestsToday = 0;
+        }
+        if (state.Month != month)
+        {
+            state.Month = month;
+            state.UsedThisMonth = 0;
+            state.CostThisMonth = 0;
+            state.RequestsThisMonth = 0;
+        }
+    }
+
+    private int SecondsUntilNextDay(DateTimeOffset now)
+    {
+        for (var s = 60; s <= 86_400; s += 60)
+            if (periods.At(now.AddSeconds(s)).Day != session.State.Day) return s;
+        return 86_400;
+    }
+
+    private int SecondsUntilNextMonth(DateTimeOffset now)
+    {
+        for (var h = 1; h <= 24 * 32; h++)
+            if (periods.At(now.AddHours(h)).Month != session.State.Month) return h * 3600;
+        return 31 * 86_400;
+    }
+
+    private static double Round(double ms) => Math.Round(ms, 2);
+
+    /// <summary>Everything one chat turn carries between its steps.</summary>
+    private sealed class Turn(string question, StoredConversation conversation, string messageId)
+    {
+        public string Question { get; } = question;
+        public StoredConversation Conversation { get; } = conversation;
+        public string MessageId { get; } = messageId;
+        public Tagging? Tagging { get; set; }
+        public string? RetrievalQuery { get; set; }
+        public int CandidatesCount { get; set; }
+        public Prompt? Prompt { get; set; }
+        public CitationFilter? Filter { get; set; }
+        public UsageDetails? ModelUsage { get; set; }
+        public Exception? Failure { get; set; }
+        public long Reserved { get; set; }
+        public bool Settled { get; set; }
+        public double TaggingMs { get; set; }
+        public double RetrievalMs { get; set; }
+        public double GenerationMs { get; set; }
+    }
+}
