@@ -1,9 +1,11 @@
 namespace KnowledgeBase.Contracts;
 
+/// <param name="RequestsPerMinute">A per-user rate limit set by an admin; null means the configured default.</param>
 [GenerateSerializer, Immutable, Alias("kb.BudgetLimits")]
 public sealed record BudgetLimits(
     [property: Id(0)] long DailyTokens,
-    [property: Id(1)] long MonthlyTokens);
+    [property: Id(1)] long MonthlyTokens,
+    [property: Id(2)] int? RequestsPerMinute = null);
 
 /// <summary>A user's spend and limits at one moment, as /api/auth/me and the admin console show it.</summary>
 [GenerateSerializer, Immutable, Alias("kb.UsageSnapshot")]

@@ -32,8 +32,18 @@ public sealed class UserSessionGrain(
     ILogger<UserSessionGrain> logger) : Grain, IUserSessionGrain
 {
     private const int MaxQuestionLength = 4000;
-    private readonly TokenBucket _bucket = new(Math.Max(1, limits.Value.RequestsPerMinute));
+    private TokenBucket? _bucket;
     private long _reserved;
+
+    private TokenBucket Bucket
+    {
+        get
+        {
+            var perMinute = Math.Max(1, session.State.Limits?.RequestsPerMinute ?? limits.Value.RequestsPerMinute);
+            if (_bucket is null || _bucket.PerMinute != perMinute) _bucket = new TokenBucket(perMinute);
+            return _bucket;
+        }
+    }
 
     private string ModelId => chat.GetService<ChatClientMetadata>()?.DefaultModelId ?? ExtractiveChatClient.ModelId;
 
@@ -153,7 +163,7 @@ public sealed class UserSessionGrain(
             return null;
         }
 
-        if (_bucket.TryTake(now) is { } wait)
+        if (Bucket.TryTake(now) is { } wait)
         {
             refusal = new ErrorEvent("rate_limited", $"요청이 너무 많습니다. {wait}초 후에 다시 시도해 주세요. (Too many requests; retry in {wait} s.)", wait);
             return null;
@@ -324,7 +334,7 @@ public sealed class UserSessionGrain(
         return Task.FromResult<UsageSnapshot?>(new UsageSnapshot(p.UserId, p.Email, p.DisplayName, p.Role, state.Limits!,
             state.Day == day ? state.UsedToday : 0, state.Month == month ? state.UsedThisMonth : 0,
             state.Day == day ? state.CostToday : 0, state.Month == month ? state.CostThisMonth : 0,
-            _reserved, _bucket.CountLastMinute(now), _bucket.PerMinute, state.LastActivityAt));
+            _reserved, Bucket.CountLastMinute(now), Bucket.PerMinute, state.LastActivityAt));
     }
 
     public async Task<UsageSnapshot?> SetBudgetAsync(BudgetLimits newLimits)

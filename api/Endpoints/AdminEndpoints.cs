@@ -16,7 +16,7 @@ public sealed record CompanyTotals(long TokensToday, long TokensThisMonth, decim
 
 public sealed record UsageReport(string Day, string Month, CompanyTotals Company, IReadOnlyList<UserUsageRow> Users, DateTimeOffset GeneratedAt);
 
-public sealed record BudgetBody(long? DailyTokens, long? MonthlyTokens);
+public sealed record BudgetBody(long? DailyTokens, long? MonthlyTokens, int? RequestsPerMinute);
 
 public static class AdminEndpoints
 {
@@ -89,7 +89,9 @@ public static class AdminEndpoints
             return Problems.BadRequest("dailyTokens와 monthlyTokens는 0 이상의 정수여야 합니다. (dailyTokens and monthlyTokens must be whole numbers >= 0.)");
         if (daily > monthly)
             return Problems.BadRequest("일일 한도는 월 한도보다 클 수 없습니다. (The daily limit cannot exceed the monthly limit.)");
-        var snapshot = await grains.GetGrain<IUserSessionGrain>(userId).SetBudgetAsync(new BudgetLimits(daily, monthly));
+        if (body.RequestsPerMinute is < 1 or > 100_000)
+            return Problems.BadRequest("requestsPerMinute는 1부터 100000 사이여야 합니다. (requestsPerMinute must be 1 to 100000.)");
+        var snapshot = await grains.GetGrain<IUserSessionGrain>(userId).SetBudgetAsync(new BudgetLimits(daily, monthly, body.RequestsPerMinute));
         return snapshot is null ? Problems.NotFound("사용자 (User)") : TypedResults.Ok(ToRow(snapshot));
     }
 

@@ -42,6 +42,7 @@ public static class ApiHostingExtensions
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
         services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = kbOptions.MaxUploadBytes + 1024 * 1024);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = kbOptions.MaxUploadBytes + 2 * 1024 * 1024);
 

@@ -1,0 +1,112 @@
+namespace KnowledgeBase.Tests.Grains;
+
+[Collection(ClusterCollection.Name)]
+public sealed class UserSessionGrainTests(ClusterFixture fixture)
+{
+    private async Task<IUserSessionGrain> NewUserAsync(long daily = 200_000, long monthly = 2_000_000, int? perMinute = 10_000)
+    {
+        var id = "usr_" + Guid.NewGuid().ToString("N")[..16];
+        var grain = fixture.Grains.GetGrain<IUserSessionGrain>(id);
+        await grain.InitializeAsync(new UserProfile(id, id + "@soosan.com", "테스트", Roles.User, DateTimeOffset.UtcNow), new BudgetLimits(daily, monthly, perMinute));
+        return grain;
+    }
+
+    private static async Task<List<ChatEvent>> AskAsync(IUserSessionGrain grain, string question, string? conversationId = null)
+    {
+        var events = new List<ChatEvent>();
+        await foreach (var e in grain.AskAsync(new ChatRequest(question, conversationId))) events.Add(e);
+        return events;
+    }
+
+    [Fact]
+    public async Task A_turn_is_persisted_and_survives_deactivation()
+    {
+        var grain = await NewUserAsync();
+        var events = await AskAsync(grain, "연차 유급휴가는 며칠인가요?");
+        var meta = Assert.IsType<MetaEvent>(events[0]);
+        var done = Assert.IsType<DoneEvent>(events[^1]);
+        Assert.True(done.Usage.TotalTokens > 0);
+
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var conversation = await grain.GetConversationAsync(meta.ConversationId);
+        Assert.NotNull(conversation);
+        Assert.Equal("연차 유급휴가는 며칠인가요?", conversation!.Turns.Single().Question);
+        var usage = await grain.GetUsageAsync();
+        Assert.Equal(done.Usage.TotalTokens, usage!.UsedToday);
+        Assert.Equal(0, usage.ReservedTokens);
+    }
+
+    [Fact]
+    public async Task Concurrent_turns_of_one_user_never_exceed_the_budget()
+    {
+        const long daily = 10_000;
+        var grain = await NewUserAsync(daily);
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => AskAsync(grain, $"근로시간과 휴게시간 규정은 어떻게 되나요? {i}")));
+        var done = results.Select(r => r[^1]).OfType<DoneEvent>().ToList();
+        var refused = results.Select(r => r[^1]).OfType<ErrorEvent>().Where(e => e.Code == "budget_exhausted").ToList();
+        Assert.Equal(50, done.Count + refused.Count);
+        Assert.NotEmpty(done);
+        Assert.NotEmpty(refused);
+        var usage = await grain.GetUsageAsync();
+        Assert.Equal(done.Sum(d => (long)d.Usage.TotalTokens), usage!.UsedToday);
+        Assert.True(usage.UsedToday <= daily);
+    }
+
+    [Fact]
+    public async Task Abandoning_a_stream_charges_only_what_was_used_and_frees_the_reservation()
+    {
+        var grain = await NewUserAsync();
+        using var cancel = new CancellationTokenSource();
+        var deltas = 0;
+        try
+        {
+            await foreach (var e in grain.AskAsync(new ChatRequest("연차 유급휴가는 며칠인가요?", null), cancel.Token))
+                if (e is DeltaEvent && ++deltas == 2) cancel.Cancel();
+        }
+        catch (OperationCanceledException) { }
+
+        UsageSnapshot? usage = null;
+        for (var i = 0; i < 50 && (usage is null || usage.ReservedTokens > 0); i++)
+        {
+            await Task.Delay(100);
+            usage = await grain.GetUsageAsync();
+        }
+        Assert.Equal(0, usage!.ReservedTokens);
+        Assert.True(usage.UsedToday < 10_000, $"charged {usage.UsedToday}");
+    }
+
+    [Fact]
+    public async Task Spend_reaches_the_day_and_month_ledgers()
+    {
+        var grain = await NewUserAsync();
+        var userId = grain.GetPrimaryKeyString();
+        var done = (DoneEvent)(await AskAsync(grain, "퇴직금은 언제까지 지급해야 하나요?"))[^1];
+        var usage = await grain.GetUsageAsync();
+        var day = (await fixture.Grains.GetGrain<IUserSessionGrain>(userId).GetUsageAsync())!;
+
+        PeriodUserTotal? total = null;
+        for (var i = 0; i < 50 && total is null; i++)
+        {
+            await Task.Delay(100);
+            var periods = KnowledgeBase.Grains.Chat.BudgetPeriods.FromId(null).At(DateTimeOffset.UtcNow);
+            total = (await fixture.Grains.GetGrain<ICostLedgerGrain>("day:" + periods.Day).GetAsync()).Users.FirstOrDefault(u => u.UserId == userId);
+        }
+        Assert.NotNull(total);
+        Assert.Equal(done.Usage.TotalTokens, total!.Tokens);
+        Assert.Equal(1, total.Requests);
+        Assert.Equal(usage!.UsedToday, day.UsedToday);
+    }
+
+    [Fact]
+    public async Task Ledger_ignores_older_or_repeated_totals()
+    {
+        var ledger = fixture.Grains.GetGrain<ICostLedgerGrain>("day:test-" + Guid.NewGuid().ToString("N")[..6]);
+        await ledger.ApplyAsync([new PeriodUserTotal("u1", 500, 0.01m, 2, Sequence: 5)]);
+        await ledger.ApplyAsync([new PeriodUserTotal("u1", 300, 0.005m, 1, Sequence: 4)]);
+        await ledger.ApplyAsync([new PeriodUserTotal("u1", 500, 0.01m, 2, Sequence: 5), new PeriodUserTotal("u2", 100, 0m, 1, 1)]);
+        var snapshot = await ledger.GetAsync();
+        Assert.Equal(600, snapshot.Tokens);
+        Assert.Equal(3, snapshot.Requests);
+    }
+}
