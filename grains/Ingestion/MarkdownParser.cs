@@ -194,7 +194,8 @@ public static partial class MarkdownParser
     [GeneratedRegex(@"(\*\*|__)(?<inner>.+?)\1")]
     private static partial Regex Strong();
 
-    [GeneratedRegex(@"(?<![\w*])\*(?<inner>[^*\s](?:[^*]*[^*\s])?)\*(?![\w*])")]
+    // Korean particles attach right after the closing mark (*강조*와), so only the opening side needs a word boundary.
+    [GeneratedRegex(@"(?<![\w*\\])\*(?<inner>[^*\s](?:[^*]*[^*\s])?)\*(?!\*)")]
     private static partial Regex Emphasis();
 
     [GeneratedRegex(@"</?(?:br|b|i|u|s|em|strong|span|sup|sub|p|div|a|font|mark|small|big)\b[^>]*>", RegexOptions.IgnoreCase)]
