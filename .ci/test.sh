@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sets up what the tests need on a fresh Debian 12 machine with the .NET 10 SDK, then runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if [ ! -d ../shared/data ] && [ -z "${KB_SHARED_DATA:-}" ]; then
+  echo "The tests need the shared Korean data set at ../shared/data (or KB_SHARED_DATA)." >&2
+  exit 1
+fi
+
+dotnet build Cluster.sln -c Release -nologo -clp:ErrorsOnly
+
+log=$(mktemp)
+set +e
+dotnet test Cluster.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line for the whole run, summed over the test projects' summaries.
+awk '/(Passed|Failed)!  - Failed:/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+rm -f "$log"
+exit "$status"
