@@ -36,3 +36,28 @@ public interface IUserSessionGrain : IGrainWithStringKey
     [Alias("SetBudget")]
     Task<UsageSnapshot?> SetBudgetAsync(BudgetLimits limits);
 }
+
+/// <summary>One conversation's turns, keyed "{userId}/{conversationId}"; only the owner's session grain calls it.</summary>
+[Alias("kb.IConversationGrain")]
+public interface IConversationGrain : IGrainWithStringKey
+{
+    [Alias("Get")]
+    Task<Conversation?> GetAsync();
+
+    /// <summary>The last turns, oldest first, for follow-up questions and the prompt's history.</summary>
+    [Alias("Recent")]
+    Task<IReadOnlyList<ConversationTurn>> RecentAsync(int count);
+
+    [Alias("Append")]
+    Task AppendAsync(string title, ConversationTurn turn);
+
+    [Alias("Rename")]
+    Task RenameAsync(string title);
+
+    /// <summary>Sets feedback on one turn; returns the turn, or null when this conversation has no such message.</summary>
+    [Alias("SetFeedback")]
+    Task<ConversationTurn?> SetFeedbackAsync(string messageId, MessageFeedback feedback);
+
+    [Alias("Delete")]
+    Task DeleteAsync();
+}

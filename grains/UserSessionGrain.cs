@@ -15,7 +15,6 @@ namespace KnowledgeBase.Grains;
 /// case before any model call and settles the real usage after, so concurrent turns can never overspend.</summary>
 public sealed class UserSessionGrain(
     [PersistentState("session", "kb")] IPersistentState<UserSessionState> session,
-    [PersistentState("conversations", "kb")] IPersistentState<ConversationsState> conversations,
     IntentTagger tagger,
     QueryRewriter rewriter,
     IRetriever retriever,
@@ -32,6 +31,7 @@ public sealed class UserSessionGrain(
     ILogger<UserSessionGrain> logger) : Grain, IUserSessionGrain
 {
     private const int MaxQuestionLength = 4000;
+    private const int MaxConversations = 500;
     private TokenBucket? _bucket;
     private long _reserved;
 
@@ -73,11 +73,12 @@ public sealed class UserSessionGrain(
             var step = Stopwatch.GetTimestamp();
             turn.Tagging = tagger.Tag(turn.Question);
             turn.TaggingMs = Stopwatch.GetElapsedTime(step).TotalMilliseconds;
-            yield return new MetaEvent(turn.Conversation.ConversationId, turn.MessageId, turn.Tagging.Intent, turn.Tagging.Tags);
+            yield return new MetaEvent(turn.ConversationId, turn.MessageId, turn.Tagging.Intent, turn.Tagging.Tags);
 
             // 2. Retrieval, with the conversation used to make follow-ups searchable.
             step = Stopwatch.GetTimestamp();
-            turn.RetrievalQuery = rewriter.Rewrite(turn.Question, turn.Conversation.Turns.LastOrDefault()?.RetrievalQuery);
+            turn.History = turn.IsNewConversation ? [] : await Conversation(turn.ConversationId).RecentAsync(PromptBuilder.HistoryTurns);
+            turn.RetrievalQuery = rewriter.Rewrite(turn.Question, turn.History.LastOrDefault()?.RetrievalQuery);
             var (hits, retrievalError) = await RetrieveAsync(turn, cancellationToken);
             turn.RetrievalMs = Stopwatch.GetElapsedTime(step).TotalMilliseconds;
             if (retrievalError is not null)
@@ -89,7 +90,7 @@ public sealed class UserSessionGrain(
             var relevant = selector.Select(turn.RetrievalQuery, hits);
 
             // 3. Prompt, sized with the tokenizer; the reservation shrinks to the prompt's real worst case.
-            var prompt = prompts.Build(turn.Question, turn.Conversation.Turns, relevant);
+            var prompt = prompts.Build(turn.Question, turn.History, relevant);
             turn.Prompt = prompt;
             Reserve(turn, prompt.PromptTokens + options.Value.MaxCompletionTokens);
             yield return new SourcesEvent(prompt.Sources);
@@ -156,8 +157,8 @@ public sealed class UserSessionGrain(
             return null;
         }
 
-        StoredConversation? conversation = null;
-        if (!string.IsNullOrEmpty(request.ConversationId) && !conversations.State.Conversations.TryGetValue(request.ConversationId, out conversation))
+        ConversationSummary? conversation = null;
+        if (!string.IsNullOrEmpty(request.ConversationId) && !session.State.Conversations.TryGetValue(request.ConversationId, out conversation))
         {
             refusal = new ErrorEvent("not_found", "대화를 찾을 수 없습니다. (Conversation not found.)", null);
             return null;
@@ -184,23 +185,21 @@ public sealed class UserSessionGrain(
         }
 
         conversation ??= NewConversation(question, now);
-        var turn = new Turn(question, conversation, "msg_" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..16]);
+        var turn = new Turn(question, conversation.ConversationId, conversation.Title, conversation.MessageCount == 0,
+            MessageIds.New(conversation.ConversationId));
         Reserve(turn, worstCase);
         session.State.LastActivityAt = now;
         return turn;
     }
 
-    private StoredConversation NewConversation(string question, DateTimeOffset now)
+    private static ConversationSummary NewConversation(string question, DateTimeOffset now)
     {
         var title = question.ReplaceLineEndings(" ");
-        return new StoredConversation
-        {
-            ConversationId = "conv_" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..16],
-            Title = title.Length > 40 ? title[..40] + "…" : title,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        return new ConversationSummary(MessageIds.NewConversationId(), title.Length > 40 ? title[..40] + "…" : title, now, now, 0);
     }
+
+    private IConversationGrain Conversation(string conversationId)
+        => GrainFactory.GetGrain<IConversationGrain>($"{this.GetPrimaryKeyString()}/{conversationId}");
 
     private void Reserve(Turn turn, long tokensNeeded)
     {
@@ -262,11 +261,12 @@ public sealed class UserSessionGrain(
         var noResult = sources.Count == 0;
         if (turn.Prompt is not null)
         {
-            turn.Conversation.Turns.Add(new ConversationTurn(turn.MessageId, turn.Question, answer, turn.Tagging?.Intent ?? "info_request",
-                turn.Tagging?.Tags ?? [], sources, usage, cost, now, completed, null, turn.RetrievalQuery));
-            turn.Conversation.UpdatedAt = now;
-            conversations.State.Conversations[turn.Conversation.ConversationId] = turn.Conversation;
-            await conversations.WriteStateAsync();
+            await Conversation(turn.ConversationId).AppendAsync(turn.Title, new ConversationTurn(turn.MessageId, turn.Question, answer,
+                turn.Tagging?.Intent ?? "info_request", turn.Tagging?.Tags ?? [], sources, usage, cost, now, completed, null, turn.RetrievalQuery));
+            var summary = session.State.Conversations.GetValueOrDefault(turn.ConversationId)
+                ?? new ConversationSummary(turn.ConversationId, turn.Title, now, now, 0);
+            session.State.Conversations[turn.ConversationId] = summary with { UpdatedAt = now, MessageCount = summary.MessageCount + 1 };
+            await ForgetOldestConversationsAsync();
         }
         await session.WriteStateAsync();
 
@@ -287,41 +287,48 @@ public sealed class UserSessionGrain(
     }
 
     public Task<IReadOnlyList<ConversationSummary>> ListConversationsAsync()
-        => Task.FromResult<IReadOnlyList<ConversationSummary>>(conversations.State.Conversations.Values
-            .OrderByDescending(c => c.UpdatedAt).Select(c => c.Summary()).ToList());
+        => Task.FromResult<IReadOnlyList<ConversationSummary>>(session.State.Conversations.Values.OrderByDescending(c => c.UpdatedAt).ToList());
 
-    public Task<Conversation?> GetConversationAsync(string conversationId)
-        => Task.FromResult(conversations.State.Conversations.GetValueOrDefault(conversationId)?.ToContract());
+    public async Task<Conversation?> GetConversationAsync(string conversationId)
+        => session.State.Conversations.ContainsKey(conversationId) ? await Conversation(conversationId).GetAsync() : null;
 
     public async Task<bool> RenameConversationAsync(string conversationId, string title)
     {
-        if (!conversations.State.Conversations.TryGetValue(conversationId, out var conversation)) return false;
-        conversation.Title = title;
-        await conversations.WriteStateAsync();
+        if (!session.State.Conversations.TryGetValue(conversationId, out var summary)) return false;
+        session.State.Conversations[conversationId] = summary with { Title = title };
+        await session.WriteStateAsync();
+        await Conversation(conversationId).RenameAsync(title);
         return true;
     }
 
     public async Task<bool> DeleteConversationAsync(string conversationId)
     {
-        if (!conversations.State.Conversations.Remove(conversationId)) return false;
-        await conversations.WriteStateAsync();
+        if (!session.State.Conversations.Remove(conversationId)) return false;
+        await session.WriteStateAsync();
+        await Conversation(conversationId).DeleteAsync();
         return true;
     }
 
     public async Task<bool> SubmitFeedbackAsync(string messageId, MessageFeedback feedback)
     {
-        foreach (var conversation in conversations.State.Conversations.Values)
+        if (MessageIds.ConversationOf(messageId) is not { } conversationId || !session.State.Conversations.ContainsKey(conversationId)) return false;
+        var turn = await Conversation(conversationId).SetFeedbackAsync(messageId, feedback);
+        if (turn is null) return false;
+        await GrainFactory.GetGrain<IFeedbackLogGrain>("all").AddAsync(new FeedbackReport(this.GetPrimaryKeyString(),
+            conversationId, messageId, turn.Question, turn.Answer, turn.Sources, feedback));
+        return true;
+    }
+
+    // The list keeps the newest conversations; older ones are deleted with their turns.
+    private async Task ForgetOldestConversationsAsync()
+    {
+        var excess = session.State.Conversations.Count - MaxConversations;
+        if (excess <= 0) return;
+        foreach (var old in session.State.Conversations.Values.OrderBy(c => c.UpdatedAt).Take(excess).ToList())
         {
-            var index = conversation.Turns.FindIndex(t => t.MessageId == messageId);
-            if (index < 0) continue;
-            var turn = conversation.Turns[index] with { Feedback = feedback };
-            conversation.Turns[index] = turn;
-            await conversations.WriteStateAsync();
-            await GrainFactory.GetGrain<IFeedbackLogGrain>("all").AddAsync(new FeedbackReport(this.GetPrimaryKeyString(),
-                conversation.ConversationId, messageId, turn.Question, turn.Answer, turn.Sources, feedback));
-            return true;
+            session.State.Conversations.Remove(old.ConversationId);
+            await Conversation(old.ConversationId).DeleteAsync();
         }
-        return false;
     }
 
     public Task<UsageSnapshot?> GetUsageAsync()
@@ -382,11 +389,14 @@ public sealed class UserSessionGrain(
     private static double Round(double ms) => Math.Round(ms, 2);
 
     /// <summary>Everything one chat turn carries between its steps.</summary>
-    private sealed class Turn(string question, StoredConversation conversation, string messageId)
+    private sealed class Turn(string question, string conversationId, string title, bool isNewConversation, string messageId)
     {
         public string Question { get; } = question;
-        public StoredConversation Conversation { get; } = conversation;
+        public string ConversationId { get; } = conversationId;
+        public string Title { get; } = title;
+        public bool IsNewConversation { get; } = isNewConversation;
         public string MessageId { get; } = messageId;
+        public IReadOnlyList<ConversationTurn> History { get; set; } = [];
         public Tagging? Tagging { get; set; }
         public string? RetrievalQuery { get; set; }
         public int CandidatesCount { get; set; }

@@ -15,7 +15,7 @@ public sealed class PromptBuilder(ITokenCounter tokens, IOptions<KnowledgeBaseOp
     public const string SourcesOpen = "<sources>";
     public const string SourcesClose = "</sources>";
     public const string QuestionMarker = "질문 (Question):";
-    private const int HistoryTurns = 3;
+    public const int HistoryTurns = 3;
     private const int HistoryTokens = 1200;
     private const int MinSourceTokens = 40;
 

@@ -1,6 +1,7 @@
 namespace KnowledgeBase.Grains.Chat;
 
-/// <summary>What a user's session stores about spend: limits, period totals and a sequence for idempotent accounting.</summary>
+/// <summary>What a user's session stores: profile, limits, period totals with a sequence for idempotent accounting,
+/// and the list of the user's conversations (their turns live in conversation grains).</summary>
 public sealed record UserSessionState
 {
     public UserProfile? Profile { get; set; }
@@ -15,23 +16,5 @@ public sealed record UserSessionState
     public long RequestsThisMonth { get; set; }
     public long Sequence { get; set; }
     public DateTimeOffset? LastActivityAt { get; set; }
-}
-
-/// <summary>A user's conversations with every turn, persisted after each turn.</summary>
-public sealed record ConversationsState
-{
-    public Dictionary<string, StoredConversation> Conversations { get; init; } = new();
-}
-
-public sealed record StoredConversation
-{
-    public string ConversationId { get; init; } = "";
-    public string Title { get; set; } = "";
-    public DateTimeOffset CreatedAt { get; init; }
-    public DateTimeOffset UpdatedAt { get; set; }
-    public List<ConversationTurn> Turns { get; init; } = [];
-
-    public ConversationSummary Summary() => new(ConversationId, Title, CreatedAt, UpdatedAt, Turns.Count);
-
-    public Conversation ToContract() => new(ConversationId, Title, CreatedAt, UpdatedAt, Turns.ToList());
+    public Dictionary<string, ConversationSummary> Conversations { get; init; } = new();
 }
