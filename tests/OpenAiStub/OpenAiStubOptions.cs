@@ -12,7 +12,7 @@ public sealed class OpenAiStubOptions
     /// <summary>Pace of the deltas after the first one; 0 sends them as fast as the socket takes them.</summary>
     public double TokensPerSecond { get; set; }
 
-    /// <summary>The first N model requests get 429 with Retry-After (below) and an OpenAI-style error body.</summary>
+    /// <summary>The first N model requests (counted from start or <see cref="OpenAiStubServer.Reset"/>) get 429 with Retry-After (below) and an OpenAI-style error body.</summary>
     public int FailFirst { get; set; }
 
     /// <summary>Retry-After sent with the injected 429s, in seconds.</summary>

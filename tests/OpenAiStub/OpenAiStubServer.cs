@@ -62,7 +62,8 @@ public sealed class OpenAiStubServer : IAsyncDisposable
     public static async Task<OpenAiStubServer> StartAsync(OpenAiStubOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new OpenAiStubOptions();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // No reload-on-change: the stub holds no file watcher (inotify instance), so a test run can start many.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel =>
         {
@@ -81,6 +82,13 @@ public sealed class OpenAiStubServer : IAsyncDisposable
     }
 
     public void ClearRequests() => _requests.Clear();
+
+    /// <summary>Forgets the recorded requests and starts counting FailFirst and FailWith500 again from zero.</summary>
+    public void Reset()
+    {
+        _requests.Clear();
+        Interlocked.Exchange(ref _faultSequence, 0);
+    }
 
     /// <summary>The default responder: a short Korean answer that cites [1] when the prompt has numbered sources.</summary>
     public static string DefaultAnswer(StubChatRequest request)

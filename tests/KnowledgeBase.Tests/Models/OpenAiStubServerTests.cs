@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using KnowledgeBase.Grains.Models;
 using KnowledgeBase.OpenAiStub;
 
 namespace KnowledgeBase.Tests.Models;
@@ -160,6 +161,46 @@ public sealed class OpenAiStubServerTests
         Assert.Equal(HttpStatusCode.BadRequest, badRequest.StatusCode);
         Assert.Equal("invalid_request_error",
             JsonDocument.Parse(await badRequest.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Usage_can_be_counted_with_the_o200k_tokenizer()
+    {
+        var counter = new TiktokenTokenCounter();
+        await using var stub = await OpenAiStubServer.StartAsync(new OpenAiStubOptions { CountTokens = counter.Count });
+        using var request = Post(stub, "/chat/completions", """{"model":"m","messages":[{"role":"user","content":"연차휴가는 며칠인가요?"}]}""");
+
+        using var response = await Http.SendAsync(request);
+        var usage = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("usage");
+
+        var served = Assert.Single(stub.ChatRequests);
+        Assert.Equal(counter.Count(served.AnswerText!), usage.GetProperty("completion_tokens").GetInt32());
+        Assert.Equal(3 + 3 + counter.Count("연차휴가는 며칠인가요?"), usage.GetProperty("prompt_tokens").GetInt32());
+    }
+
+    [Fact]
+    public async Task Reset_starts_fault_injection_over()
+    {
+        await using var stub = await OpenAiStubServer.StartAsync(new OpenAiStubOptions { FailFirst = 1 });
+        const string json = """{"model":"m","messages":[]}""";
+
+        using var a = await Http.SendAsync(Post(stub, "/chat/completions", json));
+        stub.Reset();
+        using var b = await Http.SendAsync(Post(stub, "/chat/completions", json));
+        using var c = await Http.SendAsync(Post(stub, "/chat/completions", json));
+
+        Assert.Equal([HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests, HttpStatusCode.OK], new[] { a.StatusCode, b.StatusCode, c.StatusCode });
+        Assert.Equal(2, stub.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Models_lists_the_chat_and_embedding_models()
+    {
+        await using var stub = await OpenAiStubServer.StartAsync();
+
+        var root = JsonDocument.Parse(await Http.GetStringAsync(stub.BaseUrl + "/models")).RootElement;
+
+        Assert.Equal(["gpt-4o-mini", "text-embedding-3-small"], root.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
     }
 
     [Fact]
