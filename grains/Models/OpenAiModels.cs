@@ -24,7 +24,8 @@ public sealed class OpenAiModelFactory
         _options = options.EnsureValid();
         var factory = loggerFactory ?? NullLoggerFactory.Instance;
         Client = new OpenAIClient(new ApiKeyCredential(options.ApiKey), CreateClientOptions(options, factory));
-        factory.CreateLogger(LoggerCategory).LogInformation("OpenAI models configured: {Options}", options);
+        // A string, not the object: a structured sink could otherwise serialize every property, the key included.
+        factory.CreateLogger(LoggerCategory).LogInformation("OpenAI models configured: {Options}", options.ToString());
     }
 
     /// <summary>The SDK client; one per process so every model call shares its connection pool.</summary>
