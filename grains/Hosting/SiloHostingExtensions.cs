@@ -84,9 +84,12 @@ public static class SiloHostingExtensions
         return services;
     }
 
-    /// <summary>The chat model: offline extractive answers unless OPENAI_API_KEY is set.</summary>
+    /// <summary>Chat and embedding models: OpenAI (or the compatible server at OPENAI_BASE_URL) when OPENAI_API_KEY is
+    /// set; otherwise extractive answers and the offline embedder (registered by AddRetrieval).</summary>
     public static IServiceCollection AddModels(this IServiceCollection services, IConfiguration config)
     {
+        var openAi = OpenAiOptions.FromConfiguration(config);
+        if (openAi.IsConfigured) services.AddOpenAiModels(openAi);
         services.TryAddSingleton<IChatClient>(sp => new ExtractiveChatClient(sp.GetRequiredService<ITokenCounter>()));
         return services;
     }

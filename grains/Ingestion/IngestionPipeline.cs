@@ -17,8 +17,6 @@ public sealed class IngestionPipeline(
     IOptions<KnowledgeBaseOptions> options,
     ILogger<IngestionPipeline> logger)
 {
-    private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(8)];
-
     public ParsedDocument Parse(Stream content, string fileName, string? contentType) => parser.Parse(content, fileName, contentType);
 
     public IReadOnlyList<ChunkDraft> Chunk(ParsedDocument document)
@@ -29,7 +27,8 @@ public sealed class IngestionPipeline(
         return chunks;
     }
 
-    /// <summary>Embeds chunk texts in batches; retries transient model errors (429, 5xx, timeouts) with backoff.</summary>
+    /// <summary>Embeds chunk texts in batches. Transient model errors (429, 5xx, timeouts) are retried with backoff by the
+    /// model client itself (OPENAI_MAX_RETRIES, honouring Retry-After); what still fails marks the document failed, retryable.</summary>
     public async Task<IReadOnlyList<IndexedChunk>> EmbedAsync(
         string documentId, string fileName, string title, IReadOnlyList<string> tags,
         IReadOnlyList<ChunkDraft> chunks, CancellationToken cancellationToken = default)
@@ -40,7 +39,7 @@ public sealed class IngestionPipeline(
         {
             var batch = chunks.Skip(start).Take(batchSize).ToList();
             var inputs = batch.Select(c => EmbeddingText(title, c)).ToList();
-            var embeddings = await WithRetryAsync(ct => embedder.GenerateAsync(inputs, cancellationToken: ct), cancellationToken);
+            var embeddings = await embedder.GenerateAsync(inputs, cancellationToken: cancellationToken);
             for (var i = 0; i < batch.Count; i++)
             {
                 var c = batch[i];
@@ -79,20 +78,4 @@ public sealed class IngestionPipeline(
     /// <summary>The title and section path travel with the text so that a chunk is found by the heading it sits under.</summary>
     private static string EmbeddingText(string title, ChunkDraft chunk)
         => string.IsNullOrEmpty(chunk.Section) ? $"{title}\n{chunk.Text}" : $"{chunk.Section}\n{chunk.Text}";
-
-    private async Task<T> WithRetryAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return await call(cancellationToken);
-            }
-            catch (Exception ex) when (attempt < Backoff.Length && TransientErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
-            {
-                logger.LogWarning("Embedding call failed transiently (attempt {Attempt}): {Error}; retrying", attempt + 1, ex.GetType().Name);
-                await Task.Delay(Backoff[attempt], cancellationToken);
-            }
-        }
-    }
 }
