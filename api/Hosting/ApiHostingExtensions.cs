@@ -90,15 +90,7 @@ public static class ApiHostingExtensions
         var config = builder.Configuration;
         if (string.Equals(config["ORLEANS_MODE"], "client", StringComparison.OrdinalIgnoreCase))
         {
-            builder.UseOrleansClient(client =>
-            {
-                client.Configure<Orleans.Configuration.ClusterOptions>(o =>
-                {
-                    o.ClusterId = config["ORLEANS_CLUSTER_ID"] is { Length: > 0 } c ? c : "kb-local";
-                    o.ServiceId = config["ORLEANS_SERVICE_ID"] is { Length: > 0 } s ? s : "knowledge-base";
-                });
-                client.UseLocalhostClustering(KnowledgeBaseSettings.Int(config, "GATEWAY_PORT", 30000, 1, 65535));
-            });
+            builder.UseOrleansClient(client => client.AddKnowledgeBaseClient(config));
         }
         else
         {

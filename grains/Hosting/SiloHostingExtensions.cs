@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Microsoft.Extensions.Hosting;
 using Orleans.Hosting;
 
 namespace KnowledgeBase.Grains.Hosting;
@@ -35,13 +36,39 @@ public static class SiloHostingExtensions
         return silo;
     }
 
-    /// <summary>Localhost clustering by default; the silo and gateway ports come from SILO_PORT and GATEWAY_PORT.</summary>
+    /// <summary>Membership in Redis when REDIS_URL is set (silos advertise POD_IP, or the host's address); localhost
+    /// clustering otherwise. Ports come from SILO_PORT and GATEWAY_PORT.</summary>
     public static ISiloBuilder AddClustering(this ISiloBuilder silo, IConfiguration config)
     {
         var siloPort = KnowledgeBaseSettings.Int(config, "SILO_PORT", 11111, 1, 65535);
         var gatewayPort = KnowledgeBaseSettings.Int(config, "GATEWAY_PORT", 30000, 1, 65535);
-        silo.UseLocalhostClustering(siloPort, gatewayPort);
+        if (config["REDIS_URL"] is not { Length: > 0 } redis)
+        {
+            silo.UseLocalhostClustering(siloPort, gatewayPort);
+            return silo;
+        }
+        silo.UseRedisClustering(RedisUrl.ToConfiguration(redis));
+        silo.Configure<EndpointOptions>(o =>
+        {
+            o.SiloPort = siloPort;
+            o.GatewayPort = gatewayPort;
+            if (config["POD_IP"] is { Length: > 0 } ip) o.AdvertisedIPAddress = System.Net.IPAddress.Parse(ip);
+            else if (config["SILO_ADVERTISED_IP"] is { Length: > 0 } advertised) o.AdvertisedIPAddress = System.Net.IPAddress.Parse(advertised);
+        });
         return silo;
+    }
+
+    /// <summary>A pure client of the cluster (the api in cluster mode): Redis membership when REDIS_URL is set, else the local gateway.</summary>
+    public static IClientBuilder AddKnowledgeBaseClient(this IClientBuilder client, IConfiguration config)
+    {
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = config["ORLEANS_CLUSTER_ID"] is { Length: > 0 } c ? c : "kb-local";
+            o.ServiceId = config["ORLEANS_SERVICE_ID"] is { Length: > 0 } s ? s : "knowledge-base";
+        });
+        if (config["REDIS_URL"] is { Length: > 0 } redis) client.UseRedisClustering(RedisUrl.ToConfiguration(redis));
+        else client.UseLocalhostClustering(KnowledgeBaseSettings.Int(config, "GATEWAY_PORT", 30000, 1, 65535));
+        return client;
     }
 
     /// <summary>Orleans ADO.NET grain storage on the DATABASE_URL database (SQLite file under DATA_DIR by default),
