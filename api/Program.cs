@@ -1,7 +1,9 @@
 using KnowledgeBase.Api.Endpoints;
 using KnowledgeBase.Api.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the app's own folder, not the working directory: the working directory holds ./data, ./logs
+// and ./storage, which change on every request and must not be watched for configuration changes.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddKnowledgeBaseApi();
 
 var app = builder.Build();

@@ -2,7 +2,7 @@ using KnowledgeBase.Grains.Hosting;
 
 // A standalone silo: grains and the services they use, plus a small HTTP port (SILO_HTTP_PORT, default 8081) for
 // health probes that never call a grain, so a busy silo is not restarted for being busy.
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var httpPort = KnowledgeBaseSettings.Int(builder.Configuration, "SILO_HTTP_PORT", 8081, 1, 65535);
 if (string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
     builder.WebHost.UseUrls($"http://0.0.0.0:{httpPort}");

@@ -57,7 +57,7 @@ public static class ChatEndpoints
     {
         await using var sse = await SseWriter.StartAsync(context, json);
         var aborted = context.RequestAborted;
-        do
+        while (true)
         {
             var (name, payload) = events.Current switch
             {
@@ -68,8 +68,13 @@ public static class ChatEndpoints
                 ErrorEvent e => ("error", e),
                 _ => (null, null!),
             };
-            if (name is not null) await sse.WriteAsync(name, payload, aborted);
-        } while (await events.MoveNextAsync());
+            if (name is not null) await sse.WriteAsync(name, payload, aborted, flush: false);
+            // Flush only when the next event is not already here, so a burst of deltas leaves in one write.
+            var next = events.MoveNextAsync();
+            if (!next.IsCompleted) await sse.FlushAsync(aborted);
+            if (!await next) break;
+        }
+        await sse.FlushAsync(aborted);
         return TypedResults.Empty;
     }
 

@@ -33,13 +33,27 @@ public sealed class SseWriter : IAsyncDisposable
         return new SseWriter(response, json, context.RequestAborted);
     }
 
-    public async Task WriteAsync(string eventName, object payload, CancellationToken cancellationToken)
+    /// <param name="flush">False when more events are already at hand: they go out together in the next flush.</param>
+    public async Task WriteAsync(string eventName, object payload, CancellationToken cancellationToken, bool flush = true)
     {
         var data = JsonSerializer.Serialize(payload, payload.GetType(), _json);
         await _gate.WaitAsync(cancellationToken);
         try
         {
             await _response.WriteAsync($"event: {eventName}\ndata: {data}\n\n", cancellationToken);
+            if (flush) await _response.Body.FlushAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
             await _response.Body.FlushAsync(cancellationToken);
         }
         finally

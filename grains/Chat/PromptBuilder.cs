@@ -59,10 +59,14 @@ public sealed class PromptBuilder(ITokenCounter tokens, IOptions<KnowledgeBaseOp
             var text = Escape(hit.Text);
             var headerTokens = tokens.Count(header) + 4;
             var textTokens = tokens.Count(text);
-            if (headerTokens + textTokens > sourceBudget) text = tokens.Truncate(text, sourceBudget - headerTokens);
+            if (headerTokens + textTokens > sourceBudget)
+            {
+                text = tokens.Truncate(text, sourceBudget - headerTokens);
+                textTokens = tokens.Count(text);
+            }
             if (text.Length == 0) break;
             block.AppendLine(header).AppendLine(text).AppendLine("</source>");
-            sourceBudget -= headerTokens + tokens.Count(text);
+            sourceBudget -= headerTokens + textTokens;
             sources.Add(new SourceReference(n, hit.ChunkId, hit.DocumentId, hit.FileName, hit.Title, hit.Section, hit.Page, hit.Score, hit.Text));
         }
         block.AppendLine(SourcesClose);
@@ -70,7 +74,8 @@ public sealed class PromptBuilder(ITokenCounter tokens, IOptions<KnowledgeBaseOp
         var user = $"{block}\n{QuestionMarker} {question}";
         messages.Add(new ChatMessage(ChatRole.User, user));
         used += options.Value.ContextTokens - sourceBudget + 8;
-        return new Prompt(messages, sources, tokens.Count(string.Join("\n", messages.Select(m => m.Text))) + 4 * messages.Count);
+        // The parts were counted as they were added; chat formatting costs a few tokens per message.
+        return new Prompt(messages, sources, used + 4 * messages.Count);
     }
 
     /// <summary>The most a prompt can cost before it is built; reserved up front so concurrent turns never overspend.</summary>

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Threading.Channels;
 using KnowledgeBase.Grains.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -45,35 +46,70 @@ public interface IQueryLog
     void Write(RagQueryRecord record);
 }
 
-/// <summary>Appends JSON lines to {LOG_DIR}/rag-YYYY-MM-DD.jsonl (UTC date), one file per day.</summary>
-public sealed class JsonlQueryLog(IOptions<KnowledgeBaseOptions> options, TimeProvider clock) : IQueryLog, IDisposable
+/// <summary>Appends JSON lines to {LOG_DIR}/rag-YYYY-MM-DD.jsonl (UTC date), one file per day. A chat turn only queues
+/// its record; one background writer appends and flushes, so turns never wait on the disk or on each other.</summary>
+public sealed class JsonlQueryLog : IQueryLog, IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private readonly Lock _gate = new();
-    private StreamWriter? _writer;
-    private string? _day;
+    private readonly Channel<RagQueryRecord> _queue = Channel.CreateBounded<RagQueryRecord>(
+        new BoundedChannelOptions(100_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly IOptions<KnowledgeBaseOptions> _options;
+    private readonly TimeProvider _clock;
+    private readonly Task _writer;
+
+    public JsonlQueryLog(IOptions<KnowledgeBaseOptions> options, TimeProvider clock)
+    {
+        _options = options;
+        _clock = clock;
+        _writer = Task.Run(WriteLoopAsync);
+    }
 
     public void Write(RagQueryRecord record)
     {
-        var line = JsonSerializer.Serialize(record, Json);
-        lock (_gate)
+        if (!_queue.Writer.TryWrite(record)) _queue.Writer.WriteAsync(record).AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>Waits until every record queued so far is on disk.</summary>
+    public async Task FlushAsync()
+    {
+        while (_queue.Reader.Count > 0) await Task.Delay(5);
+        await Task.Delay(5);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        StreamWriter? writer = null;
+        string? day = null;
+        try
         {
-            var day = clock.GetUtcNow().ToString("yyyy-MM-dd");
-            if (_writer is null || _day != day)
+            while (await _queue.Reader.WaitToReadAsync())
             {
-                _writer?.Dispose();
-                Directory.CreateDirectory(options.Value.LogDir);
-                var path = Path.Combine(options.Value.LogDir, $"rag-{day}.jsonl");
-                var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-                _writer = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true };
-                _day = day;
+                while (_queue.Reader.TryRead(out var record))
+                {
+                    var today = _clock.GetUtcNow().ToString("yyyy-MM-dd");
+                    if (writer is null || day != today)
+                    {
+                        if (writer is not null) await writer.DisposeAsync();
+                        Directory.CreateDirectory(_options.Value.LogDir);
+                        var stream = new FileStream(Path.Combine(_options.Value.LogDir, $"rag-{today}.jsonl"), FileMode.Append, FileAccess.Write,
+                            FileShare.ReadWrite | FileShare.Delete);
+                        writer = new StreamWriter(stream, new UTF8Encoding(false));
+                        day = today;
+                    }
+                    await writer.WriteLineAsync(JsonSerializer.Serialize(record, Json));
+                }
+                await writer!.FlushAsync();
             }
-            _writer.WriteLine(line);
+        }
+        finally
+        {
+            if (writer is not null) await writer.DisposeAsync();
         }
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        lock (_gate) _writer?.Dispose();
+        _queue.Writer.TryComplete();
+        await _writer;
     }
 }

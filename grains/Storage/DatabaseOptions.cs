@@ -54,7 +54,7 @@ public sealed record DatabaseOptions(DatabaseDialect Dialect, string ConnectionS
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        return new DatabaseOptions(DatabaseDialect.Sqlite, $"Data Source={full};Cache=Shared;Default Timeout=30;Pooling=True");
+        return new DatabaseOptions(DatabaseDialect.Sqlite, $"Data Source={full};Default Timeout=30;Pooling=True");
     }
 
     private static (string User, string Password) SplitUserInfo(Uri uri)

@@ -26,7 +26,10 @@ CREATE TABLE IF NOT EXISTS OrleansStorage
 CREATE INDEX IF NOT EXISTS IX_OrleansStorage_Hash ON OrleansStorage (GrainIdHash, GrainTypeHash);
 
 -- A write succeeds only against the version the grain read (optimistic concurrency); no row back means conflict.
+-- synchronous=NORMAL (per connection, so set on each write): in WAL mode a commit survives a killed process
+-- without waiting for an fsync; only an OS crash can lose the last commits. Production runs on SQL Server or PostgreSQL.
 INSERT OR REPLACE INTO OrleansQuery (QueryKey, QueryText) VALUES ('WriteToStorageKey', '
+PRAGMA synchronous = NORMAL;
 INSERT INTO OrleansStorage (GrainIdHash, GrainIdN0, GrainIdN1, GrainTypeHash, GrainTypeString, GrainIdExtensionString, ServiceId, PayloadBinary, ModifiedOn, Version)
 SELECT @GrainIdHash, @GrainIdN0, @GrainIdN1, @GrainTypeHash, @GrainTypeString, COALESCE(@GrainIdExtensionString, ''''), @ServiceId, @PayloadBinary, strftime(''%Y-%m-%dT%H:%M:%fZ'', ''now''), 1
 WHERE true

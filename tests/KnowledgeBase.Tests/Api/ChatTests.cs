@@ -101,7 +101,13 @@ public sealed class ChatTests(ApiFactory api) : IAsyncLifetime
         response.EnsureSuccessStatusCode();
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(question)));
 
-        var lines = Directory.GetFiles(api.LogDir, "rag-*.jsonl").SelectMany(File.ReadAllLines).ToList();
+        // The log is written by a background writer: give it a moment.
+        List<string> lines = [];
+        for (var i = 0; i < 100 && !lines.Any(l => l.Contains(hash)); i++)
+        {
+            await Task.Delay(20);
+            lines = Directory.GetFiles(api.LogDir, "rag-*.jsonl").SelectMany(ReadShared).ToList();
+        }
         Assert.DoesNotContain(lines, l => l.Contains(question[..10]));
         var record = JsonDocument.Parse(lines.Single(l => l.Contains(hash))).RootElement;
         string[] expected = ["timestamp", "level", "logger", "event", "user_id", "question_hash", "question_length", "intent", "tags",
@@ -113,6 +119,13 @@ public sealed class ChatTests(ApiFactory api) : IAsyncLifetime
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", record.GetProperty("timestamp").GetString());
         Assert.Equal(["tagging_ms", "retrieval_ms", "generation_ms"], record.GetProperty("latency_breakdown").EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(["prompt", "completion", "total"], record.GetProperty("openai_tokens").EnumerateObject().Select(p => p.Name).ToArray());
+    }
+
+    private static IEnumerable<string> ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
     [Fact]

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace KnowledgeBase.Bench;
+
+/// <summary>Starts a built host (api or silo) as its own process with the given environment, waits until it answers,
+/// and reads its resident memory.</summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private HostProcess(Process process, string baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+    }
+
+    public string BaseUrl { get; }
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Cluster.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Cluster.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>The host's dll in the same configuration as this benchmark (Release when run with -c Release).</summary>
+    public static string DllPath(string project, string assembly)
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var path = Path.Combine(RepoRoot(), project, "bin", configuration, "net10.0", assembly);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path} is missing; build the solution in {configuration} first.");
+        return path;
+    }
+
+    public static async Task<HostProcess> StartAsync(string dll, IDictionary<string, string> environment, int httpPort, string healthPath = "/health/live")
+    {
+        var info = new ProcessStartInfo("dotnet", $"\"{dll}\"")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = environment.TryGetValue("DATA_DIR", out var dataDir) ? Path.GetDirectoryName(dataDir)! : Path.GetTempPath(),
+        };
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + dll);
+        var log = new List<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.Add(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.Add(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var baseUrl = $"http://127.0.0.1:{httpPort}";
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"{Path.GetFileName(dll)} exited with {process.ExitCode}:\n{string.Join('\n', log.TakeLast(40))}");
+            try
+            {
+                if ((await http.GetAsync(baseUrl + healthPath)).IsSuccessStatusCode) return new HostProcess(process, baseUrl);
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(250);
+        }
+        process.Kill(entireProcessTree: true);
+        throw new TimeoutException($"{Path.GetFileName(dll)} did not become healthy:\n{string.Join('\n', log.TakeLast(40))}");
+    }
+
+    /// <summary>Resident set size in MB, from /proc (Linux).</summary>
+    public double RssMegabytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+        return double.NaN;
+    }
+
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}

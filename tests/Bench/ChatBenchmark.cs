@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using KnowledgeBase.OpenAiStub;
+
+namespace KnowledgeBase.Bench;
+
+/// <summary>`chat`: simulated users against the real api process, whose model is a local OpenAI-compatible stub with a
+/// fixed first-token delay. Time to first token minus that delay is the product's own overhead.</summary>
+public static class ChatBenchmark
+{
+    private const string Password = "bench-password-123";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var users = IntArg(args, "--users", 64);
+        var seconds = IntArg(args, "--seconds", 15);
+        var delayMs = IntArg(args, "--delay-ms", 50);
+        var answerWords = IntArg(args, "--answer-words", 30);
+        var sharedData = StringArg(args, "--data", Path.GetFullPath(Path.Combine(HostProcess.RepoRoot(), "..", "shared", "data")));
+        var statutes = Directory.GetFiles(Path.Combine(sharedData, "labor-law"), "*.md").Where(f => !f.EndsWith("SOURCE.md")).Order().ToList();
+
+        Console.WriteLine($"chat benchmark: {Environment.ProcessorCount} cores, {users} users, {seconds} s per run, answers of {answerWords} words");
+
+        // 1. Idle memory of the embedded default (offline models) with the five statutes indexed.
+        await using (var offline = await StartApiAsync(stubUrl: null))
+        {
+            var admin = await SignInAsync(offline.BaseUrl, "admin@soosan.com");
+            var watch = Stopwatch.StartNew();
+            await UploadAllAsync(admin, statutes);
+            Console.WriteLine($"offline: {statutes.Count} statutes uploaded and ready in {watch.Elapsed.TotalSeconds:F2} s");
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            Console.WriteLine($"offline: idle RSS with the statutes indexed: {offline.RssMegabytes():F0} MB");
+        }
+
+        // 2. Overhead with a model that waits before its first token, then throughput with one that never waits.
+        foreach (var delay in new[] { delayMs, 0 })
+        {
+            await using var stub = await OpenAiStubServer.StartAsync(new OpenAiStubOptions
+            {
+                FirstTokenDelay = TimeSpan.FromMilliseconds(delay),
+                RecordRequests = false,
+                EmbeddingDimensions = 256,
+                Responder = _ => string.Join(' ', Enumerable.Range(1, answerWords).Select(i => i == answerWords ? "끝입니다 [1]." : "연차휴가는")),
+            });
+            await using var api = await StartApiAsync(stub.BaseUrl);
+            var admin = await SignInAsync(api.BaseUrl, "admin@soosan.com");
+            await UploadAllAsync(admin, statutes);
+            var clients = await Task.WhenAll(Enumerable.Range(0, users).Select(i => SignInAsync(api.BaseUrl, $"bench{i}@soosan.com")));
+
+            await RunLoadAsync(clients, TimeSpan.FromSeconds(2), delay, report: false);
+            var result = await RunLoadAsync(clients, TimeSpan.FromSeconds(seconds), delay, report: true);
+            Console.WriteLine($"chat: users={users} model_delay={delay}ms turns={result.Turns} errors={result.Errors} " +
+                $"throughput={result.Turns / result.Elapsed.TotalSeconds:F0}/s ttft_p50={result.P(50):F1}ms ttft_p99={result.P(99):F1}ms " +
+                $"overhead_p50={result.P(50) - delay:F1}ms overhead_p99={result.P(99) - delay:F1}ms api_rss={api.RssMegabytes():F0}MB");
+        }
+        return 0;
+    }
+
+    private sealed record LoadResult(int Turns, int Errors, TimeSpan Elapsed, double[] Ttft)
+    {
+        public double P(double percentile)
+        {
+            if (Ttft.Length == 0) return double.NaN;
+            var index = (int)Math.Ceiling(percentile / 100.0 * Ttft.Length) - 1;
+            return Ttft[Math.Clamp(index, 0, Ttft.Length - 1)];
+        }
+    }
+
+    private static async Task<LoadResult> RunLoadAsync(HttpClient[] clients, TimeSpan duration, int delayMs, bool report)
+    {
+        var ttfts = new List<double>[clients.Length];
+        var errors = 0;
+        var stop = DateTime.UtcNow + duration;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(clients.Select(async (client, i) =>
+        {
+            var mine = ttfts[i] = new List<double>();
+            string? conversationId = null;
+            var turn = 0;
+            while (DateTime.UtcNow < stop)
+            {
+                if (turn++ % 4 == 0) conversationId = null;
+                try
+                {
+                    var (ttft, conversation) = await AskAsync(client, "연차 유급휴가는 며칠인가요?", conversationId);
+                    conversationId = conversation;
+                    mine.Add(ttft);
+                }
+                catch (Exception ex)
+                {
+                    if (Interlocked.Increment(ref errors) <= 3 && report) Console.WriteLine("  error: " + ex.Message);
+                }
+            }
+        }));
+        var all = ttfts.SelectMany(t => t).Order().ToArray();
+        return new LoadResult(all.Length, errors, watch.Elapsed, all);
+    }
+
+    private static async Task<(double TtftMs, string? ConversationId)> AskAsync(HttpClient client, string question, string? conversationId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat") { Content = JsonContent.Create(new { question, conversationId }) };
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        var started = Stopwatch.GetTimestamp();
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        double ttft = -1;
+        string? conversation = conversationId;
+        string? eventName = null;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal)) eventName = line[7..];
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                if (eventName == "delta" && ttft < 0) ttft = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                else if (eventName == "meta" && conversation is null)
+                    conversation = JsonDocument.Parse(line[6..]).RootElement.GetProperty("conversationId").GetString();
+                else if (eventName == "error") throw new InvalidOperationException("stream error: " + line);
+                else if (eventName == "done") break;
+            }
+        }
+        if (ttft < 0) throw new InvalidOperationException("no delta arrived");
+        return (ttft, conversation);
+    }
+
+    private static Task<HostProcess> StartApiAsync(string? stubUrl)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "kb-bench", Guid.NewGuid().ToString("N")[..8]);
+        var port = HostProcess.FreePort();
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["DATA_DIR"] = Path.Combine(root, "data"),
+            ["STORAGE_DIR"] = Path.Combine(root, "storage"),
+            ["LOG_DIR"] = Path.Combine(root, "logs"),
+            ["SILO_PORT"] = HostProcess.FreePort().ToString(),
+            ["GATEWAY_PORT"] = HostProcess.FreePort().ToString(),
+            ["ADMIN_EMAILS"] = "admin@soosan.com",
+            ["RATE_LIMIT_PER_MINUTE"] = "100000",
+            ["DAILY_TOKEN_BUDGET"] = "100000000000",
+            ["MONTHLY_TOKEN_BUDGET"] = "100000000000",
+            ["AUTH_RATE_LIMIT_PER_MINUTE"] = "100000",
+        };
+        if (stubUrl is not null)
+        {
+            environment["OPENAI_API_KEY"] = "bench-key";
+            environment["OPENAI_BASE_URL"] = stubUrl;
+        }
+        Directory.CreateDirectory(root);
+        return HostProcess.StartAsync(HostProcess.DllPath("api", "KnowledgeBase.Api.dll"), environment, port);
+    }
+
+    private static async Task<HttpClient> SignInAsync(string baseUrl, string email)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 4096, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = new Uri(baseUrl),
+            Timeout = TimeSpan.FromMinutes(2),
+        };
+        await client.PostAsJsonAsync("/api/auth/register", new { email, password = Password, displayName = email.Split('@')[0] });
+        var login = await client.PostAsJsonAsync("/api/auth/login", new { email, password = Password });
+        login.EnsureSuccessStatusCode();
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private static async Task UploadAllAsync(HttpClient client, IReadOnlyList<string> files)
+    {
+        var ids = new List<string>();
+        foreach (var file in files)
+        {
+            using var form = new MultipartFormDataContent { { new ByteArrayContent(await File.ReadAllBytesAsync(file)), "file", Path.GetFileName(file) } };
+            var response = await client.PostAsync("/api/documents", form);
+            response.EnsureSuccessStatusCode();
+            ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("documentId").GetString()!);
+        }
+        foreach (var id in ids)
+        {
+            while (true)
+            {
+                var status = (await client.GetFromJsonAsync<JsonElement>($"/api/documents/{id}")).GetProperty("status").GetString();
+                if (status == "ready") break;
+                if (status == "failed") throw new InvalidOperationException($"{id} failed to ingest");
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    private static int IntArg(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
+    }
+
+    private static string StringArg(string[] args, string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+}
