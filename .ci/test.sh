@@ -9,6 +9,15 @@ if [ ! -d ../shared/data ] && [ -z "${KB_SHARED_DATA:-}" ]; then
   exit 1
 fi
 
+# Servers the production-path tests start on loopback (each test starts its own, in a temp folder).
+packages=()
+[ -x /usr/lib/postgresql/15/bin/initdb ] || packages+=(postgresql)
+if [ ${#packages[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${packages[@]}"
+fi
+
 dotnet build Cluster.sln -c Release -nologo -clp:ErrorsOnly
 
 log=$(mktemp)

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace KnowledgeBase.Tests.Infrastructure;
+
+/// <summary>Real servers started from the machine's packages on loopback, in temporary folders, for the production
+/// paths' tests. A missing package fails the test with the install command (.ci/test.sh installs them).</summary>
+public static class LocalServers
+{
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> arguments, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo(file, arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
+        };
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    public static async Task WaitForPortAsync(int port, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+        throw new TimeoutException($"nothing listens on 127.0.0.1:{port} after {timeout.TotalSeconds} s");
+    }
+
+    public static void Require(string path, string install)
+    {
+        if (!File.Exists(path)) throw new InvalidOperationException($"{path} is missing; install it with: {install}");
+    }
+}
+
+/// <summary>A PostgreSQL 15 server of its own (initdb in a temp folder, trust auth on loopback).</summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    private const string Bin = "/usr/lib/postgresql/15/bin";
+    private readonly string _dir;
+
+    private PostgresServer(string dir, int port)
+    {
+        _dir = dir;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string Url(string database) => $"postgres://postgres:unused@127.0.0.1:{Port}/{database}";
+
+    public static async Task<PostgresServer> StartAsync()
+    {
+        LocalServers.Require($"{Bin}/initdb", "apt-get install -y postgresql");
+        var dir = Path.Combine(Path.GetTempPath(), "kb-pg-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        await LocalServers.RunAsync("chown", ["postgres:postgres", dir]);
+        var port = LocalServers.FreePort();
+        var init = await AsPostgresAsync($"{Bin}/initdb -D {dir}/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8");
+        if (init.ExitCode != 0) throw new InvalidOperationException("initdb failed: " + init.Output);
+        var start = await AsPostgresAsync($"{Bin}/pg_ctl -D {dir}/data -l {dir}/log -o \"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off\" -w start");
+        if (start.ExitCode != 0) throw new InvalidOperationException("pg_ctl start failed: " + start.Output);
+        return new PostgresServer(dir, port);
+    }
+
+    public async Task CreateDatabaseAsync(string name)
+    {
+        var result = await LocalServers.RunAsync("psql", ["-h", "127.0.0.1", "-p", Port.ToString(), "-U", "postgres", "-c", $"CREATE DATABASE {name}"]);
+        if (result.ExitCode != 0) throw new InvalidOperationException("CREATE DATABASE failed: " + result.Output);
+    }
+
+    private static Task<(int ExitCode, string Output)> AsPostgresAsync(string command)
+        => LocalServers.RunAsync("su", ["postgres", "-c", command]);
+
+    public async ValueTask DisposeAsync()
+    {
+        await AsPostgresAsync($"{Bin}/pg_ctl -D {_dir}/data -m immediate -w stop");
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
