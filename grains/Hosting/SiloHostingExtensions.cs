@@ -121,9 +121,10 @@ public static class SiloHostingExtensions
         return services;
     }
 
-    /// <summary>Original files under STORAGE_DIR.</summary>
+    /// <summary>Original files in S3 when S3_BUCKET is set (any S3-compatible S3_ENDPOINT); under STORAGE_DIR otherwise.</summary>
     public static IServiceCollection AddDocumentStore(this IServiceCollection services, IConfiguration config)
     {
+        if (S3Options.FromConfiguration(config) is { } s3) services.TryAddSingleton<IBlobStore>(_ => new S3BlobStore(s3));
         services.TryAddSingleton<IBlobStore, LocalFileBlobStore>();
         return services;
     }
