@@ -18,6 +18,11 @@ if [ ${#packages[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${packages[@]}"
 fi
 
+# ChromaDB and s3rver come from npm, pinned in .ci/servers/package-lock.json.
+if [ ! -d .ci/servers/node_modules/s3rver ] || [ ! -d .ci/servers/node_modules/chromadb ]; then
+  (cd .ci/servers && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 dotnet build Cluster.sln -c Release -nologo -clp:ErrorsOnly
 
 log=$(mktemp)

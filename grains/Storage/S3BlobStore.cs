@@ -7,17 +7,17 @@ namespace KnowledgeBase.Grains.Storage;
 
 /// <summary>S3 settings: S3_BUCKET switches the blob store to S3; S3_ENDPOINT for any S3-compatible server
 /// (MinIO, s3rver, Ceph); S3_ACCESS_KEY/S3_SECRET_KEY, or the AWS default credential chain when unset.</summary>
-public sealed record S3Options(string Bucket, string? Endpoint, string? AccessKey, string? SecretKey, string Region, string Prefix)
+public sealed record S3Options(string Bucket, string? Endpoint, string? AccessKey, string? SecretKey, string Region)
 {
     public static S3Options? FromConfiguration(IConfiguration config)
         => config["S3_BUCKET"] is { Length: > 0 } bucket
             ? new S3Options(bucket, Empty(config["S3_ENDPOINT"]), Empty(config["S3_ACCESS_KEY"]), Empty(config["S3_SECRET_KEY"]),
-                Empty(config["S3_REGION"]) ?? "us-east-1", (Empty(config["S3_PREFIX"]) ?? "").Trim('/'))
+                Empty(config["S3_REGION"]) ?? "us-east-1")
             : null;
 
     private static string? Empty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    public override string ToString() => $"s3://{Bucket}/{Prefix} via {Endpoint ?? "AWS"}";
+    public override string ToString() => $"s3://{Bucket} via {Endpoint ?? "AWS"}";
 }
 
 /// <summary>Original files in an S3 bucket. Large files go up in parts, so a 50 MB upload never sits in one request.</summary>
@@ -50,8 +50,6 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     // Plain-HTTP endpoints would otherwise store the aws-chunked framing inside the object.
     private bool ChunkEncoding => _options.Endpoint is null || _options.Endpoint.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
-    private string Key(string key) => _options.Prefix.Length == 0 ? key : $"{_options.Prefix}/{key}";
-
     public async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
     {
         if (content.CanSeek && content.Length - content.Position < MultipartThreshold)
@@ -59,7 +57,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             await _client.PutObjectAsync(new PutObjectRequest
             {
                 BucketName = _options.Bucket,
-                Key = Key(key),
+                Key = key,
                 InputStream = content,
                 AutoCloseStream = false,
                 ContentType = contentType,
@@ -71,7 +69,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         var upload = await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
         {
             BucketName = _options.Bucket,
-            Key = Key(key),
+            Key = key,
             ContentType = contentType,
         }, cancellationToken);
         try
@@ -86,7 +84,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
                 var response = await _client.UploadPartAsync(new UploadPartRequest
                 {
                     BucketName = _options.Bucket,
-                    Key = Key(key),
+                    Key = key,
                     UploadId = upload.UploadId,
                     PartNumber = number,
                     InputStream = part,
@@ -99,14 +97,14 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
             {
                 BucketName = _options.Bucket,
-                Key = Key(key),
+                Key = key,
                 UploadId = upload.UploadId,
                 PartETags = parts,
             }, cancellationToken);
         }
         catch
         {
-            await _client.AbortMultipartUploadAsync(_options.Bucket, Key(key), upload.UploadId, CancellationToken.None);
+            await _client.AbortMultipartUploadAsync(_options.Bucket, key, upload.UploadId, CancellationToken.None);
             throw;
         }
     }
@@ -115,7 +113,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     {
         try
         {
-            var response = await _client.GetObjectAsync(_options.Bucket, Key(key), cancellationToken);
+            var response = await _client.GetObjectAsync(_options.Bucket, key, cancellationToken);
             return response.ResponseStream;
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
@@ -125,7 +123,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     }
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
-        => _client.DeleteObjectAsync(_options.Bucket, Key(key), cancellationToken);
+        => _client.DeleteObjectAsync(_options.Bucket, key, cancellationToken);
 
     public void Dispose() => _client.Dispose();
 }

@@ -101,3 +101,62 @@ public sealed class PostgresServer : IAsyncDisposable
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
+
+/// <summary>Servers installed from npm into .ci/servers (npm ci there): s3rver and ChromaDB.</summary>
+public sealed class NodeServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _dir;
+
+    private NodeServer(Process process, string dir, int port)
+    {
+        _process = process;
+        _dir = dir;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string Url => $"http://127.0.0.1:{Port}";
+
+    public static string ModulesDir => Path.Combine(TestData.RepoRoot, ".ci", "servers", "node_modules");
+
+    /// <summary>s3rver: a real S3 HTTP API over a folder (keys S3RVER/S3RVER).</summary>
+    public static Task<NodeServer> StartS3Async(string bucket)
+        => StartAsync("s3rver/bin/s3rver.js", dir => ["-d", dir, "-a", "127.0.0.1", "-p", "{port}", "--configure-bucket", bucket, "--silent"]);
+
+    /// <summary>ChromaDB 1.0 (REST API v2) persisted in a temp folder.</summary>
+    public static Task<NodeServer> StartChromaAsync()
+        => StartAsync("chromadb/dist/cli.mjs", dir => ["run", "--path", dir, "--host", "127.0.0.1", "--port", "{port}"]);
+
+    private static async Task<NodeServer> StartAsync(string script, Func<string, string[]> arguments)
+    {
+        var path = Path.Combine(ModulesDir, script);
+        LocalServers.Require(path, "cd .ci/servers && npm ci");
+        var dir = Path.Combine(Path.GetTempPath(), "kb-node-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        var port = LocalServers.FreePort();
+        var info = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(path);
+        foreach (var argument in arguments(dir)) info.ArgumentList.Add(argument.Replace("{port}", port.ToString()));
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await LocalServers.WaitForPortAsync(port, TimeSpan.FromSeconds(60));
+        return new NodeServer(process, dir, port);
+    }
+
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
