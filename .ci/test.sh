@@ -12,6 +12,7 @@ fi
 # Servers the production-path tests start on loopback (each test starts its own, in a temp folder).
 packages=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || packages+=(postgresql)
+[ -x /usr/bin/redis-server ] || packages+=(redis-server)
 if [ ${#packages[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq

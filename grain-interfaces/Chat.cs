@@ -59,7 +59,8 @@ public sealed record DoneEvent(
     [property: Id(2)] double LatencyMs,
     [property: Id(3)] LatencyBreakdown LatencyBreakdown,
     [property: Id(4)] bool NoResult,
-    [property: Id(5)] IReadOnlyList<int> CitedSources) : ChatEvent;
+    [property: Id(5)] IReadOnlyList<int> CitedSources,
+    [property: Id(6)] bool Cached = false) : ChatEvent;
 
 /// <summary>Ends a turn that could not be answered. Codes: rate_limited, budget_exhausted, invalid_request, not_found, model_error, cancelled.</summary>
 [GenerateSerializer, Immutable, Alias("kb.ChatEvent.Error")]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using KnowledgeBase.Grains.Accounting;
+using KnowledgeBase.Grains.Caching;
 using KnowledgeBase.Grains.Chat;
 using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Models;
@@ -24,6 +25,7 @@ public sealed class UserSessionGrain(
     ITokenCounter tokens,
     PriceTable prices,
     IQueryLog queryLog,
+    AnswerCache answers,
     BudgetPeriods periods,
     IOptions<KnowledgeBaseOptions> options,
     IOptions<LimitsOptions> limits,
@@ -100,24 +102,34 @@ public sealed class UserSessionGrain(
             var filter = new CitationFilter(prompt.Sources.Count);
             turn.Filter = filter;
             var chatOptions = new ChatOptions { MaxOutputTokens = options.Value.MaxCompletionTokens, Temperature = 0.1f };
-            await using (var updates = chat.GetStreamingResponseAsync(prompt.Messages, chatOptions, cancellationToken).GetAsyncEnumerator(cancellationToken))
+            var cacheKey = AnswerCache.Key(ModelId, prompt.Messages);
+            var cached = await answers.GetAsync(cacheKey, cancellationToken);
+            turn.Cached = cached is not null;
+            var updates = cached is null
+                ? chat.GetStreamingResponseAsync(prompt.Messages, chatOptions, cancellationToken)
+                : Replay(cached, cancellationToken);
+            await using (var enumerator = updates.GetAsyncEnumerator(cancellationToken))
             {
                 while (true)
                 {
-                    var (hasNext, failure) = await MoveNextAsync(updates);
+                    var (hasNext, failure) = await MoveNextAsync(enumerator);
                     if (failure is not null)
                     {
                         turn.Failure = failure;
                         break;
                     }
                     if (!hasNext) break;
-                    var update = updates.Current;
+                    var update = enumerator.Current;
                     if (update.Contents.OfType<UsageContent>().FirstOrDefault() is { } usage) turn.ModelUsage = usage.Details;
                     if (string.IsNullOrEmpty(update.Text)) continue;
+                    turn.RawAnswer.Append(update.Text);
                     var text = filter.Push(update.Text);
                     if (text.Length > 0) yield return new DeltaEvent(text);
                 }
             }
+            if (cached is null && turn.Failure is null && turn.RawAnswer.Length > 0)
+                await answers.SetAsync(cacheKey, new CachedAnswer(turn.RawAnswer.ToString(), (int)(turn.ModelUsage?.InputTokenCount ?? 0),
+                    (int)(turn.ModelUsage?.OutputTokenCount ?? 0), ModelId));
             var tail = filter.Flush();
             if (tail.Length > 0) yield return new DeltaEvent(tail);
             turn.GenerationMs = Stopwatch.GetElapsedTime(step).TotalMilliseconds;
@@ -222,6 +234,18 @@ public sealed class UserSessionGrain(
         }
     }
 
+    /// <summary>A cached answer streamed like a fresh one; it costs no model tokens, so nothing is charged.</summary>
+    private static async IAsyncEnumerable<ChatResponseUpdate> Replay(CachedAnswer cached, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (System.Text.RegularExpressions.Match piece in System.Text.RegularExpressions.Regex.Matches(cached.Text, @"\S+\s*|\s+"))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, piece.Value);
+        }
+        await Task.CompletedTask;
+        yield return new ChatResponseUpdate { Contents = [new UsageContent(new UsageDetails { InputTokenCount = 0, OutputTokenCount = 0, TotalTokenCount = 0 })] };
+    }
+
     private static async Task<(bool HasNext, Exception? Failure)> MoveNextAsync(IAsyncEnumerator<ChatResponseUpdate> updates)
     {
         try
@@ -283,7 +307,7 @@ public sealed class UserSessionGrain(
             new RagTokens(usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens), cost,
             sources.Select(s => s.ChunkId).ToList(), noResult));
 
-        return new DoneEvent(usage, cost, Round(latency), breakdown, noResult, turn.Filter?.Cited.ToList() ?? []);
+        return new DoneEvent(usage, cost, Round(latency), breakdown, noResult, turn.Filter?.Cited.ToList() ?? [], turn.Cached);
     }
 
     public Task<IReadOnlyList<ConversationSummary>> ListConversationsAsync()
@@ -403,6 +427,8 @@ public sealed class UserSessionGrain(
         public Prompt? Prompt { get; set; }
         public CitationFilter? Filter { get; set; }
         public UsageDetails? ModelUsage { get; set; }
+        public System.Text.StringBuilder RawAnswer { get; } = new();
+        public bool Cached { get; set; }
         public Exception? Failure { get; set; }
         public long Reserved { get; set; }
         public bool Settled { get; set; }

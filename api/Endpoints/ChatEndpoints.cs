@@ -12,7 +12,7 @@ public sealed record ChatBody(string? Question, string? ConversationId);
 public sealed record ChatAnswer(
     string ConversationId, string MessageId, string Answer, string Intent, IReadOnlyList<string> Tags,
     IReadOnlyList<SourceReference> Sources, TokenUsage Usage, decimal CostUsd, double LatencyMs,
-    LatencyBreakdown LatencyBreakdown, bool NoResult, IReadOnlyList<int> CitedSources);
+    LatencyBreakdown LatencyBreakdown, bool NoResult, IReadOnlyList<int> CitedSources, bool Cached);
 
 public sealed record RenameBody(string? Title);
 public sealed record FeedbackBody(string? Rating, string? Reason, string? Comment);
@@ -93,7 +93,7 @@ public static class ChatEndpoints
                 case ErrorEvent e: return Problems.Create(503, e.Code, "답변을 완료하지 못했습니다. (The answer could not be completed.)", e.Message);
                 case DoneEvent done:
                     return TypedResults.Ok(new ChatAnswer(meta!.ConversationId, meta.MessageId, answer.ToString(), meta.Intent, meta.Tags,
-                        sources, done.Usage, done.CostUsd, done.LatencyMs, done.LatencyBreakdown, done.NoResult, done.CitedSources));
+                        sources, done.Usage, done.CostUsd, done.LatencyMs, done.LatencyBreakdown, done.NoResult, done.CitedSources, done.Cached));
             }
         } while (await events.MoveNextAsync());
         return Problems.Create(503, "model_error", "답변이 중간에 끊겼습니다. (The answer ended early.)");

@@ -1,4 +1,5 @@
 using KnowledgeBase.Grains.Accounting;
+using KnowledgeBase.Grains.Caching;
 using KnowledgeBase.Grains.Chat;
 using KnowledgeBase.Grains.Ingestion;
 using KnowledgeBase.Grains.Models;
@@ -100,6 +101,7 @@ public static class SiloHostingExtensions
         services.AddIngestion();
         services.AddRetrieval();
         services.AddDocumentStore(config);
+        services.AddCaches(config);
 
         services.TryAddSingleton(new PriceTable(config["PRICE_TABLE"]));
         services.TryAddSingleton(BudgetPeriods.FromId(config["BUDGET_TIMEZONE"]));

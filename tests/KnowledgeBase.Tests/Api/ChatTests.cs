@@ -72,7 +72,7 @@ public sealed class ChatTests(ApiFactory api) : IAsyncLifetime
     [Fact]
     public async Task Follow_up_question_retrieves_with_the_conversation_context()
     {
-        var first = await (await _user.Client.PostAsJsonAsync("/api/chat", new { question = "연차 유급휴가는 며칠인가요?" })).Content.ReadFromJsonAsync<JsonElement>();
+        var first = await (await _user.Client.PostAsJsonAsync("/api/chat", new { question = "연차 유급휴가는 며칠 주어지나요?" })).Content.ReadFromJsonAsync<JsonElement>();
         var conversationId = first.GetProperty("conversationId").GetString();
         var followUp = await _user.Client.PostAsJsonAsync("/api/chat", new { question = "그럼 1년 미만은?", conversationId });
         var body = await followUp.Content.ReadFromJsonAsync<JsonElement>();
@@ -82,6 +82,19 @@ public sealed class ChatTests(ApiFactory api) : IAsyncLifetime
 
         var history = await _user.Client.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}");
         Assert.Equal(2, history.GetProperty("turns").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task The_same_question_with_the_same_sources_is_answered_from_the_cache_at_no_cost()
+    {
+        var question = "가족돌봄휴가는 연간 며칠까지 쓸 수 있나요? " + Guid.NewGuid().ToString("N")[..4];
+        var first = await (await _user.Client.PostAsJsonAsync("/api/chat", new { question })).Content.ReadFromJsonAsync<JsonElement>();
+        var second = await (await _user.Client.PostAsJsonAsync("/api/chat", new { question })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(first.GetProperty("cached").GetBoolean());
+        Assert.True(first.GetProperty("usage").GetProperty("totalTokens").GetInt32() > 0);
+        Assert.True(second.GetProperty("cached").GetBoolean());
+        Assert.Equal(first.GetProperty("answer").GetString(), second.GetProperty("answer").GetString());
+        Assert.Equal(0, second.GetProperty("usage").GetProperty("totalTokens").GetInt32());
     }
 
     [Fact]

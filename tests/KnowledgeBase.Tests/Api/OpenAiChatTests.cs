@@ -85,7 +85,7 @@ public sealed class OpenAiChatTests(OpenAiApiFixture fixture) : IClassFixture<Op
         fixture.Stub.Options.FailFirst = 1;
         fixture.Stub.Reset();
         var before = fixture.Stub.RequestCount;
-        var response = await user.Client.PostAsJsonAsync("/api/chat", new { question = "연차 유급휴가는 며칠인가요?" });
+        var response = await user.Client.PostAsJsonAsync("/api/chat", new { question = "연차 유급휴가는 몇 일 주나요?" });
         fixture.Stub.Options.FailFirst = 0;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("15일", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("answer").GetString());

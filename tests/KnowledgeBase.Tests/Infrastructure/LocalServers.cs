@@ -160,3 +160,41 @@ public sealed class NodeServer : IAsyncDisposable
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
+
+/// <summary>A redis-server of its own on a free loopback port, without persistence.</summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private RedisServer(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string Url => $"redis://127.0.0.1:{Port}";
+
+    public static async Task<RedisServer> StartAsync()
+    {
+        LocalServers.Require("/usr/bin/redis-server", "apt-get install -y redis-server");
+        var port = LocalServers.FreePort();
+        var info = new ProcessStartInfo("/usr/bin/redis-server") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" }) info.ArgumentList.Add(a);
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        await LocalServers.WaitForPortAsync(port, TimeSpan.FromSeconds(20));
+        return new RedisServer(process, port);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+    }
+}

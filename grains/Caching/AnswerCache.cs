@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Caching.Distributed;
+
+namespace KnowledgeBase.Grains.Caching;
+
+public sealed record CachedAnswer(string Text, int PromptTokens, int CompletionTokens, string Model);
+
+/// <summary>Answers keyed by a hash of the model and the whole prompt. The prompt carries the full text of the chunks it
+/// was built from (a content version of the corpus): a changed document, or a new one that is now retrieved, changes
+/// the key, so a stale answer is never served.</summary>
+public sealed class AnswerCache(IDistributedCache cache, CacheStatistics statistics)
+{
+    private static readonly DistributedCacheEntryOptions Lifetime = new() { AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(24) };
+
+    public static string Key(string model, IEnumerable<ChatMessage> prompt)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(model + "\n"));
+        foreach (var message in prompt) hash.AppendData(Encoding.UTF8.GetBytes($"{message.Role.Value}\n{message.Text}\n\u0001"));
+        return "kb:answer:v1:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    public async Task<CachedAnswer?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var bytes = await cache.GetAsync(key, cancellationToken);
+            var hit = bytes is { Length: > 0 };
+            statistics.Record("answer", hit);
+            return hit ? JsonSerializer.Deserialize<CachedAnswer>(bytes!) : null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A cache that is down is a miss, never a failed answer.
+            statistics.Record("answer", false);
+            return null;
+        }
+    }
+
+    public async Task SetAsync(string key, CachedAnswer answer)
+    {
+        try
+        {
+            await cache.SetAsync(key, JsonSerializer.SerializeToUtf8Bytes(answer), Lifetime);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            statistics.RecordError("answer");
+        }
+    }
+}
+
+/// <summary>Hit, miss and error counts per cache, for /metrics and the admin console.</summary>
+public sealed class CacheStatistics
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long[]> _counts = new();
+
+    public void Record(string cache, bool hit) => Interlocked.Increment(ref _counts.GetOrAdd(cache, _ => new long[3])[hit ? 0 : 1]);
+
+    public void RecordError(string cache) => Interlocked.Increment(ref _counts.GetOrAdd(cache, _ => new long[3])[2]);
+
+    public (long Hits, long Misses, long Errors) Get(string cache)
+        => _counts.TryGetValue(cache, out var c) ? (Interlocked.Read(ref c[0]), Interlocked.Read(ref c[1]), Interlocked.Read(ref c[2])) : (0, 0, 0);
+}
+
+/// <summary>Counts hits and misses of the embedding cache that Microsoft.Extensions.AI's caching generator uses.</summary>
+public sealed class CountingCache(IDistributedCache inner, CacheStatistics statistics, string name) : IDistributedCache
+{
+    public byte[]? Get(string key) => Count(inner.Get(key));
+
+    public async Task<byte[]?> GetAsync(string key, CancellationToken token = default) => Count(await inner.GetAsync(key, token));
+
+    public void Set(string key, byte[] value, DistributedCacheEntryOptions options) => inner.Set(key, value, options);
+
+    public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default) => inner.SetAsync(key, value, options, token);
+
+    public void Refresh(string key) => inner.Refresh(key);
+
+    public Task RefreshAsync(string key, CancellationToken token = default) => inner.RefreshAsync(key, token);
+
+    public void Remove(string key) => inner.Remove(key);
+
+    public Task RemoveAsync(string key, CancellationToken token = default) => inner.RemoveAsync(key, token);
+
+    private byte[]? Count(byte[]? value)
+    {
+        statistics.Record(name, value is { Length: > 0 });
+        return value;
+    }
+}
