@@ -9,6 +9,13 @@ if [ ! -d ../shared/data ] && [ -z "${KB_SHARED_DATA:-}" ]; then
   exit 1
 fi
 
+# The browser tests drive Debian's Chromium and need Korean fonts (without fonts-nanum Korean renders as boxes).
+if [ ! -x /usr/bin/chromium ] || ! compgen -G "/usr/share/fonts/truetype/nanum/*.ttf" >/dev/null; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y chromium fonts-nanum
+fi
+
 dotnet build Cluster.sln -c Release -nologo -clp:ErrorsOnly
 
 log=$(mktemp)
