@@ -9,14 +9,17 @@ if [ ! -d ../shared/data ] && [ -z "${KB_SHARED_DATA:-}" ]; then
   exit 1
 fi
 
-# Servers the production-path tests start on loopback (each test starts its own, in a temp folder).
+# Servers the production-path tests start on loopback (each test starts its own, in a temp folder), and Debian's
+# Chromium with Korean fonts for the browser tests (without fonts-nanum Korean renders as boxes).
 packages=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || packages+=(postgresql)
 [ -x /usr/bin/redis-server ] || packages+=(redis-server)
+[ -x /usr/bin/chromium ] || packages+=(chromium)
+compgen -G "/usr/share/fonts/truetype/nanum/*.ttf" >/dev/null || packages+=(fonts-nanum)
 if [ ${#packages[@]} -gt 0 ]; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${packages[@]}"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}"
 fi
 
 # ChromaDB and s3rver come from npm, pinned in .ci/servers/package-lock.json.

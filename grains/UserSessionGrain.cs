@@ -297,6 +297,7 @@ public sealed class UserSessionGrain(
         GrainFactory.GetGrain<ICostAggregatorGrain>(0).RecordAsync(new UserSpend(this.GetPrimaryKeyString(), state.Day, state.Month,
             state.UsedToday, state.UsedThisMonth, state.CostToday, state.CostThisMonth, state.RequestsToday, state.RequestsThisMonth,
             state.Sequence, now)).Ignore();
+        GrainFactory.GetGrain<IQueryStatsAggregatorGrain>(0).RecordAsync(new QueryOutcome(now, noResult)).Ignore();
 
         var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var breakdown = new LatencyBreakdown(Round(turn.TaggingMs), Round(turn.RetrievalMs), Round(turn.GenerationMs));

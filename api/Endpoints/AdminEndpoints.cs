@@ -28,6 +28,7 @@ public static class AdminEndpoints
         admin.MapGet("/usage/stream", StreamAsync);
         admin.MapPut("/users/{userId}/budget", SetBudgetAsync);
         admin.MapGet("/feedback", FeedbackAsync);
+        admin.MapAdminMetrics();
         return app;
     }
 

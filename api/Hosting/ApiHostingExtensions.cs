@@ -98,17 +98,38 @@ public static class ApiHostingExtensions
         }
     }
 
+    /// <summary>The pipeline. PATH_BASE (e.g. "/kb") mounts the whole app under a prefix; the web UI uses relative URLs
+    /// only, so it works there and behind any proxy prefix.</summary>
     public static WebApplication UseKnowledgeBaseApi(this WebApplication app)
     {
+        if (NormalizePathBase(app.Configuration["PATH_BASE"]) is { } pathBase) app.UsePathBase(pathBase);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (app.Services.GetRequiredService<ApiSettings>().CorsOrigins.Length > 0) app.UseCors();
         app.UseDefaultFiles();
-        app.UseStaticFiles();
+        app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = context => WebUiHeaders(context.Context.Response) });
+        // Explicit, so that routing sees the path after PATH_BASE was stripped.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
         return app;
+    }
+
+    public static PathString? NormalizePathBase(string? value)
+    {
+        var trimmed = value?.Trim().Trim('/');
+        return string.IsNullOrEmpty(trimmed) ? null : new PathString("/" + trimmed);
+    }
+
+    // The UI renders model and document text as text; the policy makes any slip inert (no inline or foreign script).
+    private static void WebUiHeaders(HttpResponse response)
+    {
+        response.Headers.CacheControl = "no-cache";
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+            "connect-src 'self'; frame-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+        response.Headers["Referrer-Policy"] = "same-origin";
     }
 
     private static Task WriteProblemAsync(HttpContext context, int status, string type, string title)

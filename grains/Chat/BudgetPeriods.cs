@@ -20,4 +20,7 @@ public sealed class BudgetPeriods(TimeZoneInfo zone)
         var local = TimeZoneInfo.ConvertTime(utc, zone);
         return (local.ToString("yyyy-MM-dd"), local.ToString("yyyy-MM"));
     }
+
+    /// <summary>The local hour (0-23) of an instant, for hourly charts.</summary>
+    public int HourAt(DateTimeOffset utc) => TimeZoneInfo.ConvertTime(utc, zone).Hour;
 }

@@ -1,0 +1,200 @@
+// Talks to the api with relative URLs only (resolved against document.baseURI), so the UI works under any path prefix.
+import { t, duration } from './i18n.js';
+
+const TOKEN_KEY = 'kb.token';
+
+export function apiUrl(path) {
+  return new URL(path, document.baseURI).toString();
+}
+
+export const session = {
+  get token() {
+    return sessionStorage.getItem(TOKEN_KEY) ?? localStorage.getItem(TOKEN_KEY);
+  },
+  save(token, remember) {
+    this.clear();
+    (remember ? localStorage : sessionStorage).setItem(TOKEN_KEY, token);
+  },
+  clear() {
+    sessionStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(TOKEN_KEY);
+  },
+  /** True when the stored token's exp has passed (checked before any call, so a stale tab goes straight to sign-in). */
+  expired() {
+    const token = this.token;
+    if (!token) return false;
+    try {
+      const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+      return typeof payload.exp === 'number' && payload.exp * 1000 < Date.now();
+    } catch {
+      return true;
+    }
+  },
+};
+
+/** An api refusal: the ProblemDetails body plus the Retry-After header. */
+export class ApiError extends Error {
+  constructor(status, problem, retryAfter) {
+    super(problem?.title ?? `HTTP ${status}`);
+    this.status = status;
+    this.type = problem?.type ?? (status === 0 ? 'network' : 'unknown');
+    this.title = problem?.title ?? '';
+    this.detail = problem?.detail ?? '';
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** The Korean (or English) sentence for a refusal, chosen by its ProblemDetails type. */
+export function errorMessage(error) {
+  if (!(error instanceof ApiError)) return t('err.unknown');
+  const wait = duration(error.retryAfter ?? 60);
+  const domains = (error.detail.split(':')[1] ?? '').trim();
+  const key = 'err.' + error.type;
+  const text = t(key, { wait, domains, detail: localizedDetail(error.detail) });
+  return text === key ? (error.title || t('err.unknown')) : text.trim();
+}
+
+// Server details are bilingual "한국어 (English)": show the half that matches the language.
+function localizedDetail(detail) {
+  if (!detail) return '';
+  const m = /^(.*?)\s*\((.*)\)\s*$/.exec(detail);
+  if (!m) return detail;
+  return document.documentElement.lang === 'en' ? m[2] : m[1];
+}
+
+function retryAfterOf(response) {
+  const value = response.headers.get('Retry-After');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (!Number.isNaN(seconds)) return seconds;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
+}
+
+async function failure(response) {
+  let problem = null;
+  try {
+    problem = await response.json();
+  } catch { /* not JSON */ }
+  const error = new ApiError(response.status, problem, retryAfterOf(response));
+  if (response.status === 401 && session.token) window.dispatchEvent(new CustomEvent('kb:expired', { detail: error }));
+  return error;
+}
+
+function headers(extra) {
+  const result = { ...extra };
+  if (session.token) result.Authorization = 'Bearer ' + session.token;
+  return result;
+}
+
+/** fetch + JSON; throws ApiError on any non-2xx answer or network failure. */
+export async function request(path, { method = 'GET', body, signal, accept } = {}) {
+  let response;
+  try {
+    response = await fetch(apiUrl(path), {
+      method,
+      signal,
+      headers: headers({ Accept: accept ?? 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) }),
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError(0, null);
+  }
+  if (!response.ok) throw await failure(response);
+  if (response.status === 204) return null;
+  const type = response.headers.get('Content-Type') ?? '';
+  return type.includes('json') ? response.json() : response;
+}
+
+/** The original file as a blob (the endpoint needs the bearer token, so a plain link cannot open it). */
+export async function fetchBlob(path) {
+  let response;
+  try {
+    response = await fetch(apiUrl(path), { headers: headers({}) });
+  } catch {
+    throw new ApiError(0, null);
+  }
+  if (!response.ok) throw await failure(response);
+  return response.blob();
+}
+
+/**
+ * Server-Sent Events over fetch (EventSource cannot POST or send a bearer header).
+ * Calls onEvent(name, data) for every event; resolves when the stream ends.
+ */
+export async function streamEvents(path, { method = 'GET', body, signal, onEvent }) {
+  let response;
+  try {
+    response = await fetch(apiUrl(path), {
+      method,
+      signal,
+      headers: headers({ Accept: 'text/event-stream', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) }),
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError(0, null);
+  }
+  if (!response.ok) throw await failure(response);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value.replace(/\r\n?/g, '\n');
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let name = 'message';
+      const data = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith(':')) continue; // heartbeat comment
+        if (line.startsWith('event:')) name = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+      }
+      if (data.length === 0) continue;
+      let parsed;
+      try {
+        parsed = JSON.parse(data.join('\n'));
+      } catch {
+        parsed = data.join('\n');
+      }
+      onEvent(name, parsed);
+    }
+  }
+}
+
+/** Multipart upload with progress (fetch has no upload progress; XMLHttpRequest does). */
+export function uploadFile(file, tags, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', apiUrl('api/documents'));
+    if (session.token) xhr.setRequestHeader('Authorization', 'Bearer ' + session.token);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.upload.addEventListener('progress', e => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    });
+    xhr.addEventListener('load', () => {
+      let body = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch { /* not JSON */ }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        onProgress(1);
+        resolve({ ...body, duplicate: xhr.status === 200 });
+      } else {
+        const retry = Number(xhr.getResponseHeader('Retry-After')) || undefined;
+        const error = new ApiError(xhr.status, body, retry);
+        if (xhr.status === 401) window.dispatchEvent(new CustomEvent('kb:expired', { detail: error }));
+        reject(error);
+      }
+    });
+    xhr.addEventListener('error', () => reject(new ApiError(0, null)));
+    const form = new FormData();
+    form.append('file', file, file.name);
+    if (tags) form.append('tags', tags);
+    xhr.send(form);
+  });
+}

@@ -1,0 +1,3 @@
+global using KnowledgeBase.BrowserTests.Infrastructure;
+global using Microsoft.Playwright;
+global using Xunit;

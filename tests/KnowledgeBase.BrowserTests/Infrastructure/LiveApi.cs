@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+
+namespace KnowledgeBase.BrowserTests.Infrastructure;
+
+/// <summary>The real api (co-hosted silo, SQLite, local files, offline models) on a real loopback Kestrel port, because
+/// the browser needs a socket. Temporary folders and free ports per instance; PATH_BASE optional.</summary>
+public class LiveApi : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@soosan.com";
+    public const string Password = "correct-horse-battery";
+
+    private readonly int _port = FreePort();
+
+    public LiveApi() : this(pathBase: "") { }
+
+    protected LiveApi(string pathBase)
+    {
+        PathBase = pathBase;
+        UseKestrel(_port);
+    }
+
+    public string PathBase { get; }
+
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "kb-browser-tests", Guid.NewGuid().ToString("N")[..12]);
+
+    /// <summary>The UI's address, with the path base and a trailing slash.</summary>
+    public string BaseUrl => $"http://127.0.0.1:{_port}{PathBase}/";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["urls"] = $"http://127.0.0.1:{_port}",
+            ["DATA_DIR"] = Path.Combine(Root, "data"),
+            ["STORAGE_DIR"] = Path.Combine(Root, "storage"),
+            ["LOG_DIR"] = Path.Combine(Root, "logs"),
+            ["SILO_PORT"] = FreePort().ToString(),
+            ["GATEWAY_PORT"] = FreePort().ToString(),
+            ["ADMIN_EMAILS"] = AdminEmail,
+            ["AUTH_RATE_LIMIT_PER_MINUTE"] = "100000",
+            ["ORLEANS_CLUSTER_ID"] = "browser-" + Guid.NewGuid().ToString("N")[..8],
+            ["PATH_BASE"] = PathBase,
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        };
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services => services.AddFallbackRetrieval());
+    }
+
+    /// <summary>Starts Kestrel (idempotent) and returns an HttpClient on the real socket.</summary>
+    public HttpClient Http(string? token = null)
+    {
+        StartServer();
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Registers (or reuses) an account through the api and signs it in.</summary>
+    public async Task<ApiUser> CreateUserAsync(string? email = null, string displayName = "테스트 사용자")
+    {
+        email ??= $"u{Guid.NewGuid().ToString("N")[..10]}@soosan.com";
+        using var anonymous = Http();
+        var register = await anonymous.PostAsJsonAsync("api/auth/register", new { email, password = Password, displayName });
+        if (register.StatusCode != HttpStatusCode.Created && register.StatusCode != HttpStatusCode.Conflict)
+            throw new InvalidOperationException($"register {email}: {(int)register.StatusCode} {await register.Content.ReadAsStringAsync()}");
+        var login = await anonymous.PostAsJsonAsync("api/auth/login", new { email, password = Password });
+        login.EnsureSuccessStatusCode();
+        var token = (await login.Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
+        var client = Http(token);
+        var me = await client.GetFromJsonAsync<MeBody>("api/auth/me");
+        return new ApiUser(me!.UserId, email, token, client);
+    }
+
+    public Task<ApiUser> CreateAdminAsync() => CreateUserAsync(AdminEmail, "관리자");
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private sealed record TokenBody(string AccessToken);
+    private sealed record MeBody(string UserId);
+}
+
+/// <summary>The same api mounted under PATH_BASE=/kb.</summary>
+public sealed class PrefixedLiveApi() : LiveApi("/kb");
+
+public sealed record ApiUser(string UserId, string Email, string Token, HttpClient Client);
