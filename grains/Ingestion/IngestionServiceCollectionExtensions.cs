@@ -1,4 +1,7 @@
+using KnowledgeBase.Grains.Hosting;
+using KnowledgeBase.Grains.Models;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace KnowledgeBase.Grains.Ingestion;
 
@@ -7,7 +10,10 @@ public static class IngestionServiceCollectionExtensions
     /// <summary>Parsers, chunker and the pipeline that runs them.</summary>
     public static IServiceCollection AddIngestion(this IServiceCollection services)
     {
-        // Filled in by the ingestion work: IDocumentParser and IChunker implementations.
+        services.AddOptions<KnowledgeBaseOptions>();
+        services.TryAddSingleton<ITokenCounter, TiktokenTokenCounter>();
+        services.TryAddSingleton<IDocumentParser, DocumentParser>();
+        services.TryAddSingleton<IChunker, StructuredChunker>();
         services.AddSingleton<IngestionPipeline>();
         return services;
     }
