@@ -5,13 +5,17 @@ namespace KnowledgeBase.Grains.Models;
 /// <summary>Word-level Korean text helpers shared by the embedder and the lexical query builder.</summary>
 public static class KoreanTokens
 {
-    // Particles (josa) and copula endings that stick to nouns, longest first so "에서는" wins over "는".
-    private static readonly string[] Particles =
-    [
+    // Particles (josa), copulas and the endings of 하다/되다 verbs that stick to nouns (주도한, 지명수배된), tried longest
+    // first so "에서는" wins over "는".
+    private static readonly string[] Particles = new[]
+    {
         "에서부터", "으로부터", "이라는", "이라고", "에서는", "에게서", "으로서", "으로써", "이었다", "이었던", "이다", "였다", "였던",
         "에서", "에게", "으로", "부터", "까지", "라는", "라고", "처럼", "보다", "한테", "이나", "이며", "이고", "와의", "과의", "에는", "에도",
         "로서", "로써", "은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만", "나",
-    ];
+        "하였으며", "하였는데", "하였다", "하였고", "하였던", "했으며", "했다", "했고", "했던", "하는", "하고", "하여", "하면", "해서",
+        "한다", "한", "할", "함", "되었으며", "되었다", "되었고", "되었던", "됐다", "되는", "되어", "된다", "된", "될", "됨",
+        "시켰다", "시킨", "시키는",
+    }.OrderByDescending(p => p.Length).ToArray();
 
     public static bool IsHangul(char c) => c is >= '\uAC00' and <= '\uD7A3' or >= '\u1100' and <= '\u11FF' or >= '\u3130' and <= '\u318F';
 
@@ -61,5 +65,5 @@ public static class KoreanTokens
 
     private static readonly HashSet<string> QuestionWords = ["왜", "뭐", "뭘", "무슨", "누가", "어느", "몇", "인가", "인가요", "입니까", "나요"];
 
-    private static readonly string[] QuestionPrefixes = ["무엇", "누구", "언제", "어디", "어떤", "어떻", "어떠", "얼마"];
+    private static readonly string[] QuestionPrefixes = ["무엇", "누구", "언제", "어디", "어떤", "어떻", "어떠", "얼마", "며칠"];
 }

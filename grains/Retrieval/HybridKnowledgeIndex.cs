@@ -36,6 +36,8 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         System.IO.Directory.CreateDirectory(lexicalDir);
         _lexical = new LexicalIndex(FSDirectory.Open(new DirectoryInfo(lexicalDir)), _options);
         _vectors = new VectorIndex(Path.Combine(root, "vectors"));
+        // A merge changes no document, only the segment layout; the next search picks it up through the usual publish.
+        _lexical.MergeCompleted += () => _dirty = true;
         Reconcile();
     }
 

@@ -17,7 +17,7 @@ public sealed class LexicalIndex : IDisposable
 {
     private const string Id = "id", Doc = "doc", File = "file", Title = "title", Section = "section", Page = "page",
         Text = "text", Tag = "tag", TextBigrams = "text_b", TextUnigrams = "text_u", TitleBigrams = "title_b", SectionBigrams = "section_b",
-        TextTrigrams = "text_t", TextStems = "text_w", IdValues = "id_dv", DocValues = "doc_dv";
+        TextTrigrams = "text_t", TextStems = "text_w", TextPairs = "text_p", IdValues = "id_dv", DocValues = "doc_dv";
 
     private const int MaxQueryTerms = 256;
 
@@ -27,6 +27,7 @@ public sealed class LexicalIndex : IDisposable
     private readonly Analyzer _unigrams = KoreanAnalyzers.Unigrams();
     private readonly Analyzer _trigrams = KoreanAnalyzers.Trigrams();
     private readonly Analyzer _stems = KoreanAnalyzers.Stems();
+    private readonly Analyzer _pairs = KoreanAnalyzers.StemPairs();
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searchers;
     private readonly RetrievalOptions _options;
@@ -40,6 +41,7 @@ public sealed class LexicalIndex : IDisposable
             [TextUnigrams] = _unigrams,
             [TextTrigrams] = _trigrams,
             [TextStems] = _stems,
+            [TextPairs] = _pairs,
         });
         var similarity = new BM25Similarity(options.Bm25K1, options.Bm25B);
         var config = new IndexWriterConfig(KoreanAnalyzers.Version, _analyzer)
@@ -47,10 +49,19 @@ public sealed class LexicalIndex : IDisposable
             OpenMode = OpenMode.CREATE_OR_APPEND,
             Similarity = similarity,
             RAMBufferSizeMB = 64,
+            // Every term of a query is looked up in every segment, so few segments keep queries fast; small group
+            // commits make many tiny segments, merged eagerly here.
+            MergePolicy = new TieredMergePolicy { SegmentsPerTier = 4, MaxMergeAtOnce = 8, FloorSegmentMB = 8 },
+            MergedSegmentWarmer = new MergeNotifier(() => MergeCompleted?.Invoke()),
         };
         _writer = new IndexWriter(directory, config);
         _searchers = new SearcherManager(_writer, true, new Bm25SearcherFactory(similarity));
     }
+
+    /// <summary>Raised (on a merge thread) when a merge finished; a refresh then lets searches use the merged segment.</summary>
+    public event Action? MergeCompleted;
+
+    public int SegmentCount(IndexSearcher searcher) => searcher.IndexReader.Leaves.Count;
 
     /// <summary>Replaces every chunk of a document in one atomic Lucene operation (a refresh sees all or none).</summary>
     public void Replace(string documentId, IReadOnlyList<IndexedChunk> chunks)
@@ -101,6 +112,7 @@ public sealed class LexicalIndex : IDisposable
         AddTerms(boolean, TextUnigrams, KoreanAnalyzers.Terms(_unigrams, TextUnigrams, cleaned), _options.UnigramBoost);
         AddTerms(boolean, TextTrigrams, KoreanAnalyzers.Terms(_trigrams, TextTrigrams, cleaned), _options.TrigramBoost);
         AddTerms(boolean, TextStems, KoreanAnalyzers.Terms(_stems, TextStems, cleaned), _options.StemBoost);
+        AddTerms(boolean, TextPairs, KoreanAnalyzers.Terms(_pairs, TextPairs, cleaned), _options.PairBoost);
         var bigrams = KoreanAnalyzers.Terms(_bigrams, TitleBigrams, cleaned);
         AddTerms(boolean, TitleBigrams, bigrams, _options.TitleBoost);
         AddTerms(boolean, SectionBigrams, bigrams, _options.SectionBoost);
@@ -188,6 +200,7 @@ public sealed class LexicalIndex : IDisposable
             new TextField(TextUnigrams, Normalize(chunk.Text), Field.Store.NO),
             new TextField(TextTrigrams, Normalize(chunk.Text), Field.Store.NO),
             new TextField(TextStems, Normalize(chunk.Text), Field.Store.NO),
+            new TextField(TextPairs, Normalize(chunk.Text), Field.Store.NO),
             new TextField(TitleBigrams, Normalize(chunk.Title), Field.Store.NO),
             new TextField(SectionBigrams, Normalize(chunk.Section), Field.Store.NO),
         };
@@ -205,6 +218,11 @@ public sealed class LexicalIndex : IDisposable
         _writer.Dispose();
         _analyzer.Dispose();
         _directory.Dispose();
+    }
+
+    private sealed class MergeNotifier(Action merged) : IndexWriter.IndexReaderWarmer
+    {
+        public override void Warm(AtomicReader reader) => merged();
     }
 
     private sealed class Bm25SearcherFactory(Similarity similarity) : SearcherFactory

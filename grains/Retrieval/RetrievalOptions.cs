@@ -12,14 +12,15 @@ public sealed class RetrievalOptions
     public float TextBoost { get; set; } = 1.0f;
     public float UnigramBoost { get; set; } = 0.0f;
     public float TrigramBoost { get; set; } = 0.0f;
-    public float StemBoost { get; set; } = 0.0f;
+    public float StemBoost { get; set; } = 0.5f;
+    public float PairBoost { get; set; } = 1.0f;
     public float TitleBoost { get; set; } = 0.0f;
-    public float SectionBoost { get; set; } = 0.0f;
+    public float SectionBoost { get; set; } = 0.5f;
 
     public FusionMethod Fusion { get; set; } = FusionMethod.NormalizedScore;
 
     /// <summary>Weight of the vector list against the lexical one (lexical weight is 1 - this).</summary>
-    public float VectorWeight { get; set; } = 0.3f;
+    public float VectorWeight { get; set; } = 0.1f;
 
     /// <summary>The k of reciprocal rank fusion, 1 / (k + rank).</summary>
     public int RrfK { get; set; } = 60;
