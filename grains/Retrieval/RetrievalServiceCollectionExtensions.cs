@@ -1,13 +1,24 @@
+using KnowledgeBase.Grains.Models;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace KnowledgeBase.Grains.Retrieval;
 
 public static class RetrievalServiceCollectionExtensions
 {
-    /// <summary>The embedded index (lexical + vector under DATA_DIR) and the retriever over it.</summary>
-    public static IServiceCollection AddRetrieval(this IServiceCollection services)
+    /// <summary>The embedded index (lexical + vector under DATA_DIR) and the retriever over it. The offline hashing embedder
+    /// is the default <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>; a model registration made before or after
+    /// this call (e.g. OpenAI's) takes precedence.</summary>
+    public static IServiceCollection AddRetrieval(this IServiceCollection services, Action<RetrievalOptions>? configure = null)
     {
-        // Filled in by the retrieval work: IKnowledgeIndex and IRetriever implementations.
+        var options = services.AddOptions<RetrievalOptions>();
+        if (configure is not null) options.Configure(configure);
+        services.TryAddSingleton<IKnowledgeIndex, HybridKnowledgeIndex>();
+        services.TryAddSingleton<IRetriever, HybridRetriever>();
+        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
+            sp => new HashingEmbeddingGenerator(sp.GetRequiredService<IOptions<RetrievalOptions>>().Value.HashingDimensions));
         return services;
     }
 }

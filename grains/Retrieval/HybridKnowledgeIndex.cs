@@ -1,0 +1,212 @@
+using KnowledgeBase.Grains.Hosting;
+using Lucene.Net.Store;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace KnowledgeBase.Grains.Retrieval;
+
+/// <summary>The embedded index: Lucene BM25 over Korean bigrams plus brute-force cosine over chunk vectors, fused, under
+/// {DataDir}/index. A document's replacement becomes visible to searches in one step for both halves, and is durable
+/// (Lucene commit + vector log fsync, grouped across concurrent writers) before the call returns.</summary>
+public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
+{
+    private readonly LexicalIndex _lexical;
+    private readonly VectorIndex _vectors;
+    private readonly RetrievalOptions _options;
+    private readonly ILogger _logger;
+
+    // Writers are serialized; searches hold the read side of _visibility, and writes become visible under its write
+    // side (Lucene reopen and vector swap together), so a search never sees one half updated and the other not.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SemaphoreSlim _commitGate = new(1, 1);
+    private readonly ReaderWriterLockSlim _visibility = new();
+    private readonly Dictionary<string, VectorIndex.Entry?> _pending = new(StringComparer.Ordinal);
+    private volatile bool _dirty;
+    private long _writeSequence, _durableSequence;
+    private bool _disposed;
+
+    public HybridKnowledgeIndex(IOptions<KnowledgeBaseOptions> options, IOptions<RetrievalOptions>? retrieval = null,
+        ILogger<HybridKnowledgeIndex>? logger = null)
+    {
+        _options = retrieval?.Value ?? new RetrievalOptions();
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        var root = Path.Combine(Path.GetFullPath(options.Value.DataDir), "index");
+        var lexicalDir = Path.Combine(root, "lexical");
+        System.IO.Directory.CreateDirectory(lexicalDir);
+        _lexical = new LexicalIndex(FSDirectory.Open(new DirectoryInfo(lexicalDir)), _options);
+        _vectors = new VectorIndex(Path.Combine(root, "vectors"));
+        // A merge changes no document, only the segment layout; the next search picks it up through the usual publish.
+        _lexical.MergeCompleted += () => _dirty = true;
+        Reconcile();
+    }
+
+    public long ChunkCount
+    {
+        get
+        {
+            RefreshIfDirty();
+            var searcher = _lexical.Acquire();
+            try { return searcher.IndexReader.NumDocs; }
+            finally { _lexical.Release(searcher); }
+        }
+    }
+
+    public async Task ReplaceDocumentAsync(string documentId, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(documentId);
+        if (chunks.Any(c => c.DocumentId != documentId))
+            throw new ArgumentException($"Every chunk must belong to {documentId}.", nameof(chunks));
+        var entry = chunks.Count == 0 ? null : VectorIndex.Prepare(documentId, chunks);
+        await WriteAsync(documentId, entry, () => _lexical.Replace(documentId, chunks), cancellationToken);
+    }
+
+    public Task DeleteDocumentAsync(string documentId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(documentId);
+        return WriteAsync(documentId, null, () => _lexical.Delete(documentId), cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, ReadOnlyMemory<float> queryEmbedding, int topK,
+        IReadOnlyList<string>? tags, CancellationToken cancellationToken = default)
+    {
+        if (topK <= 0 || string.IsNullOrWhiteSpace(query) && queryEmbedding.IsEmpty) return [];
+        if (_dirty) await RefreshAsync(cancellationToken);
+        var tagSet = tags is { Count: > 0 } ? new HashSet<string>(tags, StringComparer.Ordinal) : null;
+        var candidates = Math.Max(_options.Candidates, topK * 2);
+
+        _visibility.EnterReadLock();
+        var searcher = _lexical.Acquire();
+        try
+        {
+            var lexical = string.IsNullOrWhiteSpace(query) ? [] : _lexical.Search(searcher, query, tags, candidates);
+            var vector = queryEmbedding.IsEmpty || _options.VectorWeight <= 0 ? [] : _vectors.Search(queryEmbedding.Span, tagSet, candidates);
+            var fused = Fusion.Fuse(lexical.Select(h => (h.ChunkId, h.DocumentId, h.Score)).ToList(), vector, _options);
+            var picked = Fusion.CapPerDocument(fused, topK, _options.MaxChunksPerDocument);
+
+            var luceneDocs = lexical.ToDictionary(h => h.ChunkId, h => h.LuceneDoc, StringComparer.Ordinal);
+            var hits = new List<SearchHit>(picked.Count);
+            foreach (var (chunkId, _, score) in picked)
+            {
+                var doc = luceneDocs.TryGetValue(chunkId, out var d) ? d : LexicalIndex.Find(searcher, chunkId);
+                if (doc >= 0) hits.Add(LexicalIndex.Load(searcher, doc, score));
+            }
+            return hits;
+        }
+        finally
+        {
+            _lexical.Release(searcher);
+            _visibility.ExitReadLock();
+        }
+    }
+
+    private async Task WriteAsync(string documentId, VectorIndex.Entry? entry, Action lexicalWrite, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        long sequence;
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            lexicalWrite();
+            _vectors.Log(documentId, entry);
+            _pending[documentId] = entry;
+            sequence = ++_writeSequence;
+            _dirty = true;
+        }
+        finally { _writeGate.Release(); }
+        await EnsureDurableAsync(sequence);
+    }
+
+    /// <summary>Group commit: the first writer in line commits everything written so far; those behind it find their
+    /// write already durable and return.</summary>
+    private async Task EnsureDurableAsync(long sequence)
+    {
+        await _commitGate.WaitAsync();
+        try
+        {
+            if (Interlocked.Read(ref _durableSequence) >= sequence) return;
+            long target;
+            await _writeGate.WaitAsync();
+            try
+            {
+                target = _writeSequence;
+                _vectors.Flush();
+            }
+            finally { _writeGate.Release(); }
+            _lexical.Commit();
+            Interlocked.Exchange(ref _durableSequence, target);
+        }
+        finally { _commitGate.Release(); }
+    }
+
+    private async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try { PublishPending(); }
+        finally { _writeGate.Release(); }
+    }
+
+    private void RefreshIfDirty()
+    {
+        if (!_dirty) return;
+        _writeGate.Wait();
+        try { PublishPending(); }
+        finally { _writeGate.Release(); }
+    }
+
+    /// <summary>Called with the write gate held: no writer is half-way, so Lucene's reopen and the vector swap show the
+    /// same set of documents.</summary>
+    private void PublishPending()
+    {
+        if (!_dirty) return;
+        _visibility.EnterWriteLock();
+        try
+        {
+            _lexical.Refresh();
+            _vectors.Apply(_pending);
+            _pending.Clear();
+            _dirty = false;
+        }
+        finally { _visibility.ExitWriteLock(); }
+    }
+
+    /// <summary>After a crash between the Lucene commit and the vector fsync the two can disagree; vectors of documents
+    /// Lucene does not have are dropped (documents without vectors are still found lexically).</summary>
+    private void Reconcile()
+    {
+        var searcher = _lexical.Acquire();
+        try
+        {
+            var lexicalDocs = _lexical.DocumentIds(searcher);
+            var orphans = _vectors.DocumentIds.Where(id => !lexicalDocs.Contains(id)).ToList();
+            if (orphans.Count > 0)
+            {
+                _logger.LogWarning("Dropping vectors of {Count} documents missing from the lexical index", orphans.Count);
+                foreach (var id in orphans) _vectors.Log(id, null);
+                _vectors.Apply(orphans.Select(id => new KeyValuePair<string, VectorIndex.Entry?>(id, null)));
+                _vectors.Flush();
+            }
+            var missing = lexicalDocs.Count - (_vectors.DocumentIds.Count);
+            if (missing > 0)
+                _logger.LogWarning("{Count} documents have no vectors; they are found by keywords only until re-ingested", missing);
+            _logger.LogInformation("Index loaded: {Chunks} chunks, {Vectors} vectors", searcher.IndexReader.NumDocs, _vectors.ChunkCount);
+        }
+        finally { _lexical.Release(searcher); }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _writeGate.Wait();
+        try
+        {
+            _vectors.Flush();
+            _lexical.Commit();
+            _lexical.Dispose();
+            _vectors.Dispose();
+        }
+        finally { _writeGate.Release(); }
+        _visibility.Dispose();
+    }
+}

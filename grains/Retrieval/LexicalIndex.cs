@@ -1,0 +1,232 @@
+using System.Text;
+using KnowledgeBase.Grains.Models;
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.Miscellaneous;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Util;
+using LuceneDirectory = Lucene.Net.Store.Directory;
+
+namespace KnowledgeBase.Grains.Retrieval;
+
+/// <summary>The Lucene.Net BM25 index of chunk text, title and section. Writes are invisible to searches until
+/// <see cref="Refresh"/>, which the hybrid index calls together with the vector swap.</summary>
+public sealed class LexicalIndex : IDisposable
+{
+    private const string Id = "id", Doc = "doc", File = "file", Title = "title", Section = "section", Page = "page",
+        Text = "text", Tag = "tag", TextBigrams = "text_b", TextUnigrams = "text_u", TitleBigrams = "title_b", SectionBigrams = "section_b",
+        TextTrigrams = "text_t", TextStems = "text_w", TextPairs = "text_p", IdValues = "id_dv", DocValues = "doc_dv";
+
+    private const int MaxQueryTerms = 256;
+
+    private readonly LuceneDirectory _directory;
+    private readonly Analyzer _analyzer;
+    private readonly Analyzer _bigrams = KoreanAnalyzers.Bigrams();
+    private readonly Analyzer _unigrams = KoreanAnalyzers.Unigrams();
+    private readonly Analyzer _trigrams = KoreanAnalyzers.Trigrams();
+    private readonly Analyzer _stems = KoreanAnalyzers.Stems();
+    private readonly Analyzer _pairs = KoreanAnalyzers.StemPairs();
+    private readonly IndexWriter _writer;
+    private readonly SearcherManager _searchers;
+    private readonly RetrievalOptions _options;
+
+    public LexicalIndex(LuceneDirectory directory, RetrievalOptions options)
+    {
+        _directory = directory;
+        _options = options;
+        _analyzer = new PerFieldAnalyzerWrapper(_bigrams, new Dictionary<string, Analyzer>
+        {
+            [TextUnigrams] = _unigrams,
+            [TextTrigrams] = _trigrams,
+            [TextStems] = _stems,
+            [TextPairs] = _pairs,
+        });
+        var similarity = new BM25Similarity(options.Bm25K1, options.Bm25B);
+        var config = new IndexWriterConfig(KoreanAnalyzers.Version, _analyzer)
+        {
+            OpenMode = OpenMode.CREATE_OR_APPEND,
+            Similarity = similarity,
+            RAMBufferSizeMB = 64,
+            // Every term of a query is looked up in every segment, so few segments keep queries fast; small group
+            // commits make many tiny segments, merged eagerly here.
+            MergePolicy = new TieredMergePolicy { SegmentsPerTier = 4, MaxMergeAtOnce = 8, FloorSegmentMB = 8 },
+            MergedSegmentWarmer = new MergeNotifier(() => MergeCompleted?.Invoke()),
+        };
+        _writer = new IndexWriter(directory, config);
+        _searchers = new SearcherManager(_writer, true, new Bm25SearcherFactory(similarity));
+    }
+
+    /// <summary>Raised (on a merge thread) when a merge finished; a refresh then lets searches use the merged segment.</summary>
+    public event Action? MergeCompleted;
+
+    public int SegmentCount(IndexSearcher searcher) => searcher.IndexReader.Leaves.Count;
+
+    /// <summary>Replaces every chunk of a document in one atomic Lucene operation (a refresh sees all or none).</summary>
+    public void Replace(string documentId, IReadOnlyList<IndexedChunk> chunks)
+    {
+        var term = new Term(Doc, documentId);
+        if (chunks.Count == 0)
+            _writer.DeleteDocuments(term);
+        else
+            _writer.UpdateDocuments(term, chunks.Select(ToDocument).ToList());
+    }
+
+    public void Delete(string documentId) => _writer.DeleteDocuments(new Term(Doc, documentId));
+
+    public void Refresh() => _searchers.MaybeRefreshBlocking();
+
+    public void Commit() => _writer.Commit();
+
+    public IndexSearcher Acquire() => _searchers.Acquire();
+
+    public void Release(IndexSearcher searcher) => _searchers.Release(searcher);
+
+    /// <summary>The document ids present in a searcher's view (used to check the vector store against it on start).</summary>
+    public HashSet<string> DocumentIds(IndexSearcher searcher)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var leaf in searcher.IndexReader.Leaves)
+        {
+            var terms = leaf.AtomicReader.GetTerms(Doc);
+            if (terms is null) continue;
+            var e = terms.GetEnumerator();
+            while (e.MoveNext())
+            {
+                var docs = e.Docs(leaf.AtomicReader.LiveDocs, null);
+                if (docs.NextDoc() != DocIdSetIterator.NO_MORE_DOCS)
+                    ids.Add(e.Term.Utf8ToString());
+            }
+        }
+        return ids;
+    }
+
+    /// <summary>BM25 over bigrams of text, title and section plus unigrams of text, after question boilerplate is removed.</summary>
+    public IReadOnlyList<(int LuceneDoc, float Score, string ChunkId, string DocumentId)> Search(
+        IndexSearcher searcher, string query, IReadOnlyList<string>? tags, int count)
+    {
+        var cleaned = CleanQuery(query);
+        var boolean = new BooleanQuery(disableCoord: true);
+        AddTerms(boolean, TextBigrams, KoreanAnalyzers.Terms(_bigrams, TextBigrams, cleaned), _options.TextBoost);
+        AddTerms(boolean, TextUnigrams, KoreanAnalyzers.Terms(_unigrams, TextUnigrams, cleaned), _options.UnigramBoost);
+        AddTerms(boolean, TextTrigrams, KoreanAnalyzers.Terms(_trigrams, TextTrigrams, cleaned), _options.TrigramBoost);
+        AddTerms(boolean, TextStems, KoreanAnalyzers.Terms(_stems, TextStems, cleaned), _options.StemBoost);
+        AddTerms(boolean, TextPairs, KoreanAnalyzers.Terms(_pairs, TextPairs, cleaned), _options.PairBoost);
+        var bigrams = KoreanAnalyzers.Terms(_bigrams, TitleBigrams, cleaned);
+        AddTerms(boolean, TitleBigrams, bigrams, _options.TitleBoost);
+        AddTerms(boolean, SectionBigrams, bigrams, _options.SectionBoost);
+        if (boolean.Clauses.Count == 0) return [];
+
+        var top = searcher.Search(boolean, TagFilter(tags), count);
+        var hits = new List<(int, float, string, string)>(top.ScoreDocs.Length);
+        // Ids come from doc values: loading stored fields (compressed blocks with the whole text) per candidate is slow.
+        var leaves = searcher.IndexReader.Leaves;
+        var bytes = new BytesRef();
+        foreach (var scoreDoc in top.ScoreDocs)
+        {
+            var leaf = leaves[ReaderUtil.SubIndex(scoreDoc.Doc, leaves)];
+            var local = scoreDoc.Doc - leaf.DocBase;
+            leaf.AtomicReader.GetBinaryDocValues(IdValues).Get(local, bytes);
+            var chunkId = bytes.Utf8ToString();
+            leaf.AtomicReader.GetBinaryDocValues(DocValues).Get(local, bytes);
+            hits.Add((scoreDoc.Doc, scoreDoc.Score, chunkId, bytes.Utf8ToString()));
+        }
+        return hits;
+    }
+
+    /// <summary>The Lucene doc of a chunk in this searcher's view, or -1.</summary>
+    public static int Find(IndexSearcher searcher, string chunkId)
+    {
+        var top = searcher.Search(new TermQuery(new Term(Id, chunkId)), 1);
+        return top.ScoreDocs.Length == 0 ? -1 : top.ScoreDocs[0].Doc;
+    }
+
+    public static SearchHit Load(IndexSearcher searcher, int luceneDoc, double score)
+    {
+        var d = searcher.Doc(luceneDoc);
+        var page = d.GetField(Page)?.GetInt32Value();
+        return new SearchHit(d.Get(Id), d.Get(Doc), d.Get(File) ?? "", d.Get(Title) ?? "", d.Get(Section) ?? "", page, score,
+            d.Get(Text) ?? "", d.GetValues(Tag));
+    }
+
+    /// <summary>Drops question words (무엇, 누구, 언제, 어디 ...) and punctuation: they match every paragraph that
+    /// happens to contain them and none that answers the question.</summary>
+    public static string CleanQuery(string query)
+    {
+        var builder = new StringBuilder(query.Length);
+        foreach (var word in KoreanTokens.Words(query))
+        {
+            if (KoreanTokens.IsQuestionWord(word)) continue;
+            builder.Append(word).Append(' ');
+        }
+        return builder.Length == 0 ? query : builder.ToString();
+    }
+
+    private static void AddTerms(BooleanQuery query, string field, List<string> terms, float boost)
+    {
+        if (boost <= 0) return;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var term in terms)
+        {
+            if (seen.Count >= MaxQueryTerms) break;
+            if (!seen.Add(term)) continue;
+            query.Add(new TermQuery(new Term(field, term)) { Boost = boost }, Occur.SHOULD);
+        }
+    }
+
+    private static Filter? TagFilter(IReadOnlyList<string>? tags)
+    {
+        if (tags is null || tags.Count == 0) return null;
+        var any = new BooleanQuery();
+        foreach (var tag in tags.Distinct(StringComparer.Ordinal))
+            any.Add(new TermQuery(new Term(Tag, tag)), Occur.SHOULD);
+        return new QueryWrapperFilter(any);
+    }
+
+    private static Document ToDocument(IndexedChunk chunk)
+    {
+        var doc = new Document
+        {
+            new StringField(Id, chunk.ChunkId, Field.Store.YES),
+            new StringField(Doc, chunk.DocumentId, Field.Store.YES),
+            new BinaryDocValuesField(IdValues, new BytesRef(chunk.ChunkId)),
+            new BinaryDocValuesField(DocValues, new BytesRef(chunk.DocumentId)),
+            new StoredField(File, chunk.FileName),
+            new StoredField(Title, chunk.Title),
+            new StoredField(Section, chunk.Section),
+            new StoredField(Text, chunk.Text),
+            new TextField(TextBigrams, Normalize(chunk.Text), Field.Store.NO),
+            new TextField(TextUnigrams, Normalize(chunk.Text), Field.Store.NO),
+            new TextField(TextTrigrams, Normalize(chunk.Text), Field.Store.NO),
+            new TextField(TextStems, Normalize(chunk.Text), Field.Store.NO),
+            new TextField(TextPairs, Normalize(chunk.Text), Field.Store.NO),
+            new TextField(TitleBigrams, Normalize(chunk.Title), Field.Store.NO),
+            new TextField(SectionBigrams, Normalize(chunk.Section), Field.Store.NO),
+        };
+        if (chunk.Page is { } page) doc.Add(new StoredField(Page, page));
+        foreach (var tag in chunk.Tags) doc.Add(new StringField(Tag, tag, Field.Store.YES));
+        return doc;
+    }
+
+    private static string Normalize(string text)
+        => text.IsNormalized(NormalizationForm.FormC) ? text : text.Normalize(NormalizationForm.FormC);
+
+    public void Dispose()
+    {
+        _searchers.Dispose();
+        _writer.Dispose();
+        _analyzer.Dispose();
+        _directory.Dispose();
+    }
+
+    private sealed class MergeNotifier(Action merged) : IndexWriter.IndexReaderWarmer
+    {
+        public override void Warm(AtomicReader reader) => merged();
+    }
+
+    private sealed class Bm25SearcherFactory(Similarity similarity) : SearcherFactory
+    {
+        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = similarity };
+    }
+}

@@ -1,0 +1,36 @@
+namespace KnowledgeBase.Grains.Retrieval;
+
+public enum FusionMethod { ReciprocalRank, NormalizedScore }
+
+/// <summary>Knobs of the hybrid index; the defaults are the ones measured best on KorQuAD 1.0 dev (see tests/Bench).</summary>
+public sealed class RetrievalOptions
+{
+    public float Bm25K1 { get; set; } = 1.2f;
+    public float Bm25B { get; set; } = 0.75f;
+
+    /// <summary>Per-field weights of the lexical query.</summary>
+    public float TextBoost { get; set; } = 1.0f;
+    public float UnigramBoost { get; set; } = 0.0f;
+    public float TrigramBoost { get; set; } = 0.0f;
+    public float StemBoost { get; set; } = 0.5f;
+    public float PairBoost { get; set; } = 1.0f;
+    public float TitleBoost { get; set; } = 0.0f;
+    public float SectionBoost { get; set; } = 0.5f;
+
+    public FusionMethod Fusion { get; set; } = FusionMethod.NormalizedScore;
+
+    /// <summary>Weight of the vector list against the lexical one (lexical weight is 1 - this).</summary>
+    public float VectorWeight { get; set; } = 0.1f;
+
+    /// <summary>The k of reciprocal rank fusion, 1 / (k + rank).</summary>
+    public int RrfK { get; set; } = 60;
+
+    /// <summary>How many candidates each list contributes before fusion.</summary>
+    public int Candidates { get; set; } = 50;
+
+    /// <summary>At most this many chunks of one document in a result, unless only one document matches.</summary>
+    public int MaxChunksPerDocument { get; set; } = 3;
+
+    /// <summary>Dimensions of the offline hashing embedder.</summary>
+    public int HashingDimensions { get; set; } = 512;
+}

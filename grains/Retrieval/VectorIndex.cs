@@ -1,0 +1,256 @@
+using System.Text;
+
+namespace KnowledgeBase.Grains.Retrieval;
+
+/// <summary>An in-process, brute-force cosine index over int8-quantized chunk vectors, persisted as an append-only log
+/// (compacted on open) so that start-up reloads without re-embedding. Each document's vectors are one immutable entry,
+/// swapped whole, so a search never sees half of a document's update. Thread-safe.</summary>
+public sealed class VectorIndex : IDisposable
+{
+    private const string Magic = "KBVEC1";
+    private const byte PutRecord = 1, DeleteRecord = 2;
+
+    private readonly ReaderWriterLockSlim _lock = new();
+    private readonly Dictionary<string, int> _slotOf = new(StringComparer.Ordinal);
+    private readonly Stack<int> _free = new();
+    private readonly string _logPath;
+    private Entry?[] _slots = new Entry?[256];
+    private int _used;
+    private FileStream _log;
+    private BinaryWriter _writer;
+    private long _chunks;
+
+    /// <summary>One document's chunk vectors: contiguous int8 codes (chunk i at i * Dimensions) with one scale per chunk.</summary>
+    public sealed record Entry(string DocumentId, int Dimensions, string[] ChunkIds, string[][] Tags, sbyte[] Codes, float[] Scales);
+
+    public VectorIndex(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        _logPath = Path.Combine(directory, "vectors.log");
+        var (entries, records) = Load(_logPath);
+        foreach (var entry in entries.Values) Put(entry);
+        if (records > entries.Count * 2 + 16 || !File.Exists(_logPath))
+            Compact(entries.Values);
+        _log = new FileStream(_logPath, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
+        _writer = new BinaryWriter(_log, Encoding.UTF8, leaveOpen: true);
+    }
+
+    public long ChunkCount => Interlocked.Read(ref _chunks);
+
+    public IReadOnlyCollection<string> DocumentIds
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try { return _slotOf.Keys.ToList(); }
+            finally { _lock.ExitReadLock(); }
+        }
+    }
+
+    /// <summary>Quantizes a document's chunks into an entry, outside any lock.</summary>
+    public static Entry Prepare(string documentId, IReadOnlyList<IndexedChunk> chunks)
+    {
+        var dimensions = chunks.Count == 0 ? 0 : chunks[0].Embedding.Length;
+        var codes = new sbyte[dimensions * chunks.Count];
+        var scales = new float[chunks.Count];
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            var vector = chunks[i].Embedding.Span;
+            if (vector.Length != dimensions)
+                throw new ArgumentException($"Chunk {chunks[i].ChunkId} has {vector.Length} dimensions, expected {dimensions}.");
+            var norm = VectorMath.Norm(vector);
+            // Stored unit-length so that a dot product is the cosine.
+            var unit = norm > 0 ? vector.ToArray().Select(v => v / norm).ToArray() : new float[dimensions];
+            scales[i] = VectorMath.Quantize(unit, codes.AsSpan(i * dimensions, dimensions));
+        }
+        return new Entry(documentId, dimensions, chunks.Select(c => c.ChunkId).ToArray(),
+            chunks.Select(c => c.Tags.ToArray()).ToArray(), codes, scales);
+    }
+
+    /// <summary>Appends the change to the log (buffered; <see cref="Flush"/> makes it durable). Callers serialize writes.</summary>
+    public void Log(string documentId, Entry? entry)
+    {
+        lock (_writer)
+            WriteRecord(_writer, documentId, entry);
+    }
+
+    public void Flush()
+    {
+        lock (_writer)
+        {
+            _writer.Flush();
+            _log.Flush(flushToDisk: true);
+        }
+    }
+
+    /// <summary>Makes a batch of changes visible at once (null removes the document).</summary>
+    public void Apply(IEnumerable<KeyValuePair<string, Entry?>> changes)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            foreach (var (documentId, entry) in changes)
+            {
+                Remove(documentId);
+                if (entry is not null && entry.ChunkIds.Length > 0) Put(entry);
+            }
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>The best chunks by cosine similarity, optionally only those carrying any of <paramref name="tags"/>.</summary>
+    public List<(string ChunkId, string DocumentId, float Score)> Search(ReadOnlySpan<float> query, IReadOnlySet<string>? tags, int count)
+    {
+        var result = new List<(string, string, float)>();
+        var norm = VectorMath.Norm(query);
+        if (count <= 0 || norm == 0) return result;
+        var q = new sbyte[query.Length];
+        var unit = new float[query.Length];
+        for (var i = 0; i < unit.Length; i++) unit[i] = query[i] / norm;
+        var qScale = VectorMath.Quantize(unit, q);
+
+        var heap = new PriorityQueue<(Entry Entry, int Chunk), float>(count + 1);
+        _lock.EnterReadLock();
+        try
+        {
+            for (var s = 0; s < _used; s++)
+            {
+                var entry = _slots[s];
+                if (entry is null || entry.Dimensions != q.Length) continue;
+                var d = entry.Dimensions;
+                for (var c = 0; c < entry.ChunkIds.Length; c++)
+                {
+                    if (tags is not null && !entry.Tags[c].Any(tags.Contains)) continue;
+                    var score = VectorMath.Dot(entry.Codes.AsSpan(c * d, d), q) * entry.Scales[c] * qScale;
+                    if (heap.Count < count) heap.Enqueue((entry, c), score);
+                    else if (heap.TryPeek(out _, out var lowest) && score > lowest) heap.EnqueueDequeue((entry, c), score);
+                }
+            }
+        }
+        finally { _lock.ExitReadLock(); }
+
+        while (heap.TryDequeue(out var item, out var score))
+            result.Add((item.Entry.ChunkIds[item.Chunk], item.Entry.DocumentId, score));
+        result.Reverse();
+        return result;
+    }
+
+    private void Put(Entry entry)
+    {
+        if (!_free.TryPop(out var slot))
+        {
+            if (_used == _slots.Length) Array.Resize(ref _slots, _slots.Length * 2);
+            slot = _used++;
+        }
+        _slots[slot] = entry;
+        _slotOf[entry.DocumentId] = slot;
+        Interlocked.Add(ref _chunks, entry.ChunkIds.Length);
+    }
+
+    private void Remove(string documentId)
+    {
+        if (!_slotOf.Remove(documentId, out var slot)) return;
+        Interlocked.Add(ref _chunks, -_slots[slot]!.ChunkIds.Length);
+        _slots[slot] = null;
+        _free.Push(slot);
+    }
+
+    private static void WriteRecord(BinaryWriter writer, string documentId, Entry? entry)
+    {
+        writer.Write(entry is null ? DeleteRecord : PutRecord);
+        writer.Write(documentId);
+        if (entry is null) return;
+        writer.Write(entry.Dimensions);
+        writer.Write(entry.ChunkIds.Length);
+        for (var c = 0; c < entry.ChunkIds.Length; c++)
+        {
+            writer.Write(entry.ChunkIds[c]);
+            writer.Write(entry.Tags[c].Length);
+            foreach (var tag in entry.Tags[c]) writer.Write(tag);
+            writer.Write(entry.Scales[c]);
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(entry.Codes.AsSpan(c * entry.Dimensions, entry.Dimensions)));
+        }
+    }
+
+    /// <summary>Replays the log; a torn last record (crash mid-write) is dropped.</summary>
+    private static (Dictionary<string, Entry> Entries, int Records) Load(string path)
+    {
+        var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        var records = 0;
+        if (!File.Exists(path)) return (entries, 0);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        if (stream.Length < Magic.Length + 1 || reader.ReadString() != Magic)
+            throw new InvalidDataException($"{path} is not a vector log.");
+        long good = stream.Position;
+        try
+        {
+            while (stream.Position < stream.Length)
+            {
+                var kind = reader.ReadByte();
+                var documentId = reader.ReadString();
+                if (kind == DeleteRecord)
+                    entries.Remove(documentId);
+                else if (kind == PutRecord)
+                    entries[documentId] = ReadEntry(reader, documentId);
+                else
+                    throw new InvalidDataException($"Unknown record {kind} in {path}.");
+                records++;
+                good = stream.Position;
+            }
+        }
+        catch (EndOfStreamException)
+        {
+            stream.Dispose();
+            using var truncate = new FileStream(path, FileMode.Open, FileAccess.Write);
+            truncate.SetLength(good);
+        }
+        return (entries, records);
+    }
+
+    private static Entry ReadEntry(BinaryReader reader, string documentId)
+    {
+        var dimensions = reader.ReadInt32();
+        var count = reader.ReadInt32();
+        var ids = new string[count];
+        var tags = new string[count][];
+        var scales = new float[count];
+        var codes = new sbyte[count * dimensions];
+        for (var c = 0; c < count; c++)
+        {
+            ids[c] = reader.ReadString();
+            tags[c] = new string[reader.ReadInt32()];
+            for (var t = 0; t < tags[c].Length; t++) tags[c][t] = reader.ReadString();
+            scales[c] = reader.ReadSingle();
+            reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(codes.AsSpan(c * dimensions, dimensions)));
+        }
+        return new Entry(documentId, dimensions, ids, tags, codes, scales);
+    }
+
+    /// <summary>Rewrites the log with only the live entries, then swaps it in atomically.</summary>
+    private void Compact(IEnumerable<Entry> entries)
+    {
+        var temp = _logPath + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8))
+        {
+            writer.Write(Magic);
+            foreach (var entry in entries) WriteRecord(writer, entry.DocumentId, entry);
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temp, _logPath, overwrite: true);
+    }
+
+    public void Dispose()
+    {
+        lock (_writer)
+        {
+            _writer.Flush();
+            _log.Flush(flushToDisk: true);
+            _writer.Dispose();
+            _log.Dispose();
+        }
+        _lock.Dispose();
+    }
+}
