@@ -89,7 +89,7 @@ public sealed class UserSessionGrain(
                 yield break;
             }
             turn.CandidatesCount = hits.Count;
-            var relevant = selector.Select(turn.RetrievalQuery, hits);
+            var relevant = selector.Select(turn.RetrievalQuery, hits).Take(options.Value.RetrievalTopK).ToList();
 
             // 3. Prompt, sized with the tokenizer; the reservation shrinks to the prompt's real worst case.
             var prompt = prompts.Build(turn.Question, turn.History, relevant);

@@ -59,7 +59,7 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens) : IChatCl
         var english = IsMostlyLatin(question);
 
         var terms = SourceSelector.Terms(question);
-        var candidates = new List<(int N, string Sentence, double Score, int Order)>();
+        var candidates = new List<(int N, string Sentence, double Score, int Order, int Matched)>();
         var order = 0;
         foreach (Match source in SourceBlock().Matches(userMessage))
         {
@@ -71,7 +71,7 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens) : IChatCl
                 var matched = terms.Count(sentenceTerms.Contains);
                 if (matched == 0) continue;
                 var score = matched / Math.Sqrt(sentenceTerms.Count + 4) + 0.01 / n;
-                candidates.Add((n, sentence, score, order++));
+                candidates.Add((n, sentence, score, order++, matched));
             }
         }
 
@@ -80,7 +80,10 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens) : IChatCl
                 ? "I could not find this in the provided documents. Try rephrasing the question or upload the relevant document."
                 : "제공된 문서에서 이 질문에 대한 내용을 찾을 수 없습니다. 질문을 바꾸어 보시거나 관련 문서를 업로드해 주세요.";
 
-        var chosen = candidates.OrderByDescending(c => c.Score).DistinctBy(c => c.Sentence).Take(MaxSentences).OrderBy(c => c.Order);
+        // Quote only sentences that share a good part of what the best one shares with the question: one common word is not enough.
+        var bestMatched = candidates.Max(c => c.Matched);
+        var chosen = candidates.Where(c => c.Matched >= Math.Max(1, (bestMatched + 1) / 2))
+            .OrderByDescending(c => c.Score).DistinctBy(c => c.Sentence).Take(MaxSentences).OrderBy(c => c.Order);
         var text = new StringBuilder(english
             ? "Extractive answer (offline mode: the most relevant sentences are quoted from the documents, without a generative model):\n\n"
             : "추출형 답변입니다 (오프라인 모드: 생성 모델 없이 문서에서 가장 관련 있는 문장을 그대로 인용합니다).\n\n");

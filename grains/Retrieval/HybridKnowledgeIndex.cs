@@ -34,7 +34,9 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         var root = Path.Combine(Path.GetFullPath(options.Value.DataDir), "index");
         var lexicalDir = Path.Combine(root, "lexical");
         System.IO.Directory.CreateDirectory(lexicalDir);
-        _lexical = new LexicalIndex(FSDirectory.Open(new DirectoryInfo(lexicalDir)), _options);
+        // NIOFSDirectory: Lucene.Net's memory-mapped directory reads byte by byte through a buffer abstraction and was
+        // the single largest cost of a query here.
+        _lexical = new LexicalIndex(new NIOFSDirectory(new DirectoryInfo(lexicalDir)), _options);
         _vectors = new VectorIndex(Path.Combine(root, "vectors"));
         // A merge changes no document, only the segment layout; the next search picks it up through the usual publish.
         _lexical.MergeCompleted += () => _dirty = true;
@@ -82,15 +84,15 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
             var lexical = string.IsNullOrWhiteSpace(query) ? [] : _lexical.Search(searcher, query, tags, candidates);
             var vector = queryEmbedding.IsEmpty || _options.VectorWeight <= 0 ? [] : _vectors.Search(queryEmbedding.Span, tagSet, candidates);
             var fused = Fusion.Fuse(lexical.Select(h => (h.ChunkId, h.DocumentId, h.Score)).ToList(), vector, _options);
-            var picked = Fusion.CapPerDocument(fused, topK, _options.MaxChunksPerDocument);
 
             var luceneDocs = lexical.ToDictionary(h => h.ChunkId, h => h.LuceneDoc, StringComparer.Ordinal);
+            SearchHit? Load(string chunkId) => Cached(chunkId, searcher, luceneDocs)?.Hit;
+
+            var reranked = ProximityReranker.Rerank(query, fused, id => Cached(id, searcher, luceneDocs)?.RerankText, _options);
+            var picked = Fusion.CapPerDocument(reranked, topK, _options.MaxChunksPerDocument);
             var hits = new List<SearchHit>(picked.Count);
             foreach (var (chunkId, _, score) in picked)
-            {
-                var doc = luceneDocs.TryGetValue(chunkId, out var d) ? d : LexicalIndex.Find(searcher, chunkId);
-                if (doc >= 0) hits.Add(LexicalIndex.Load(searcher, doc, score));
-            }
+                if (Load(chunkId) is { } hit) hits.Add(hit with { Score = Math.Round(Math.Max(score, 0), 4) });
             return hits;
         }
         finally
@@ -98,6 +100,28 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
             _lexical.Release(searcher);
             _visibility.ExitReadLock();
         }
+    }
+
+    /// <summary>A chunk's stored fields, read from Lucene once and kept until the index changes: decompressing stored
+    /// fields for every candidate of every query dominated query time.</summary>
+    private sealed record CachedChunk(SearchHit Hit, string RerankText);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CachedChunk?> _chunks = new(StringComparer.Ordinal);
+    private const int MaxCachedChunks = 50_000;
+
+    private CachedChunk? Cached(string chunkId, Lucene.Net.Search.IndexSearcher searcher, Dictionary<string, int> luceneDocs)
+    {
+        if (_chunks.TryGetValue(chunkId, out var cached)) return cached;
+        var doc = luceneDocs.TryGetValue(chunkId, out var d) ? d : LexicalIndex.Find(searcher, chunkId);
+        CachedChunk? chunk = null;
+        if (doc >= 0)
+        {
+            var hit = LexicalIndex.Load(searcher, doc, 0);
+            chunk = new CachedChunk(hit, (hit.Section + "\n" + hit.Text).Normalize(System.Text.NormalizationForm.FormC).ToLowerInvariant());
+        }
+        if (_chunks.Count >= MaxCachedChunks) _chunks.Clear();
+        _chunks[chunkId] = chunk;
+        return chunk;
     }
 
     private async Task WriteAsync(string documentId, VectorIndex.Entry? entry, Action lexicalWrite, CancellationToken cancellationToken)
@@ -165,6 +189,7 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
             _lexical.Refresh();
             _vectors.Apply(_pending);
             _pending.Clear();
+            _chunks.Clear();
             _dirty = false;
         }
         finally { _visibility.ExitWriteLock(); }

@@ -31,6 +31,11 @@ public sealed class RetrievalOptions
     /// <summary>At most this many chunks of one document in a result, unless only one document matches.</summary>
     public int MaxChunksPerDocument { get; set; } = 3;
 
+    /// <summary>How many fused candidates the proximity reranker rescores, and the weights of its two features.</summary>
+    public int RerankDepth { get; set; } = 30;
+    public float CoverageWeight { get; set; } = 0.8f;
+    public float ProximityWeight { get; set; } = 0.8f;
+
     /// <summary>Dimensions of the offline hashing embedder.</summary>
     public int HashingDimensions { get; set; } = 512;
 }

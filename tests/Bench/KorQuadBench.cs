@@ -35,7 +35,12 @@ public static class KorQuadBench
         var dataDir = Path.Combine(Path.GetTempPath(), "kb-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var services = new ServiceCollection()
             .AddLogging(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning))
-            .Configure<KnowledgeBaseOptions>(o => o.DataDir = dataDir)
+            .Configure<KnowledgeBaseOptions>(o =>
+            {
+                o.DataDir = dataDir;
+                o.ChunkTokens = IntOption(args, "--chunk-tokens", o.ChunkTokens);
+                o.ChunkOverlapTokens = IntOption(args, "--overlap-tokens", o.ChunkOverlapTokens);
+            })
             .AddIngestion()
             .AddRetrieval(o => ConfigureRetrieval(o, args));
         try
@@ -161,5 +166,9 @@ public static class KorQuadBench
         Float("--title-boost", v => o.TitleBoost = v);
         Float("--section-boost", v => o.SectionBoost = v);
         Float("--rrf-k", v => o.RrfK = (int)v);
+        Float("--rerank-depth", v => o.RerankDepth = (int)v);
+        Float("--coverage-weight", v => o.CoverageWeight = v);
+        Float("--proximity-weight", v => o.ProximityWeight = v);
+        Float("--max-per-doc", v => o.MaxChunksPerDocument = (int)v);
     }
 }

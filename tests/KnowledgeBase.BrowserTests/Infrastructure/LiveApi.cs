@@ -50,7 +50,6 @@ public class LiveApi : WebApplicationFactory<Program>
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         };
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
-        builder.ConfigureTestServices(services => services.AddFallbackRetrieval());
     }
 
     /// <summary>Starts Kestrel (idempotent) and returns an HttpClient on the real socket.</summary>

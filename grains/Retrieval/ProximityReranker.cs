@@ -1,0 +1,84 @@
+using KnowledgeBase.Grains.Models;
+
+namespace KnowledgeBase.Grains.Retrieval;
+
+/// <summary>Second stage over the best fused candidates: rewards chunks that contain more of the question's terms, and
+/// contain them close together. BM25 scores terms one by one; an answer passage usually holds the question's words
+/// within one sentence or two, which is what this measures.</summary>
+public static class ProximityReranker
+{
+    public static List<(string ChunkId, string DocumentId, double Score)> Rerank(
+        string query, IReadOnlyList<(string ChunkId, string DocumentId, double Score)> ranked,
+        Func<string, string?> textOf, RetrievalOptions options)
+    {
+        if (ranked.Count < 2 || options.RerankDepth <= 0 || options.CoverageWeight <= 0 && options.ProximityWeight <= 0) return ranked.ToList();
+        var terms = QueryTerms(query);
+        if (terms.Count == 0) return ranked.ToList();
+
+        var depth = Math.Min(options.RerankDepth, ranked.Count);
+        var top = ranked[0].Score;
+        var window = Math.Clamp(query.Length * 2, 24, 160);
+        var rescored = new List<(string, string, double)>(ranked.Count);
+        for (var i = 0; i < depth; i++)
+        {
+            var (chunkId, documentId, score) = ranked[i];
+            var text = textOf(chunkId) ?? "";
+            var (coverage, proximity) = Features(text, terms, window);
+            rescored.Add((chunkId, documentId, (top > 0 ? score / top : 0) + options.CoverageWeight * coverage + options.ProximityWeight * proximity));
+        }
+        rescored.Sort((a, b) => b.Item3.CompareTo(a.Item3));
+        // Candidates below the rerank depth keep their order after the reranked ones.
+        for (var i = depth; i < ranked.Count; i++) rescored.Add((ranked[i].ChunkId, ranked[i].DocumentId, double.MinValue + i));
+        return rescored;
+    }
+
+    /// <summary>Hangul bigrams of the question's content words (question words dropped) and Latin/digit words.</summary>
+    public static HashSet<string> QueryTerms(string query)
+    {
+        var terms = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var word in KoreanTokens.Words(query))
+        {
+            if (KoreanTokens.IsQuestionWord(word)) continue;
+            var stem = KoreanTokens.StripParticle(word);
+            if (stem.Length == 0) continue;
+            if (!KoreanTokens.IsHangul(stem[0]))
+            {
+                if (stem.Length >= 2) terms.Add(stem);
+                continue;
+            }
+            if (stem.Length == 1) terms.Add(stem);
+            for (var i = 0; i + 1 < stem.Length; i++) terms.Add(stem.Substring(i, 2));
+        }
+        return terms;
+    }
+
+    /// <summary>Coverage: the share of query terms the text contains. Proximity: the most distinct query terms found in
+    /// any window of <paramref name="window"/> characters, as a share of all query terms.</summary>
+    public static (double Coverage, double Proximity) Features(string text, HashSet<string> terms, int window)
+    {
+        var positions = new List<(int Position, string Term)>();
+        foreach (var term in terms)
+        {
+            for (var at = text.IndexOf(term, StringComparison.Ordinal); at >= 0; at = text.IndexOf(term, at + 1, StringComparison.Ordinal))
+                positions.Add((at, term));
+        }
+        if (positions.Count == 0) return (0, 0);
+        positions.Sort((a, b) => a.Position.CompareTo(b.Position));
+        var found = positions.Select(p => p.Term).Distinct().Count();
+
+        var inWindow = new Dictionary<string, int>(StringComparer.Ordinal);
+        var best = 0;
+        var start = 0;
+        for (var end = 0; end < positions.Count; end++)
+        {
+            inWindow[positions[end].Term] = inWindow.GetValueOrDefault(positions[end].Term) + 1;
+            while (positions[end].Position - positions[start].Position > window)
+            {
+                var term = positions[start++].Term;
+                if (--inWindow[term] == 0) inWindow.Remove(term);
+            }
+            best = Math.Max(best, inWindow.Count);
+        }
+        return ((double)found / terms.Count, (double)best / terms.Count);
+    }
+}
