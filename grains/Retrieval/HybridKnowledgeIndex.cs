@@ -88,7 +88,8 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
             var luceneDocs = lexical.ToDictionary(h => h.ChunkId, h => h.LuceneDoc, StringComparer.Ordinal);
             SearchHit? Load(string chunkId) => Cached(chunkId, searcher, luceneDocs)?.Hit;
 
-            var reranked = ProximityReranker.Rerank(query, fused, id => Cached(id, searcher, luceneDocs)?.RerankText, _options);
+            var reranked = ProximityReranker.Rerank(query, fused,
+                id => Cached(id, searcher, luceneDocs) is { } c ? (c.RerankText, c.Heading) : null, _options);
             var picked = Fusion.CapPerDocument(reranked, topK, _options.MaxChunksPerDocument);
             var hits = new List<SearchHit>(picked.Count);
             foreach (var (chunkId, _, score) in picked)
@@ -104,7 +105,7 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
 
     /// <summary>A chunk's stored fields, read from Lucene once and kept until the index changes: decompressing stored
     /// fields for every candidate of every query dominated query time.</summary>
-    private sealed record CachedChunk(SearchHit Hit, string RerankText);
+    private sealed record CachedChunk(SearchHit Hit, string RerankText, string Heading);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CachedChunk?> _chunks = new(StringComparer.Ordinal);
     private const int MaxCachedChunks = 50_000;
@@ -117,12 +118,15 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         if (doc >= 0)
         {
             var hit = LexicalIndex.Load(searcher, doc, 0);
-            chunk = new CachedChunk(hit, (hit.Section + "\n" + hit.Text).Normalize(System.Text.NormalizationForm.FormC).ToLowerInvariant());
+            var heading = hit.Section.Split(" > ")[^1];
+            chunk = new CachedChunk(hit, Lower(hit.Section + "\n" + hit.Text), Lower(heading));
         }
         if (_chunks.Count >= MaxCachedChunks) _chunks.Clear();
         _chunks[chunkId] = chunk;
         return chunk;
     }
+
+    private static string Lower(string text) => text.Normalize(System.Text.NormalizationForm.FormC).ToLowerInvariant();
 
     private async Task WriteAsync(string documentId, VectorIndex.Entry? entry, Action lexicalWrite, CancellationToken cancellationToken)
     {

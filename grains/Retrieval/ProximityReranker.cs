@@ -9,7 +9,7 @@ public static class ProximityReranker
 {
     public static List<(string ChunkId, string DocumentId, double Score)> Rerank(
         string query, IReadOnlyList<(string ChunkId, string DocumentId, double Score)> ranked,
-        Func<string, string?> textOf, RetrievalOptions options)
+        Func<string, (string Text, string Heading)?> textOf, RetrievalOptions options)
     {
         if (ranked.Count < 2 || options.RerankDepth <= 0 || options.CoverageWeight <= 0 && options.ProximityWeight <= 0) return ranked.ToList();
         var terms = QueryTerms(query);
@@ -22,9 +22,13 @@ public static class ProximityReranker
         for (var i = 0; i < depth; i++)
         {
             var (chunkId, documentId, score) = ranked[i];
-            var text = textOf(chunkId) ?? "";
+            var (text, heading) = textOf(chunkId) ?? ("", "");
             var (coverage, proximity) = Features(text, terms, window);
-            rescored.Add((chunkId, documentId, (top > 0 ? score / top : 0) + options.CoverageWeight * coverage + options.ProximityWeight * proximity));
+            // A chunk whose own heading names the question's topic is about it, not merely mentioning it
+            // (제60조 (연차 유급휴가) rather than 제62조, which refers to "제60조에 따른 연차 유급휴가").
+            var headingCoverage = heading.Length == 0 ? 0 : (double)terms.Count(t => heading.Contains(t, StringComparison.Ordinal)) / terms.Count;
+            rescored.Add((chunkId, documentId, (top > 0 ? score / top : 0) + options.CoverageWeight * coverage
+                + options.ProximityWeight * proximity + options.HeadingWeight * headingCoverage));
         }
         rescored.Sort((a, b) => b.Item3.CompareTo(a.Item3));
         // Candidates below the rerank depth keep their order after the reranked ones.

@@ -35,6 +35,7 @@ public sealed class RetrievalOptions
     public int RerankDepth { get; set; } = 30;
     public float CoverageWeight { get; set; } = 0.8f;
     public float ProximityWeight { get; set; } = 0.8f;
+    public float HeadingWeight { get; set; } = 0.3f;
 
     /// <summary>Dimensions of the offline hashing embedder.</summary>
     public int HashingDimensions { get; set; } = 512;

@@ -169,6 +169,7 @@ public static class KorQuadBench
         Float("--rerank-depth", v => o.RerankDepth = (int)v);
         Float("--coverage-weight", v => o.CoverageWeight = v);
         Float("--proximity-weight", v => o.ProximityWeight = v);
+        Float("--heading-weight", v => o.HeadingWeight = v);
         Float("--max-per-doc", v => o.MaxChunksPerDocument = (int)v);
     }
 }

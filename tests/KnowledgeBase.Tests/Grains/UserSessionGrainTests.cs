@@ -22,7 +22,8 @@ public sealed class UserSessionGrainTests(ClusterFixture fixture)
     public async Task A_turn_is_persisted_and_survives_deactivation()
     {
         var grain = await NewUserAsync();
-        var events = await AskAsync(grain, "연차 유급휴가는 며칠인가요?");
+        var question = "연차 유급휴가는 며칠인가요? " + Guid.NewGuid().ToString("N")[..6];
+        var events = await AskAsync(grain, question);
         var meta = Assert.IsType<MetaEvent>(events[0]);
         var done = Assert.IsType<DoneEvent>(events[^1]);
         Assert.True(done.Usage.TotalTokens > 0);
@@ -31,7 +32,7 @@ public sealed class UserSessionGrainTests(ClusterFixture fixture)
 
         var conversation = await grain.GetConversationAsync(meta.ConversationId);
         Assert.NotNull(conversation);
-        Assert.Equal("연차 유급휴가는 며칠인가요?", conversation!.Turns.Single().Question);
+        Assert.Equal(question, conversation!.Turns.Single().Question);
         var usage = await grain.GetUsageAsync();
         Assert.Equal(done.Usage.TotalTokens, usage!.UsedToday);
         Assert.Equal(0, usage.ReservedTokens);
@@ -61,7 +62,7 @@ public sealed class UserSessionGrainTests(ClusterFixture fixture)
         var deltas = 0;
         try
         {
-            await foreach (var e in grain.AskAsync(new ChatRequest("연차 유급휴가는 며칠인가요?", null), cancel.Token))
+            await foreach (var e in grain.AskAsync(new ChatRequest("연차 유급휴가는 며칠인가요? " + Guid.NewGuid().ToString("N")[..6], null), cancel.Token))
                 if (e is DeltaEvent && ++deltas == 2) cancel.Cancel();
         }
         catch (OperationCanceledException) { }
