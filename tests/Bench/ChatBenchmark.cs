@@ -69,6 +69,13 @@ public static class ChatBenchmark
         }
     }
 
+    // Questions employees ask about the statutes; each turn adds a unique tag so that no answer comes from the cache.
+    private static readonly string[] Questions =
+    [
+        "연차 유급휴가는 며칠인가요?", "연장근로 가산임금은 얼마인가요?", "육아휴직은 얼마나 쓸 수 있나요?", "퇴직금은 언제까지 지급해야 하나요?",
+        "최저임금은 어떻게 정해지나요?", "휴게시간은 얼마나 주어야 하나요?", "해고 예고는 며칠 전에 해야 하나요?", "야간근로 수당은 어떻게 계산하나요?",
+    ];
+
     private static async Task<LoadResult> RunLoadAsync(HttpClient[] clients, TimeSpan duration, int delayMs, bool report)
     {
         var ttfts = new List<double>[clients.Length];
@@ -85,7 +92,8 @@ public static class ChatBenchmark
                 if (turn++ % 4 == 0) conversationId = null;
                 try
                 {
-                    var (ttft, conversation) = await AskAsync(client, "연차 유급휴가는 며칠인가요?", conversationId);
+                    var question = $"{Questions[(i + turn) % Questions.Length]} ({i}-{turn})";
+                    var (ttft, conversation) = await AskAsync(client, question, conversationId);
                     conversationId = conversation;
                     mine.Add(ttft);
                 }
