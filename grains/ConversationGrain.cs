@@ -16,6 +16,11 @@ public sealed class ConversationGrain(
 {
     public const int MaxTurns = 200;
 
+    // Older turns keep only the start of each source's text (the source panel links to the original file), so that
+    // appending a turn writes a bounded state however long the conversation grows.
+    private const int FullSourceTurns = 10;
+    private const int TrimmedSourceChars = 300;
+
     private string ConversationId => this.GetPrimaryKeyString().Split('/', 2)[1];
 
     public Task<Conversation?> GetAsync() => Task.FromResult(state.RecordExists && state.State.Turns.Count > 0
@@ -35,9 +40,16 @@ public sealed class ConversationGrain(
         }
         state.State.Turns.Add(turn);
         if (state.State.Turns.Count > MaxTurns) state.State.Turns.RemoveRange(0, state.State.Turns.Count - MaxTurns);
+        var trim = state.State.Turns.Count - FullSourceTurns - 1;
+        if (trim >= 0) state.State.Turns[trim] = Trimmed(state.State.Turns[trim]);
         state.State.UpdatedAt = turn.CreatedAt;
         await state.WriteStateAsync();
     }
+
+    private static ConversationTurn Trimmed(ConversationTurn turn) => turn with
+    {
+        Sources = turn.Sources.Select(s => s.Text.Length <= TrimmedSourceChars ? s : s with { Text = s.Text[..TrimmedSourceChars] + "…" }).ToList(),
+    };
 
     public async Task RenameAsync(string title)
     {

@@ -100,6 +100,23 @@ public sealed class UserSessionGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_long_conversation_keeps_full_source_text_only_for_its_recent_turns()
+    {
+        var grain = fixture.Grains.GetGrain<IConversationGrain>($"usr_{Guid.NewGuid():N}/conv_0123456789abcdef");
+        var text = string.Concat(Enumerable.Repeat("근로자는 연차 유급휴가를 사용할 수 있다. ", 60));
+        for (var i = 0; i < 15; i++)
+        {
+            var source = new SourceReference(1, "doc_aaaaaaaaaaaa_0000", "doc_aaaaaaaaaaaa", "a.md", "A", "A > 제1조", null, 1, text);
+            await grain.AppendAsync("긴 대화", new ConversationTurn($"msg_{i}", $"질문 {i}", "답변", "info_request", [], [source],
+                new TokenUsage(1, 1, 2), 0, DateTimeOffset.UtcNow, true, null, null));
+        }
+        var turns = (await grain.GetAsync())!.Turns;
+        Assert.Equal(15, turns.Count);
+        Assert.All(turns.Take(5), t => Assert.True(t.Sources[0].Text.Length <= 301));
+        Assert.All(turns.Skip(5), t => Assert.Equal(text, t.Sources[0].Text));
+    }
+
+    [Fact]
     public async Task Ledger_ignores_older_or_repeated_totals()
     {
         var ledger = fixture.Grains.GetGrain<ICostLedgerGrain>("day:test-" + Guid.NewGuid().ToString("N")[..6]);
