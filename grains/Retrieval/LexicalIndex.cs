@@ -108,11 +108,6 @@ public sealed class LexicalIndex : IDisposable
     {
         var cleaned = CleanQuery(query);
         var boolean = new BooleanQuery(disableCoord: true);
-        var reader = searcher.IndexReader;
-        // Terms in a large share of all chunks add little to BM25 (low IDF) but cost the most (long postings); with
-        // a big corpus they dominated query time. They are left out of the first stage; the reranker still sees them.
-        var commonLimit = reader.NumDocs >= MinDocsForPruning ? (int)(reader.NumDocs * _options.CommonTermFraction) : int.MaxValue;
-        void AddTerms(BooleanQuery q, string field, List<string> terms, float boost) => LexicalIndex.AddTerms(q, field, terms, boost, reader, commonLimit);
         AddTerms(boolean, TextBigrams, KoreanAnalyzers.Terms(_bigrams, TextBigrams, cleaned), _options.TextBoost);
         AddTerms(boolean, TextUnigrams, KoreanAnalyzers.Terms(_unigrams, TextUnigrams, cleaned), _options.UnigramBoost);
         AddTerms(boolean, TextTrigrams, KoreanAnalyzers.Terms(_trigrams, TextTrigrams, cleaned), _options.TrigramBoost);
@@ -168,24 +163,16 @@ public sealed class LexicalIndex : IDisposable
         return builder.Length == 0 ? query : builder.ToString();
     }
 
-    private const int MinDocsForPruning = 5_000;
-
-    private static void AddTerms(BooleanQuery query, string field, List<string> terms, float boost, IndexReader reader, int commonLimit)
+    private static void AddTerms(BooleanQuery query, string field, List<string> terms, float boost)
     {
         if (boost <= 0) return;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var common = new List<Term>();
-        foreach (var text in terms)
+        foreach (var term in terms)
         {
             if (seen.Count >= MaxQueryTerms) break;
-            if (!seen.Add(text)) continue;
-            var term = new Term(field, text);
-            if (commonLimit != int.MaxValue && reader.DocFreq(term) > commonLimit) common.Add(term);
-            else query.Add(new TermQuery(term) { Boost = boost }, Occur.SHOULD);
+            if (!seen.Add(term)) continue;
+            query.Add(new TermQuery(new Term(field, term)) { Boost = boost }, Occur.SHOULD);
         }
-        // A question made only of common terms still searches with them.
-        if (common.Count == seen.Count)
-            foreach (var term in common) query.Add(new TermQuery(term) { Boost = boost }, Occur.SHOULD);
     }
 
     private static Filter? TagFilter(IReadOnlyList<string>? tags)

@@ -31,10 +31,6 @@ public sealed class RetrievalOptions
     /// <summary>At most this many chunks of one document in a result, unless only one document matches.</summary>
     public int MaxChunksPerDocument { get; set; } = 3;
 
-    /// <summary>In corpora of 5,000 chunks or more, query terms found in more than this share of chunks are left out
-    /// of the first-stage lexical query.</summary>
-    public float CommonTermFraction { get; set; } = 0.05f;
-
     /// <summary>How many fused candidates the proximity reranker rescores, and the weights of its two features.</summary>
     public int RerankDepth { get; set; } = 30;
     public float CoverageWeight { get; set; } = 0.8f;
