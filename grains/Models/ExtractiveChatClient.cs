@@ -59,6 +59,8 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens) : IChatCl
         var english = IsMostlyLatin(question);
 
         var terms = SourceSelector.Terms(question);
+        // "며칠/몇/얼마/how many" asks for a quantity: a sentence that states one ("15일", "100분의 50") is the answer.
+        var asksQuantity = QuantityQuestion().IsMatch(question);
         var candidates = new List<(int N, string Sentence, double Score, int Order, int Matched)>();
         var order = 0;
         foreach (Match source in SourceBlock().Matches(userMessage))
@@ -70,7 +72,7 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens) : IChatCl
                 if (sentenceTerms.Count == 0) continue;
                 var matched = terms.Count(sentenceTerms.Contains);
                 if (matched == 0) continue;
-                var score = matched / Math.Sqrt(sentenceTerms.Count + 4) + 0.01 / n;
+                var score = matched / Math.Sqrt(sentenceTerms.Count + 4) + 0.01 / n + (asksQuantity && Quantity().IsMatch(sentence) ? 0.5 : 0);
                 candidates.Add((n, sentence, score, order++, matched));
             }
         }
@@ -119,4 +121,10 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens) : IChatCl
 
     [GeneratedRegex(@"\S+\s*|\s+")]
     private static partial Regex WordPieces();
+
+    [GeneratedRegex(@"며칠|몇|얼마|기간|언제까지|how many|how much|how long", RegexOptions.IgnoreCase)]
+    private static partial Regex QuantityQuestion();
+
+    [GeneratedRegex(@"\d+\s*(일|개월|년|시간|주|분|%|퍼센트|원|배|세)|\d+분의\s*\d+|100분의")]
+    private static partial Regex Quantity();
 }
