@@ -35,8 +35,8 @@ dotnet test Cluster.sln -c Release --no-build -nologo --logger "console;verbosit
 status=${PIPESTATUS[0]}
 set -e
 
-# One closing line for the whole run, summed over the test projects' summaries.
-awk '/(Passed|Failed)!  - Failed:/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) } }
+# One closing line for the whole run, summed over the test projects' summaries ("Total tests: N / Passed: N / Failed: N").
+awk '/^ *Passed: *[0-9]+ *$/ { p += $2 } /^ *Failed: *[0-9]+ *$/ { f += $2 }
      END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
 rm -f "$log"
 exit "$status"
