@@ -1,3 +1,4 @@
 global using KnowledgeBase.BrowserTests.Infrastructure;
 global using Microsoft.Playwright;
 global using Xunit;
+global using KnowledgeBase.Tests.Infrastructure;

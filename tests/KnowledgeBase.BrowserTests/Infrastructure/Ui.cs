@@ -42,7 +42,7 @@ public static class Ui
     }
 
     public static async Task ScreenshotAsync(IPage page, string name)
-        => await page.ScreenshotAsync(new() { Path = Path.Combine(TestData.ScreenshotDir, name + ".png"), FullPage = true });
+        => await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots.Dir, name + ".png"), FullPage = true });
 
     public static Regex Text(string literal) => new(Regex.Escape(literal));
 }
