@@ -4,6 +4,8 @@ using KnowledgeBase.Grains.Chat;
 using KnowledgeBase.Grains.Ingestion;
 using KnowledgeBase.Grains.Models;
 using KnowledgeBase.Grains.Retrieval;
+using KnowledgeBase.Grains.Retrieval.Chroma;
+using KnowledgeBase.Grains.Retrieval.Replication;
 using KnowledgeBase.Grains.Storage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -100,7 +102,9 @@ public static class SiloHostingExtensions
         services.AddModels(config);
         services.AddIngestion();
         services.AddRetrieval();
+        services.AddChromaVectorStore(config);
         services.AddDocumentStore(config);
+        services.AddIndexReplication();
         services.AddCaches(config);
 
         services.TryAddSingleton(new PriceTable(config["PRICE_TABLE"]));
@@ -128,6 +132,18 @@ public static class SiloHostingExtensions
     {
         if (S3Options.FromConfiguration(config) is { } s3) services.TryAddSingleton<IBlobStore>(_ => new S3BlobStore(s3));
         services.TryAddSingleton<IBlobStore, LocalFileBlobStore>();
+        return services;
+    }
+
+    /// <summary>Every silo keeps its own local index in step with the catalog (chunk files in the blob store); ingestion
+    /// publishes through <see cref="DocumentIndexer"/>.</summary>
+    public static IServiceCollection AddIndexReplication(this IServiceCollection services)
+    {
+        services.AddOptions<ReplicationOptions>();
+        services.TryAddSingleton<ChunkFiles>();
+        services.TryAddSingleton<IndexReplicator>();
+        services.AddHostedService(sp => sp.GetRequiredService<IndexReplicator>());
+        services.TryAddSingleton<DocumentIndexer>();
         return services;
     }
 
