@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using KnowledgeBase.Grains.Hosting;
+using KnowledgeBase.Grains.Retrieval;
+using KnowledgeBase.Grains.Retrieval.Replication;
+using KnowledgeBase.Grains.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+using Xunit.Abstractions;
+
+namespace KnowledgeBase.Tests.Cluster;
+
+/// <summary>Two silos with separate DATA_DIRs (their own Lucene indexes) sharing the grain database and the blob folder,
+/// as separate machines sharing SQL and S3 would.</summary>
+public sealed class ReplicationClusterFixture : IAsyncLifetime
+{
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(2);
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        try { Directory.Delete(SiloConfigurator.Root, recursive: true); } catch (IOException) { }
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public static readonly string Root = Path.Combine(Path.GetTempPath(), "kb-replication-tests", Guid.NewGuid().ToString("N")[..12]);
+        private static int _silos;
+
+        public void Configure(ISiloBuilder silo)
+        {
+            var own = Path.Combine(Root, "silo" + Interlocked.Increment(ref _silos));
+            var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["DATABASE_URL"] = "sqlite:///" + Path.Combine(Root, "grains.db"),
+                ["DATA_DIR"] = Path.Combine(own, "data"),
+                ["STORAGE_DIR"] = Path.Combine(Root, "storage"),
+                ["LOG_DIR"] = Path.Combine(own, "logs"),
+            }).Build();
+            silo.AddGrainStorage(config);
+            silo.Services.AddKnowledgeBaseServices(config);
+        }
+    }
+}
+
+/// <summary>A document ingested on one silo is found through every silo; deletion follows; a silo that starts later
+/// with an empty disk rebuilds its index from the chunk files.</summary>
+public sealed class IndexReplicationTests(ReplicationClusterFixture fixture, ITestOutputHelper output) : IClassFixture<ReplicationClusterFixture>
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(5);
+
+    private IEnumerable<InProcessSiloHandle> Silos => fixture.Cluster.GetActiveSilos().Cast<InProcessSiloHandle>();
+
+    [Fact]
+    public async Task A_document_ingested_through_one_silo_is_found_through_every_silo_and_its_deletion_follows()
+    {
+        var id = await IngestAsync("minimum-wage-act.md", "wage");
+        var ready = Stopwatch.StartNew();
+        foreach (var silo in Silos)
+        {
+            var found = await WaitUntilAsync(() => FindsAsync(silo, "최저임금의 결정 기준", id));
+            output.WriteLine($"{silo.Name}: found {found.TotalMilliseconds:F0} ms after ready");
+            Assert.True(found < Limit, $"{silo.Name} found the document after {found}");
+        }
+        // The chunk file the other silos read is in the shared blob store.
+        var blobs = Silos.First().ServiceProvider.GetRequiredService<IBlobStore>();
+        var version = (await fixture.Cluster.GrainFactory.GetGrain<IDocumentGrain>(id).GetAsync())!.Version;
+        Assert.NotNull(await blobs.OpenReadAsync(ChunkFiles.Key(id, version)));
+
+        Assert.True(await fixture.Cluster.GrainFactory.GetGrain<IDocumentGrain>(id).DeleteAsync());
+        foreach (var silo in Silos)
+        {
+            var gone = await WaitUntilAsync(async () => !await FindsAsync(silo, "최저임금의 결정 기준", id));
+            output.WriteLine($"{silo.Name}: deletion seen after {gone.TotalMilliseconds:F0} ms");
+            Assert.True(gone < Limit, $"{silo.Name} still found the deleted document after {gone}");
+        }
+        Assert.Null(await blobs.OpenReadAsync(ChunkFiles.Key(id, version)));
+    }
+
+    [Fact]
+    public async Task A_silo_started_later_with_an_empty_data_dir_catches_up_from_chunk_files()
+    {
+        var id = await IngestAsync("retirement-benefit-act.md", "retirement");
+        var started = Stopwatch.StartNew();
+        var late = (InProcessSiloHandle)await fixture.Cluster.StartAdditionalSiloAsync();
+        try
+        {
+            output.WriteLine($"third silo started in {started.ElapsedMilliseconds} ms");
+            var found = await WaitUntilAsync(() => FindsAsync(late, "퇴직금제도의 설정", id));
+            output.WriteLine($"third silo found the document {found.TotalMilliseconds:F0} ms after it started");
+            Assert.True(found < Limit, $"the new silo found the document after {found}");
+            var applied = late.ServiceProvider.GetRequiredService<IndexReplicator>().AppliedRevisions;
+            Assert.Contains(id, applied.Keys);
+        }
+        finally
+        {
+            await fixture.Cluster.StopSiloAsync(late);
+        }
+    }
+
+    private async Task<string> IngestAsync(string file, string tag)
+    {
+        var bytes = await File.ReadAllBytesAsync(TestData.LaborLaw(file));
+        // A unique copy per run, so that the document id (content hash) is new.
+        bytes = [.. bytes, .. System.Text.Encoding.UTF8.GetBytes($"\n\n<!-- {Guid.NewGuid()} -->\n")];
+        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var id = "doc_" + sha[..12];
+        var key = $"documents/{id}/1/{sha}";
+        await Silos.First().ServiceProvider.GetRequiredService<IBlobStore>().PutAsync(key, new MemoryStream(bytes), "text/markdown");
+        var grain = fixture.Cluster.GrainFactory.GetGrain<IDocumentGrain>(id);
+        await grain.SubmitAsync(new DocumentUpload(file, "text/markdown", bytes.Length, sha, key, [tag], "tester"));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await grain.GetAsync())?.Status is not DocumentStatus.Ready)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "ingestion did not finish");
+            Assert.NotEqual(DocumentStatus.Failed, (await grain.GetAsync())?.Status);
+            await Task.Delay(50);
+        }
+        return id;
+    }
+
+    private static async Task<bool> FindsAsync(InProcessSiloHandle silo, string query, string documentId)
+    {
+        var hits = await silo.ServiceProvider.GetRequiredService<IRetriever>().RetrieveAsync(query, 5, null);
+        return hits.Any(h => h.DocumentId == documentId);
+    }
+
+    /// <summary>How long until the condition held (checked every 50 ms, up to twice the limit).</summary>
+    private static async Task<TimeSpan> WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < 2 * Limit)
+        {
+            if (await condition()) return watch.Elapsed;
+            await Task.Delay(50);
+        }
+        return watch.Elapsed;
+    }
+}
