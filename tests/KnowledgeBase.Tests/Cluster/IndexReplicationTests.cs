@@ -1,62 +1,19 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Retrieval;
 using KnowledgeBase.Grains.Retrieval.Replication;
 using KnowledgeBase.Grains.Storage;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Hosting;
 using Orleans.TestingHost;
 using Xunit.Abstractions;
 
 namespace KnowledgeBase.Tests.Cluster;
 
-/// <summary>Two silos with separate DATA_DIRs (their own Lucene indexes) sharing the grain database and the blob folder,
-/// as separate machines sharing SQL and S3 would.</summary>
-public sealed class ReplicationClusterFixture : IAsyncLifetime
-{
-    public TestCluster Cluster { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        var builder = new TestClusterBuilder(2);
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Cluster.StopAllSilosAsync();
-        await Cluster.DisposeAsync();
-        try { Directory.Delete(SiloConfigurator.Root, recursive: true); } catch (IOException) { }
-    }
-
-    private sealed class SiloConfigurator : ISiloConfigurator
-    {
-        public static readonly string Root = Path.Combine(Path.GetTempPath(), "kb-replication-tests", Guid.NewGuid().ToString("N")[..12]);
-        private static int _silos;
-
-        public void Configure(ISiloBuilder silo)
-        {
-            var own = Path.Combine(Root, "silo" + Interlocked.Increment(ref _silos));
-            var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["DATABASE_URL"] = "sqlite:///" + Path.Combine(Root, "grains.db"),
-                ["DATA_DIR"] = Path.Combine(own, "data"),
-                ["STORAGE_DIR"] = Path.Combine(Root, "storage"),
-                ["LOG_DIR"] = Path.Combine(own, "logs"),
-            }).Build();
-            silo.AddGrainStorage(config);
-            silo.Services.AddKnowledgeBaseServices(config);
-        }
-    }
-}
-
 /// <summary>A document ingested on one silo is found through every silo; deletion follows; a silo that starts later
-/// with an empty disk rebuilds its index from the chunk files.</summary>
-public sealed class IndexReplicationTests(ReplicationClusterFixture fixture, ITestOutputHelper output) : IClassFixture<ReplicationClusterFixture>
+/// with an empty disk rebuilds its index from the chunk files. The shared two-silo cluster has separate DATA_DIRs
+/// (their own Lucene indexes) over one grain database and one blob folder, as machines sharing SQL and S3 would.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class IndexReplicationTests(ClusterFixture fixture, ITestOutputHelper output)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(5);
 
@@ -70,7 +27,7 @@ public sealed class IndexReplicationTests(ReplicationClusterFixture fixture, ITe
         foreach (var silo in Silos)
         {
             var found = await WaitUntilAsync(() => FindsAsync(silo, "최저임금의 결정 기준", id));
-            output.WriteLine($"{silo.Name}: found {found.TotalMilliseconds:F0} ms after ready");
+            output.WriteLine($"{silo.Name}: found {ready.ElapsedMilliseconds} ms after ready");
             Assert.True(found < Limit, $"{silo.Name} found the document after {found}");
         }
         // The chunk file the other silos read is in the shared blob store.
@@ -79,10 +36,11 @@ public sealed class IndexReplicationTests(ReplicationClusterFixture fixture, ITe
         Assert.NotNull(await blobs.OpenReadAsync(ChunkFiles.Key(id, version)));
 
         Assert.True(await fixture.Cluster.GrainFactory.GetGrain<IDocumentGrain>(id).DeleteAsync());
+        var deleted = Stopwatch.StartNew();
         foreach (var silo in Silos)
         {
             var gone = await WaitUntilAsync(async () => !await FindsAsync(silo, "최저임금의 결정 기준", id));
-            output.WriteLine($"{silo.Name}: deletion seen after {gone.TotalMilliseconds:F0} ms");
+            output.WriteLine($"{silo.Name}: deletion seen {deleted.ElapsedMilliseconds} ms after it returned");
             Assert.True(gone < Limit, $"{silo.Name} still found the deleted document after {gone}");
         }
         Assert.Null(await blobs.OpenReadAsync(ChunkFiles.Key(id, version)));
