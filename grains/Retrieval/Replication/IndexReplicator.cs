@@ -18,8 +18,9 @@ public sealed class ReplicationOptions
 /// <summary>Keeps this silo's local index (under DATA_DIR) equal to the catalog: the silo that ingests a document
 /// applies it at once; every other silo notices the corpus version change within a poll interval, reads the document's
 /// chunk file from the blob store and applies it. Documents gone from the catalog are deleted. The revision applied
-/// per document is kept in {DATA_DIR}/index/replication.json, so a restarted silo catches up on the difference only and
-/// a silo with an empty disk rebuilds everything from chunk files.</summary>
+/// per document is kept in {DATA_DIR}/index/replication.json (rewritten at most once per poll and at shutdown; after a
+/// crash the few documents not yet recorded are applied again, which is harmless), so a restarted silo catches up on
+/// the difference only and a silo with an empty disk rebuilds everything from chunk files.</summary>
 public sealed class IndexReplicator : BackgroundService
 {
     private readonly IKnowledgeIndex _index;
@@ -34,6 +35,8 @@ public sealed class IndexReplicator : BackgroundService
     // tried once per revision, not on every poll.
     private readonly Dictionary<string, long> _missing = new(StringComparer.Ordinal);
     private long _seenCorpusVersion = -1;
+    private long _documentsApplied;
+    private volatile bool _unsaved;
     private bool _failing;
 
     public IndexReplicator(IKnowledgeIndex index, ChunkFiles files, IGrainFactory grains, IOptions<KnowledgeBaseOptions> options,
@@ -57,18 +60,15 @@ public sealed class IndexReplicator : BackgroundService
         }
     }
 
-    /// <summary>Indexes a document locally at a revision (the ingesting silo's direct path).</summary>
-    public async Task ApplyAsync(string documentId, int version, long revision, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken = default)
-    {
-        await ApplyCoreAsync(documentId, version, revision, chunks, cancellationToken);
-        await SaveAsync();
-    }
+    /// <summary>Documents this silo has indexed (directly or from chunk files) since it started.</summary>
+    public long DocumentsApplied => Interlocked.Read(ref _documentsApplied);
 
-    public async Task RemoveAsync(string documentId, CancellationToken cancellationToken = default)
-    {
-        await RemoveCoreAsync(documentId, cancellationToken);
-        await SaveAsync();
-    }
+    /// <summary>Indexes a document locally at a revision (the ingesting silo's direct path).</summary>
+    public Task ApplyAsync(string documentId, int version, long revision, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken = default)
+        => ApplyCoreAsync(documentId, version, revision, chunks, cancellationToken);
+
+    public Task RemoveAsync(string documentId, CancellationToken cancellationToken = default)
+        => RemoveCoreAsync(documentId, cancellationToken);
 
     /// <summary>One round: when the corpus version moved, brings the local index to the catalog's manifest. Returns the
     /// number of documents applied or removed.</summary>
@@ -105,7 +105,6 @@ public sealed class IndexReplicator : BackgroundService
                 await ApplyCoreAsync(file.DocumentId, file.Version, file.Revision, file.Chunks, token);
                 Interlocked.Increment(ref changes);
             });
-        if (changes > 0) await SaveAsync();
         if (complete) Interlocked.Exchange(ref _seenCorpusVersion, manifest.CorpusVersion);
         if (changes > 0) _logger.LogInformation("Local index caught up to corpus version {Version}: {Changes} documents applied or removed", manifest.CorpusVersion, changes);
         return changes;
@@ -119,6 +118,7 @@ public sealed class IndexReplicator : BackgroundService
             try
             {
                 await SyncAsync(stoppingToken);
+                if (_unsaved) await SaveAsync();
                 _failing = false;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -132,6 +132,12 @@ public sealed class IndexReplicator : BackgroundService
                 _failing = true;
             }
         } while (await WaitAsync(timer, stoppingToken));
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_unsaved) await SaveAsync();
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
@@ -157,6 +163,8 @@ public sealed class IndexReplicator : BackgroundService
                 if (_applied.TryGetValue(documentId, out var current) && current.Revision > revision) return;
             await _index.ReplaceDocumentAsync(documentId, chunks, cancellationToken);
             lock (_applied) _applied[documentId] = new Applied(version, revision);
+            Interlocked.Increment(ref _documentsApplied);
+            _unsaved = true;
         }
         finally { _gate.Release(); }
     }
@@ -169,6 +177,7 @@ public sealed class IndexReplicator : BackgroundService
             await _index.DeleteDocumentAsync(documentId, cancellationToken);
             lock (_applied) _applied.Remove(documentId);
             lock (_missing) _missing.Remove(documentId);
+            _unsaved = true;
         }
         finally { _gate.Release(); }
     }
@@ -176,11 +185,12 @@ public sealed class IndexReplicator : BackgroundService
     /// <summary>Written after the index change is durable, so a crash in between re-applies (idempotent) rather than skips.</summary>
     private async Task SaveAsync()
     {
-        byte[] json;
-        lock (_applied) json = JsonSerializer.SerializeToUtf8Bytes(_applied);
         await _gate.WaitAsync();
         try
         {
+            byte[] json;
+            lock (_applied) json = JsonSerializer.SerializeToUtf8Bytes(_applied);
+            _unsaved = false;
             Directory.CreateDirectory(Path.GetDirectoryName(_statePath)!);
             var temp = _statePath + ".tmp";
             await File.WriteAllBytesAsync(temp, json);
