@@ -176,6 +176,8 @@ public static class KorQuadBench
         Float("--coverage-weight", v => o.CoverageWeight = v);
         Float("--proximity-weight", v => o.ProximityWeight = v);
         Float("--heading-weight", v => o.HeadingWeight = v);
+        Float("--common-term-fraction", v => o.CommonTermFraction = v);
+        Float("--common-terms-min-chunks", v => o.CommonTermsMinChunks = (int)v);
         Float("--max-per-doc", v => o.MaxChunksPerDocument = (int)v);
     }
 }
