@@ -43,6 +43,7 @@ public static class SiloHostingExtensions
     {
         var siloPort = KnowledgeBaseSettings.Int(config, "SILO_PORT", 11111, 1, 65535);
         var gatewayPort = KnowledgeBaseSettings.Int(config, "GATEWAY_PORT", 30000, 1, 65535);
+        silo.ConfigureFailureDetection(config);
         if (config["REDIS_URL"] is not { Length: > 0 } redis)
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort);
@@ -55,6 +56,23 @@ public static class SiloHostingExtensions
             o.GatewayPort = gatewayPort;
             if (config["POD_IP"] is { Length: > 0 } ip) o.AdvertisedIPAddress = System.Net.IPAddress.Parse(ip);
             else if (config["SILO_ADVERTISED_IP"] is { Length: > 0 } advertised) o.AdvertisedIPAddress = System.Net.IPAddress.Parse(advertised);
+        });
+        return silo;
+    }
+
+    /// <summary>How fast a silo that stopped answering (killed, machine lost) is declared dead, after which its grains
+    /// are activated again on the others: a probe every MEMBERSHIP_PROBE_TIMEOUT_SECONDS, death after
+    /// MEMBERSHIP_MISSED_PROBES missed probes and two silos' votes. Orleans' defaults (5 s, 3) take 15-20 s; shorter
+    /// settings recover sooner but may suspect a silo that is only paused (long GC, starved CPU).</summary>
+    public static ISiloBuilder ConfigureFailureDetection(this ISiloBuilder silo, IConfiguration config)
+    {
+        var defaults = new ClusterMembershipOptions();
+        var probeSeconds = KnowledgeBaseSettings.Int(config, "MEMBERSHIP_PROBE_TIMEOUT_SECONDS", (int)defaults.ProbeTimeout.TotalSeconds, 1, 120);
+        var missed = KnowledgeBaseSettings.Int(config, "MEMBERSHIP_MISSED_PROBES", defaults.NumMissedProbesLimit, 1, 10);
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(probeSeconds);
+            o.NumMissedProbesLimit = missed;
         });
         return silo;
     }

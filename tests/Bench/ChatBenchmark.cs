@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using KnowledgeBase.LocalCluster;
 using KnowledgeBase.OpenAiStub;
 
 namespace KnowledgeBase.Bench;
@@ -138,15 +139,15 @@ public static class ChatBenchmark
     private static Task<HostProcess> StartApiAsync(string? stubUrl)
     {
         var root = Path.Combine(Path.GetTempPath(), "kb-bench", Guid.NewGuid().ToString("N")[..8]);
-        var port = HostProcess.FreePort();
+        var port = LocalServers.FreePort();
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["DATA_DIR"] = Path.Combine(root, "data"),
             ["STORAGE_DIR"] = Path.Combine(root, "storage"),
             ["LOG_DIR"] = Path.Combine(root, "logs"),
-            ["SILO_PORT"] = HostProcess.FreePort().ToString(),
-            ["GATEWAY_PORT"] = HostProcess.FreePort().ToString(),
+            ["SILO_PORT"] = LocalServers.FreePort().ToString(),
+            ["GATEWAY_PORT"] = LocalServers.FreePort().ToString(),
             ["ADMIN_EMAILS"] = "admin@soosan.com",
             ["RATE_LIMIT_PER_MINUTE"] = "100000",
             ["DAILY_TOKEN_BUDGET"] = "100000000000",

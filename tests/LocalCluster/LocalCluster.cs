@@ -1,0 +1,154 @@
+namespace KnowledgeBase.LocalCluster;
+
+/// <summary>What to start: how many silo and api processes, and settings given to all of them (e.g. OPENAI_BASE_URL).</summary>
+public sealed record LocalClusterOptions
+{
+    public int Silos { get; init; } = 3;
+    public int Apis { get; init; } = 2;
+
+    /// <summary>Start ChromaDB and give CHROMA_URL to every process.</summary>
+    public bool Chroma { get; init; } = true;
+
+    /// <summary>Failure detection of a killed silo: Orleans probes every N seconds and declares a silo dead after M
+    /// missed probes (MEMBERSHIP_PROBE_TIMEOUT_SECONDS, MEMBERSHIP_MISSED_PROBES; Orleans' defaults are 5 and 3).</summary>
+    public int ProbeTimeoutSeconds { get; init; } = 2;
+    public int MissedProbes { get; init; } = 2;
+
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Where every process keeps its folders; a fresh temp folder by default.</summary>
+    public string Root { get; init; } = Path.Combine(Path.GetTempPath(), "kb-local-cluster", Guid.NewGuid().ToString("N")[..8]);
+}
+
+/// <summary>The production topology on one machine: Redis (membership and cache), PostgreSQL (grain state), ChromaDB
+/// (vectors), s3rver (files), N silo processes and M api processes in client mode, all on loopback. Used by the
+/// cluster tests, the cluster benchmark and `dotnet run --project tests/LocalCluster`.</summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    public const string AdminEmail = "admin@soosan.com";
+    public const string JwtSecret = "local-cluster-jwt-secret-0123456789abcdef";
+    public const string Bucket = "kb-documents";
+
+    private readonly List<IAsyncDisposable> _servers = [];
+    private readonly List<HostProcess> _silos = [];
+    private readonly List<HostProcess> _apis = [];
+
+    private LocalCluster(LocalClusterOptions options) => Options = options;
+
+    public LocalClusterOptions Options { get; }
+
+    public IReadOnlyList<HostProcess> Silos => _silos;
+
+    public IReadOnlyList<HostProcess> Apis => _apis;
+
+    /// <summary>The settings every process got (connection strings of the servers, membership timing, shared secret).</summary>
+    public IReadOnlyDictionary<string, string> Shared { get; private set; } = new Dictionary<string, string>();
+
+    public static async Task<LocalCluster> StartAsync(LocalClusterOptions options, Action<string>? progress = null)
+    {
+        var cluster = new LocalCluster(options);
+        try
+        {
+            await cluster.StartServersAsync(progress);
+            await cluster.StartHostsAsync(progress);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartServersAsync(Action<string>? progress)
+    {
+        Directory.CreateDirectory(Options.Root);
+        var redis = Track(RedisServer.StartAsync());
+        var postgres = Track(PostgresServer.StartAsync());
+        var s3 = Track(NodeServer.StartS3Async(Bucket));
+        var chroma = Options.Chroma ? Track(NodeServer.StartChromaAsync()) : null;
+        await Task.WhenAll(new Task[] { redis, postgres, s3, chroma ?? Task.CompletedTask });
+        await (await postgres).CreateDatabaseAsync("kb");
+
+        var shared = new Dictionary<string, string>
+        {
+            ["REDIS_URL"] = (await redis).Url,
+            ["DATABASE_URL"] = (await postgres).Url("kb"),
+            ["S3_BUCKET"] = Bucket,
+            ["S3_ENDPOINT"] = (await s3).Url,
+            ["S3_ACCESS_KEY"] = "S3RVER",
+            ["S3_SECRET_KEY"] = "S3RVER",
+            ["ORLEANS_CLUSTER_ID"] = "local-" + Guid.NewGuid().ToString("N")[..8],
+            ["SILO_ADVERTISED_IP"] = "127.0.0.1",
+            ["MEMBERSHIP_PROBE_TIMEOUT_SECONDS"] = Options.ProbeTimeoutSeconds.ToString(),
+            ["MEMBERSHIP_MISSED_PROBES"] = Options.MissedProbes.ToString(),
+            ["JWT_SECRET"] = JwtSecret,
+            ["ADMIN_EMAILS"] = AdminEmail,
+            ["AUTH_RATE_LIMIT_PER_MINUTE"] = "100000",
+        };
+        if (chroma is not null) shared["CHROMA_URL"] = (await chroma).Url;
+        foreach (var (key, value) in Options.Settings) shared[key] = value;
+        Shared = shared;
+        progress?.Invoke($"servers: redis {shared["REDIS_URL"]}, postgres 127.0.0.1:{(await postgres).Port}, s3 {shared["S3_ENDPOINT"]}" +
+            (chroma is null ? "" : $", chroma {shared["CHROMA_URL"]}"));
+    }
+
+    private async Task<T> Track<T>(Task<T> starting) where T : IAsyncDisposable
+    {
+        var server = await starting;
+        lock (_servers) _servers.Add(server);
+        return server;
+    }
+
+    private async Task StartHostsAsync(Action<string>? progress)
+    {
+        // The first silo applies the database schema; the others join once it is there.
+        _silos.Add(await StartSiloAsync(0));
+        progress?.Invoke($"silo 0: {_silos[0].BaseUrl} (pid {_silos[0].Pid})");
+        var more = await Task.WhenAll(Enumerable.Range(1, Options.Silos - 1).Select(StartSiloAsync));
+        _silos.AddRange(more);
+        _apis.AddRange(await Task.WhenAll(Enumerable.Range(0, Options.Apis).Select(StartApiAsync)));
+        for (var i = 1; i < _silos.Count; i++) progress?.Invoke($"silo {i}: {_silos[i].BaseUrl} (pid {_silos[i].Pid})");
+        for (var i = 0; i < _apis.Count; i++) progress?.Invoke($"api {i}: {_apis[i].BaseUrl} (pid {_apis[i].Pid})");
+    }
+
+    private Task<HostProcess> StartSiloAsync(int index)
+    {
+        var http = LocalServers.FreePort();
+        var environment = ProcessSettings($"silo{index}");
+        environment["SILO_PORT"] = LocalServers.FreePort().ToString();
+        environment["GATEWAY_PORT"] = LocalServers.FreePort().ToString();
+        environment["SILO_HTTP_PORT"] = http.ToString();
+        return HostProcess.StartAsync(HostProcess.DllPath("silo", "KnowledgeBase.Silo.dll"), environment, http, "/health/ready", TimeSpan.FromSeconds(120));
+    }
+
+    private Task<HostProcess> StartApiAsync(int index)
+    {
+        var port = LocalServers.FreePort();
+        var environment = ProcessSettings($"api{index}");
+        environment["ORLEANS_MODE"] = "client";
+        environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        return HostProcess.StartAsync(HostProcess.DllPath("api", "KnowledgeBase.Api.dll"), environment, port, "/health/live", TimeSpan.FromSeconds(120));
+    }
+
+    // Each process has folders of its own, as separate machines would; everything shared lives in the servers.
+    private Dictionary<string, string> ProcessSettings(string name)
+    {
+        var own = Path.Combine(Options.Root, name);
+        Directory.CreateDirectory(own);
+        var environment = new Dictionary<string, string>(Shared)
+        {
+            ["DATA_DIR"] = Path.Combine(own, "data"),
+            ["STORAGE_DIR"] = Path.Combine(own, "storage"),
+            ["LOG_DIR"] = Path.Combine(own, "logs"),
+        };
+        return environment;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in _apis.Concat(_silos)) await host.DisposeAsync();
+        foreach (var server in _servers) await server.DisposeAsync();
+        try { Directory.Delete(Options.Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
