@@ -74,8 +74,15 @@ public static class SiloHostingExtensions
             o.ProbeTimeout = TimeSpan.FromSeconds(probeSeconds);
             o.NumMissedProbesLimit = missed;
         });
+        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout(config));
         return silo;
     }
+
+    /// <summary>How long a caller waits for a grain's answer (ORLEANS_RESPONSE_TIMEOUT_SECONDS, Orleans' default 30 s).
+    /// A call that was in flight on a silo that died fails only after this; streamed chat answers are not cut by it,
+    /// because Orleans keeps a streaming call alive with heartbeats.</summary>
+    public static TimeSpan ResponseTimeout(IConfiguration config)
+        => TimeSpan.FromSeconds(KnowledgeBaseSettings.Int(config, "ORLEANS_RESPONSE_TIMEOUT_SECONDS", 30, 1, 600));
 
     /// <summary>A pure client of the cluster (the api in cluster mode): Redis membership when REDIS_URL is set, else the local gateway.</summary>
     public static IClientBuilder AddKnowledgeBaseClient(this IClientBuilder client, IConfiguration config)
@@ -85,6 +92,7 @@ public static class SiloHostingExtensions
             o.ClusterId = config["ORLEANS_CLUSTER_ID"] is { Length: > 0 } c ? c : "kb-local";
             o.ServiceId = config["ORLEANS_SERVICE_ID"] is { Length: > 0 } s ? s : "knowledge-base";
         });
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout(config));
         if (config["REDIS_URL"] is { Length: > 0 } redis) client.UseRedisClustering(RedisUrl.ToConfiguration(redis));
         else client.UseLocalhostClustering(KnowledgeBaseSettings.Int(config, "GATEWAY_PORT", 30000, 1, 65535));
         return client;

@@ -10,10 +10,10 @@ if (silos < 1 || apis < 1)
     Console.Error.WriteLine("usage: dotnet run -c Release --project tests/LocalCluster -- [--silos N>=1] [--apis N>=1] [--no-chroma]");
     return 2;
 }
-var options = new LocalClusterOptions { Silos = silos, Apis = apis, Chroma = !args.Contains("--no-chroma") };
+var options = new ProcessClusterOptions { Silos = silos, Apis = apis, Chroma = !args.Contains("--no-chroma") };
 Console.WriteLine($"starting {silos} silos and {apis} api processes under {options.Root} ...");
-await using var cluster = await LocalCluster.StartAsync(options, Console.WriteLine);
-Console.WriteLine($"ready. Sign up as {LocalCluster.AdminEmail} to be admin. Ctrl+C stops everything and deletes {options.Root}.");
+await using var cluster = await ProcessCluster.StartAsync(options, Console.WriteLine);
+Console.WriteLine($"ready. Sign up as {ProcessCluster.AdminEmail} to be admin. Ctrl+C stops everything and deletes {options.Root}.");
 // Ctrl+C, kill (SIGTERM) and a closed terminal all stop the servers and hosts instead of leaving them running.
 var stop = new TaskCompletionSource();
 using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);

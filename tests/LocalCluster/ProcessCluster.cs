@@ -1,7 +1,7 @@
 namespace KnowledgeBase.LocalCluster;
 
 /// <summary>What to start: how many silo and api processes, and settings given to all of them (e.g. OPENAI_BASE_URL).</summary>
-public sealed record LocalClusterOptions
+public sealed record ProcessClusterOptions
 {
     public int Silos { get; init; } = 3;
     public int Apis { get; init; } = 2;
@@ -14,6 +14,9 @@ public sealed record LocalClusterOptions
     public int ProbeTimeoutSeconds { get; init; } = 2;
     public int MissedProbes { get; init; } = 2;
 
+    /// <summary>ORLEANS_RESPONSE_TIMEOUT_SECONDS: a call in flight on a killed silo fails after this.</summary>
+    public int ResponseTimeoutSeconds { get; init; } = 20;
+
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Where every process keeps its folders; a fresh temp folder by default.</summary>
@@ -23,7 +26,7 @@ public sealed record LocalClusterOptions
 /// <summary>The production topology on one machine: Redis (membership and cache), PostgreSQL (grain state), ChromaDB
 /// (vectors), s3rver (files), N silo processes and M api processes in client mode, all on loopback. Used by the
 /// cluster tests, the cluster benchmark and `dotnet run --project tests/LocalCluster`.</summary>
-public sealed class LocalCluster : IAsyncDisposable
+public sealed class ProcessCluster : IAsyncDisposable
 {
     public const string AdminEmail = "admin@soosan.com";
     public const string JwtSecret = "local-cluster-jwt-secret-0123456789abcdef";
@@ -33,9 +36,9 @@ public sealed class LocalCluster : IAsyncDisposable
     private readonly List<HostProcess> _silos = [];
     private readonly List<HostProcess> _apis = [];
 
-    private LocalCluster(LocalClusterOptions options) => Options = options;
+    private ProcessCluster(ProcessClusterOptions options) => Options = options;
 
-    public LocalClusterOptions Options { get; }
+    public ProcessClusterOptions Options { get; }
 
     public IReadOnlyList<HostProcess> Silos => _silos;
 
@@ -44,9 +47,9 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>The settings every process got (connection strings of the servers, membership timing, shared secret).</summary>
     public IReadOnlyDictionary<string, string> Shared { get; private set; } = new Dictionary<string, string>();
 
-    public static async Task<LocalCluster> StartAsync(LocalClusterOptions options, Action<string>? progress = null)
+    public static async Task<ProcessCluster> StartAsync(ProcessClusterOptions options, Action<string>? progress = null)
     {
-        var cluster = new LocalCluster(options);
+        var cluster = new ProcessCluster(options);
         try
         {
             await cluster.StartServersAsync(progress);
@@ -82,6 +85,7 @@ public sealed class LocalCluster : IAsyncDisposable
             ["SILO_ADVERTISED_IP"] = "127.0.0.1",
             ["MEMBERSHIP_PROBE_TIMEOUT_SECONDS"] = Options.ProbeTimeoutSeconds.ToString(),
             ["MEMBERSHIP_MISSED_PROBES"] = Options.MissedProbes.ToString(),
+            ["ORLEANS_RESPONSE_TIMEOUT_SECONDS"] = Options.ResponseTimeoutSeconds.ToString(),
             ["JWT_SECRET"] = JwtSecret,
             ["ADMIN_EMAILS"] = AdminEmail,
             ["AUTH_RATE_LIMIT_PER_MINUTE"] = "100000",
