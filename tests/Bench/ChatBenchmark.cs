@@ -60,7 +60,7 @@ public static class ChatBenchmark
         return 0;
     }
 
-    private sealed record LoadResult(int Turns, int Errors, TimeSpan Elapsed, double[] Ttft)
+    internal sealed record LoadResult(int Turns, int Errors, TimeSpan Elapsed, double[] Ttft)
     {
         public double P(double percentile)
         {
@@ -77,7 +77,7 @@ public static class ChatBenchmark
         "최저임금은 어떻게 정해지나요?", "휴게시간은 얼마나 주어야 하나요?", "해고 예고는 며칠 전에 해야 하나요?", "야간근로 수당은 어떻게 계산하나요?",
     ];
 
-    private static async Task<LoadResult> RunLoadAsync(HttpClient[] clients, TimeSpan duration, int delayMs, bool report)
+    internal static async Task<LoadResult> RunLoadAsync(HttpClient[] clients, TimeSpan duration, int delayMs, bool report)
     {
         var ttfts = new List<double>[clients.Length];
         var errors = 0;
@@ -163,13 +163,15 @@ public static class ChatBenchmark
         return HostProcess.StartAsync(HostProcess.DllPath("api", "KnowledgeBase.Api.dll"), environment, port);
     }
 
-    private static async Task<HttpClient> SignInAsync(string baseUrl, string email)
+    internal static HttpClient NewClient(string baseUrl) => new(new SocketsHttpHandler { MaxConnectionsPerServer = 4096, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
     {
-        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 4096, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
-        {
-            BaseAddress = new Uri(baseUrl),
-            Timeout = TimeSpan.FromMinutes(2),
-        };
+        BaseAddress = new Uri(baseUrl),
+        Timeout = TimeSpan.FromMinutes(2),
+    };
+
+    internal static async Task<HttpClient> SignInAsync(string baseUrl, string email)
+    {
+        var client = NewClient(baseUrl);
         await client.PostAsJsonAsync("/api/auth/register", new { email, password = Password, displayName = email.Split('@')[0] });
         var login = await client.PostAsJsonAsync("/api/auth/login", new { email, password = Password });
         login.EnsureSuccessStatusCode();
@@ -200,7 +202,7 @@ public static class ChatBenchmark
         }
     }
 
-    private static int IntArg(string[] args, string name, int fallback)
+    internal static int IntArg(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;

@@ -3,6 +3,7 @@ namespace KnowledgeBase.LocalCluster;
 /// <summary>What to start: how many silo and api processes, and settings given to all of them (e.g. OPENAI_BASE_URL).</summary>
 public sealed record ProcessClusterOptions
 {
+    /// <summary>Silo processes; 0 makes every api co-host a silo (the embedded mode, still clustered through Redis).</summary>
     public int Silos { get; init; } = 3;
     public int Apis { get; init; } = 2;
 
@@ -106,13 +107,19 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     private async Task StartHostsAsync(Action<string>? progress)
     {
-        // The first silo applies the database schema; the others join once it is there.
-        _silos.Add(await StartSiloAsync(0));
-        progress?.Invoke($"silo 0: {_silos[0].BaseUrl} (pid {_silos[0].Pid})");
-        var more = await Task.WhenAll(Enumerable.Range(1, Options.Silos - 1).Select(StartSiloAsync));
-        _silos.AddRange(more);
-        _apis.AddRange(await Task.WhenAll(Enumerable.Range(0, Options.Apis).Select(StartApiAsync)));
-        for (var i = 1; i < _silos.Count; i++) progress?.Invoke($"silo {i}: {_silos[i].BaseUrl} (pid {_silos[i].Pid})");
+        // The first silo (or co-hosting api) applies the database schema; the others join once it is there.
+        if (Options.Silos > 0)
+        {
+            _silos.Add(await StartSiloAsync(0));
+            _silos.AddRange(await Task.WhenAll(Enumerable.Range(1, Options.Silos - 1).Select(StartSiloAsync)));
+            _apis.AddRange(await Task.WhenAll(Enumerable.Range(0, Options.Apis).Select(StartApiAsync)));
+        }
+        else
+        {
+            _apis.Add(await StartApiAsync(0));
+            _apis.AddRange(await Task.WhenAll(Enumerable.Range(1, Options.Apis - 1).Select(StartApiAsync)));
+        }
+        for (var i = 0; i < _silos.Count; i++) progress?.Invoke($"silo {i}: {_silos[i].BaseUrl} (pid {_silos[i].Pid})");
         for (var i = 0; i < _apis.Count; i++) progress?.Invoke($"api {i}: {_apis[i].BaseUrl} (pid {_apis[i].Pid})");
     }
 
@@ -130,7 +137,15 @@ public sealed class ProcessCluster : IAsyncDisposable
     {
         var port = LocalServers.FreePort();
         var environment = ProcessSettings($"api{index}");
-        environment["ORLEANS_MODE"] = "client";
+        if (Options.Silos > 0)
+        {
+            environment["ORLEANS_MODE"] = "client";
+        }
+        else
+        {
+            environment["SILO_PORT"] = LocalServers.FreePort().ToString();
+            environment["GATEWAY_PORT"] = LocalServers.FreePort().ToString();
+        }
         environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         return HostProcess.StartAsync(HostProcess.DllPath("api", "KnowledgeBase.Api.dll"), environment, port, "/health/live", TimeSpan.FromSeconds(120));
     }

@@ -5,9 +5,9 @@ using KnowledgeBase.LocalCluster;
 // topology on loopback until Ctrl+C. Kill a silo (kill -9 PID) to watch the cluster recover.
 var silos = IntArg("--silos", 3);
 var apis = IntArg("--apis", 2);
-if (silos < 1 || apis < 1)
+if (silos < 0 || apis < 1)
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/LocalCluster -- [--silos N>=1] [--apis N>=1] [--no-chroma]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/LocalCluster -- [--silos N>=0 (0: the apis co-host silos)] [--apis N>=1] [--no-chroma]");
     return 2;
 }
 var options = new ProcessClusterOptions { Silos = silos, Apis = apis, Chroma = !args.Contains("--no-chroma") };
