@@ -70,16 +70,18 @@ public sealed class ProcessClusterTests(ProcessClusterFixture fixture, ITestOutp
 
         var watch = Stopwatch.StartNew();
         var missing = new List<int>();
+        var searches = 0;
         do
         {
             missing.Clear();
             for (var api = 0; api < fixture.ApiCount; api++)
-                for (var attempt = 0; attempt < 6; attempt++)
+                for (var attempt = 0; attempt < 6; attempt++, searches++)
                     if (!await FindsAsync(user.Api(api), "퇴직금제도의 설정 계속근로기간 30일분 평균임금", documentId)) missing.Add(api);
             if (missing.Count == 0) break;
             await Task.Delay(200);
         } while (watch.Elapsed < TimeSpan.FromSeconds(5));
-        Assert.True(missing.Count == 0, $"not found through api {string.Join(",", missing.Distinct())} {watch.Elapsed.TotalSeconds:F1} s after ingestion");
+        Assert.True(missing.Count == 0, $"not found through api {string.Join(",", missing.Distinct())} {watch.Elapsed.TotalSeconds:F1} s " +
+            $"after ingestion; the last round missed {missing.Count} of {fixture.ApiCount * 6} searches ({searches} in all)");
     }
 
     [Fact]
