@@ -143,6 +143,7 @@ public sealed class ProcessClusterTests(ProcessClusterFixture fixture, ITestOutp
         var turns = new ConcurrentDictionary<string, ConcurrentBag<AckedTurn>>();
         var succeededAfterKill = new ConcurrentDictionary<string, bool>();
         var failures = new ConcurrentBag<double>();
+        var refusals = new ConcurrentBag<int>();
         var killedAt = DateTime.MaxValue;
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(100));
 
@@ -153,7 +154,8 @@ public sealed class ProcessClusterTests(ProcessClusterFixture fixture, ITestOutp
             for (var n = 0; !stop.IsCancellationRequested; n++)
             {
                 var started = Stopwatch.GetTimestamp();
-                var turn = await TryAskAsync(user.Api(u + n), $"휴게시간은 얼마나 주어야 하나요? ({u}-{n})", conversationId, streaming: n % 2 == 0, stop.Token);
+                var turn = await TryAskAsync(user.Api(u + n), $"휴게시간은 얼마나 주어야 하나요? ({u}-{n})", conversationId, streaming: n % 2 == 0,
+                    refusals, stop.Token);
                 if (turn is null)
                 {
                     failures.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -178,12 +180,15 @@ public sealed class ProcessClusterTests(ProcessClusterFixture fixture, ITestOutp
         // Every user must get answers again from the survivors.
         var recovery = Stopwatch.StartNew();
         while (succeededAfterKill.Count < users.Length && !stop.IsCancellationRequested) await Task.Delay(100);
-        output.WriteLine($"all users answered again {recovery.Elapsed.TotalSeconds:F1} s after the kill; failed requests: {failures.Count}, " +
+        output.WriteLine($"all users answered again {recovery.Elapsed.TotalSeconds:F1} s after the kill; failed requests: {failures.Count} " +
+            $"(HTTP {string.Join(",", refusals.Distinct())}), " +
             $"the slowest failed after {(failures.IsEmpty ? 0 : failures.Max()):F1} s");
         await Task.Delay(TimeSpan.FromSeconds(1));
         await stop.CancelAsync();
         await load;
         Assert.Equal(users.Length, succeededAfterKill.Count);
+        // A request caught by the kill is a 503 the client may retry, never a 500.
+        Assert.All(refusals, status => Assert.Equal(503, status));
 
         var view = await ProcessClusterFixture.ClusterViewAsync(admin, 1);
         Assert.Equal(fixture.Cluster.Silos.Count(s => !s.HasExited), view.GetProperty("silos").GetArrayLength());
@@ -236,21 +241,30 @@ public sealed class ProcessClusterTests(ProcessClusterFixture fixture, ITestOutp
     }
 
     /// <summary>One chat turn; the turn's ids and cost when `done` arrived, null when the request failed in any way.</summary>
-    private static async Task<AckedTurn?> TryAskAsync(HttpClient client, string question, string? conversationId, bool streaming, CancellationToken cancellationToken)
+    private static async Task<AckedTurn?> TryAskAsync(HttpClient client, string question, string? conversationId, bool streaming,
+        ConcurrentBag<int> refusals, CancellationToken cancellationToken)
     {
         try
         {
             if (!streaming)
             {
                 using var response = await client.PostAsJsonAsync("/api/chat", new { question, conversationId }, cancellationToken);
-                if (response.StatusCode != HttpStatusCode.OK) return null;
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    refusals.Add((int)response.StatusCode);
+                    return null;
+                }
                 var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
                 return new AckedTurn(body.GetProperty("conversationId").GetString()!, body.GetProperty("messageId").GetString()!,
                     body.GetProperty("usage").GetProperty("totalTokens").GetInt64());
             }
             using var request = Sse.ChatRequest(question, conversationId);
             using var streamed = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            if (streamed.StatusCode != HttpStatusCode.OK) return null;
+            if (streamed.StatusCode != HttpStatusCode.OK)
+            {
+                refusals.Add((int)streamed.StatusCode);
+                return null;
+            }
             var events = await Sse.ReadAllAsync(streamed);
             if (events.Count == 0 || events[0].Name != "meta" || events[^1].Name != "done") return null;
             var meta = events[0].Data;
