@@ -1,3 +1,4 @@
+using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Ingestion;
 using KnowledgeBase.Grains.Storage;
 using Microsoft.Extensions.Logging;
@@ -109,10 +110,32 @@ public sealed class DocumentGrain(
         _running = null;
     }
 
+    /// <summary>How often ingestion starts over after a cluster failure (a silo it called died) before the document is
+    /// marked failed; the waits between attempts (1, 2, 4, 8, 8 s) outlast the membership's detection of a dead silo.</summary>
+    private const int ClusterAttempts = 6;
+
     private async Task RunAsync(string? blobToDeleteWhenReady, CancellationToken cancellationToken)
     {
         // Let the caller's turn finish first: the upload request never waits for ingestion.
         await Task.Yield();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await IngestAsync(blobToDeleteWhenReady, retryClusterErrors: attempt < ClusterAttempts, cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (ClusterErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Ingestion of {DocumentId} hit a cluster failure ({Error}); attempt {Attempt} of {Attempts}",
+                    Info?.DocumentId, ex.GetType().Name, attempt, ClusterAttempts);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(8, 1 << (attempt - 1))), cancellationToken);
+            }
+        }
+    }
+
+    private async Task IngestAsync(string? blobToDeleteWhenReady, bool retryClusterErrors, CancellationToken cancellationToken)
+    {
         var info = Info!;
         try
         {
@@ -141,6 +164,10 @@ public sealed class DocumentGrain(
             logger.LogInformation("Document {DocumentId} v{Version} ready: {Chunks} chunks", info.DocumentId, Info!.Version, chunks.Count);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (retryClusterErrors && ClusterErrors.IsTransient(ex))
         {
             throw;
         }

@@ -17,7 +17,7 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "client_closed", "client closed the request"),
             VectorStoreUnavailableException => (503, "vector_store_unavailable", "벡터 저장소(ChromaDB)에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요. (The vector store is unavailable; retry shortly.)"),
             // A silo died with the call in flight, or the cluster is still moving its grains: the next try succeeds.
-            Orleans.Runtime.OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException
+            _ when KnowledgeBase.Grains.Hosting.ClusterErrors.IsTransient(exception)
                 => (503, "cluster_unavailable", "서버가 잠시 응답하지 않습니다. 잠시 후 다시 시도해 주세요. (A server is briefly unavailable; retry shortly.)"),
             _ => (0, "", ""),
         };
