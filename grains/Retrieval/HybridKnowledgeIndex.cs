@@ -39,7 +39,7 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         System.IO.Directory.CreateDirectory(lexicalDir);
         // NIOFSDirectory: Lucene.Net's memory-mapped directory reads byte by byte through a buffer abstraction and was
         // the single largest cost of a query here.
-        _lexical = new LexicalIndex(new NIOFSDirectory(new DirectoryInfo(lexicalDir)), _options);
+        _lexical = new LexicalIndex(new BufferedNiofsDirectory(new DirectoryInfo(lexicalDir)), _options);
         _vectors = new VectorIndex(Path.Combine(root, "vectors"));
         // A merge changes no document, only the segment layout; the next search picks it up through the usual publish.
         _lexical.MergeCompleted += () => _dirty = true;

@@ -28,6 +28,20 @@ public static class VectorMath
     /// <summary>The L2 norm of a float vector (used to turn dot products into cosines).</summary>
     public static float Norm(ReadOnlySpan<float> vector) => MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(vector));
 
+    /// <summary>The sign bit of each code (1 for negative), 64 per word; vectors of <paramref name="dimensions"/> laid
+    /// out one after another.</summary>
+    public static ulong[] SignBits(ReadOnlySpan<sbyte> codes, int dimensions)
+    {
+        if (dimensions == 0) return [];
+        var words = (dimensions + 63) / 64;
+        var vectors = codes.Length / dimensions;
+        var bits = new ulong[vectors * words];
+        for (var v = 0; v < vectors; v++)
+            for (var i = 0; i < dimensions; i++)
+                if (codes[v * dimensions + i] < 0) bits[v * words + i / 64] |= 1UL << (i % 64);
+        return bits;
+    }
+
     public static int Dot(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b)
     {
         if (a.Length != b.Length) throw new ArgumentException("Vectors differ in length.", nameof(b));

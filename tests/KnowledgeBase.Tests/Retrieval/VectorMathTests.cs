@@ -59,10 +59,10 @@ public sealed class VectorIndexScanTests : IDisposable
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "kb-vec-" + Guid.NewGuid().ToString("N")[..8]);
 
     [Fact]
-    public void A_large_index_scanned_on_several_cores_finds_the_same_best_chunks_as_a_full_sort()
+    public void A_large_index_searched_through_sign_bits_first_finds_the_same_best_chunks_as_a_full_sort()
     {
-        // 420 documents x 100 chunks: above the size where the scan is split across cores.
-        const int dimensions = 64, documents = 420, chunksPerDocument = 100;
+        // 420 documents x 100 chunks: above the size where a coarse pass over sign bits picks the chunks to score.
+        const int dimensions = 256, documents = 420, chunksPerDocument = 100;
         var random = new Random(42);
         var all = new List<(string ChunkId, float[] Vector)>();
         using var index = new VectorIndex(_dir);
