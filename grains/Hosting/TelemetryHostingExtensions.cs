@@ -32,10 +32,12 @@ public static class TelemetryHostingExtensions
     {
         var config = builder.Configuration;
         var otlp = config["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 };
+        var options = new KnowledgeBaseOptions();
+        KnowledgeBaseSettings.Bind(config, options);
+        KnowledgeBaseTelemetry.ObserveHost(options.DataDir);
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(
-                serviceName: config["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : serviceName,
-                serviceInstanceId: config["POD_NAME"] is { Length: > 0 } pod ? pod : Environment.MachineName))
+            // The host name is the pod's name in Kubernetes and the container's id in compose: one instance each.
+            .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: Environment.MachineName))
             .WithMetrics(metrics => metrics
                 .AddMeter(Meters)
                 .AddAspNetCoreInstrumentation()

@@ -29,10 +29,17 @@ public sealed class OpenAiRetryPolicy(int maxRetries, TimeSpan baseDelay, TimeSp
         return ValueTask.CompletedTask;
     }
 
-    protected override void OnTryComplete(PipelineMessage message)
+    protected override void OnRequestSent(PipelineMessage message) => CountRetrySuccess(message);
+
+    protected override ValueTask OnRequestSentAsync(PipelineMessage message)
+    {
+        CountRetrySuccess(message);
+        return ValueTask.CompletedTask;
+    }
+
+    private static void CountRetrySuccess(PipelineMessage message)
     {
         if (message.Response is { IsError: false } && StateOf(message).Tries > 1) KnowledgeBaseTelemetry.ModelRetrySuccesses.Add(1);
-        base.OnTryComplete(message);
     }
 
     protected override bool ShouldRetry(PipelineMessage message, Exception? exception)

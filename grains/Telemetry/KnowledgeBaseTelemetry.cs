@@ -55,5 +55,58 @@ public static class KnowledgeBaseTelemetry
     /// <summary>Finished ingestion jobs by outcome (ready, failed) and, for failures, the error code.</summary>
     public static readonly Counter<long> IngestionJobs = Meter.CreateCounter<long>("kb.ingestion.jobs", "{job}", "Finished ingestion jobs by outcome.");
 
+    private static int _hostObserved;
+
+    /// <summary>Disk and network figures the runtime and process instrumentation do not give: free space where the
+    /// data lives, this process's disk I/O, and the network interfaces' traffic (the pod's, in a container). Linux
+    /// /proc only; elsewhere the I/O series are simply absent.</summary>
+    public static void ObserveHost(string dataDir)
+    {
+        if (Interlocked.Exchange(ref _hostObserved, 1) == 1) return;
+        Meter.CreateObservableGauge("kb.disk.free", () => FreeBytes(dataDir), "By", "Free bytes on the volume holding DATA_DIR.");
+        Meter.CreateObservableCounter("kb.disk.io", DiskIo, "By", "Bytes this process read from and wrote to storage.");
+        Meter.CreateObservableCounter("kb.network.io", NetworkIo, "By", "Bytes received and sent on the network interfaces (loopback excluded).");
+    }
+
+    private static IEnumerable<Measurement<long>> FreeBytes(string dataDir)
+    {
+        var path = Path.GetFullPath(dataDir);
+        while (!Directory.Exists(path) && Path.GetDirectoryName(path) is { } parent) path = parent;
+        long free;
+        try { free = new DriveInfo(path).AvailableFreeSpace; } catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException) { yield break; }
+        yield return new Measurement<long>(free, Tag("volume", "data"));
+    }
+
+    private static IEnumerable<Measurement<long>> DiskIo()
+    {
+        var values = ReadProc("/proc/self/io").Select(l => l.Split(':', 2)).Where(p => p.Length == 2)
+            .ToDictionary(p => p[0].Trim(), p => long.TryParse(p[1].Trim(), out var v) ? v : 0);
+        if (values.TryGetValue("read_bytes", out var read)) yield return new Measurement<long>(read, Tag("direction", "read"));
+        if (values.TryGetValue("write_bytes", out var written)) yield return new Measurement<long>(written, Tag("direction", "write"));
+    }
+
+    private static IEnumerable<Measurement<long>> NetworkIo()
+    {
+        long received = 0, sent = 0;
+        var any = false;
+        // "  eth0: rxBytes rxPackets ... (8 receive columns) txBytes ..."
+        foreach (var line in ReadProc("/proc/net/dev").Skip(2))
+        {
+            var parts = line.Split(':', 2);
+            if (parts.Length < 2 || parts[0].Trim() == "lo") continue;
+            var columns = parts[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (columns.Length < 9 || !long.TryParse(columns[0], out var rx) || !long.TryParse(columns[8], out var tx)) continue;
+            (received, sent, any) = (received + rx, sent + tx, true);
+        }
+        if (!any) yield break;
+        yield return new Measurement<long>(received, Tag("direction", "receive"));
+        yield return new Measurement<long>(sent, Tag("direction", "transmit"));
+    }
+
+    private static string[] ReadProc(string path)
+    {
+        try { return File.ReadAllLines(path); } catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return []; }
+    }
+
     public static KeyValuePair<string, object?> Tag(string key, object? value) => new(key, value);
 }
