@@ -60,12 +60,17 @@ public static class TelemetryHostingExtensions
         return builder;
     }
 
-    /// <summary>Spans and metrics around the model client and the retriever, whichever the host wired.</summary>
+    /// <summary>Spans and metrics around the chat client, the embedding generator and the retriever, whichever the
+    /// host wired (call it after they are registered).</summary>
     public static IServiceCollection AddModelAndRetrievalTelemetry(this IServiceCollection services)
     {
         Decorate<IChatClient>(services, (sp, inner) => inner.AsBuilder()
             .UseOpenTelemetry(sp.GetService<ILoggerFactory>(), KnowledgeBaseTelemetry.Name)
             .Use(c => new TelemetryChatClient(c, sp.GetRequiredService<PriceTable>()))
+            .Build(sp));
+        Decorate<IEmbeddingGenerator<string, Embedding<float>>>(services, (sp, inner) => inner.AsBuilder()
+            .UseOpenTelemetry(sp.GetService<ILoggerFactory>(), KnowledgeBaseTelemetry.Name)
+            .Use(g => new TelemetryEmbeddingGenerator(g, sp.GetRequiredService<PriceTable>()))
             .Build(sp));
         Decorate<IRetriever>(services, (_, inner) => new TelemetryRetriever(inner));
         return services;

@@ -5,7 +5,8 @@ namespace KnowledgeBase.Tests.Operations;
 
 /// <summary>/metrics as Prometheus scrapes it after a little real use, checked against the Grafana dashboard and the
 /// alert rules: every query must name a series the product really exports (units, _total and _bucket included).</summary>
-public sealed class MetricsTests(OperationsFixture fixture) : IClassFixture<OperationsFixture>
+[Collection(OperationsCollection.Name)]
+public sealed class MetricsTests(OperationsFixture fixture)
 {
     private const string DashboardFile = "deploy/grafana/provisioning/dashboards/knowledge-base.json";
     private const string AlertsFile = "deploy/prometheus/alerts.yml";
@@ -71,6 +72,8 @@ public sealed class MetricsTests(OperationsFixture fixture) : IClassFixture<Oper
         Assert.True(PrometheusText.Sum(scrape, "kb_model_retry_successes_total") >= 1);
         Assert.True(PrometheusText.Sum(scrape, "kb_model_tokens_total", ("model", "gpt-4o-mini"), ("type", "output")) > 0);
         Assert.True(PrometheusText.Sum(scrape, "kb_model_cost_usd_total", ("model", "gpt-4o-mini")) > 0);
+        // Ingestion's embeddings are model spend too.
+        Assert.True(PrometheusText.Sum(scrape, "kb_model_tokens_total", ("model", "text-embedding-3-small"), ("type", "input")) > 0);
         Assert.True(PrometheusText.Sum(scrape, "kb_users_active") >= 1);
         Assert.Equal(0, PrometheusText.Sum(scrape, "kb_chat_in_flight"));
     }

@@ -55,6 +55,15 @@ public sealed class OperationsFixture : IAsyncLifetime
     }
 }
 
+/// <summary>One api for the metrics, health and dashboard tests. Not run in parallel with anything: OpenTelemetry
+/// merges same-named instruments of every host in the process (ASP.NET Core's meters are per host), and a host
+/// disposed by a parallel test would take those series out of this host's scrape.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class OperationsCollection : ICollectionFixture<OperationsFixture>
+{
+    public const string Name = "operations";
+}
+
 /// <summary>The api on real Kestrel, so that the public port and the metrics port are real, separate listeners.</summary>
 public sealed class KestrelApiFactory : ApiFactory
 {

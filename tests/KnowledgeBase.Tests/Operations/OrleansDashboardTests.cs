@@ -3,7 +3,8 @@ using System.Net;
 namespace KnowledgeBase.Tests.Operations;
 
 /// <summary>The Orleans dashboard is mounted at /dashboard for admins only.</summary>
-public sealed class OrleansDashboardTests(OperationsFixture fixture) : IClassFixture<OperationsFixture>
+[Collection(OperationsCollection.Name)]
+public sealed class OrleansDashboardTests(OperationsFixture fixture)
 {
     public static TheoryData<string> Paths => new() { "/dashboard", "/dashboard/", "/dashboard/index.html" };
 

@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace KnowledgeBase.Tests.Operations;
+
+/// <summary>Readiness fails when a configured part cannot be reached (its own api, outside the operations collection).</summary>
+public sealed class ReadinessTests
+{
+    [Fact]
+    public async Task Ready_turns_unhealthy_when_a_configured_part_is_unreachable()
+    {
+        var closed = ApiFactory.FreePort();
+        await using var api = new DownPartsApiFactory(closed);
+        var admin = await api.CreateAdminAsync();
+
+        var anonymous = await api.CreateClient().GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, anonymous.StatusCode);
+        Assert.Equal("Unhealthy", (await anonymous.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        // Liveness is only the process: restarting it would not bring Chroma or S3 back.
+        Assert.Equal(HttpStatusCode.OK, (await api.CreateClient().GetAsync("/health/live")).StatusCode);
+
+        var detail = await admin.Client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, detail.StatusCode);
+        var parts = (await detail.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parts");
+        Assert.Equal("Unhealthy", parts.GetProperty("chroma").GetProperty("status").GetString());
+        Assert.Equal("Unhealthy", parts.GetProperty("s3").GetProperty("status").GetString());
+        Assert.Equal("Healthy", parts.GetProperty("database").GetProperty("status").GetString());
+    }
+
+    /// <summary>CHROMA_URL and S3 pointed at a port nothing listens on.</summary>
+    private sealed class DownPartsApiFactory(int closedPort) : ApiFactory
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+        {
+            ["CHROMA_URL"] = $"http://127.0.0.1:{closedPort}",
+            ["S3_BUCKET"] = "kb-health",
+            ["S3_ENDPOINT"] = $"http://127.0.0.1:{closedPort}",
+            ["S3_ACCESS_KEY"] = "S3RVER",
+            ["S3_SECRET_KEY"] = "S3RVER",
+        };
+    }
+}
