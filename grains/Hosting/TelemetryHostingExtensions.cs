@@ -80,8 +80,16 @@ public static class TelemetryHostingExtensions
     /// (a port the Ingress and the public Service never route to). The connection's local port cannot be forged by a
     /// client, unlike the Host header.</summary>
     public static IApplicationBuilder UseMetricsEndpoint(this IApplicationBuilder app, int port)
-        => app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
-            context.Connection.LocalPort == port && context.Request.Path == MetricsPath);
+    {
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Connection.LocalPort == port && context.Request.Path == MetricsPath);
+        // The metrics port serves the scrape and nothing else.
+        return app.Use((context, next) =>
+        {
+            if (context.Connection.LocalPort != port) return next(context);
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
+    }
 
     public static bool IsOperationsPath(PathString path)
         => path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/health");

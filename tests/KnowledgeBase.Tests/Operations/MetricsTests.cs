@@ -88,6 +88,9 @@ public sealed class MetricsTests(OperationsFixture fixture)
         forged.Headers.Host = $"localhost:{fixture.Api.MetricsPort}";
         Assert.Equal(HttpStatusCode.NotFound, (await publicPort.SendAsync(forged)).StatusCode);
         Assert.Contains("kb_requests_total", await fixture.ScrapeAsync());
+        // And the metrics port serves nothing but the scrape.
+        using var metricsPort = new HttpClient { BaseAddress = fixture.Api.MetricsAddress };
+        Assert.Equal(HttpStatusCode.NotFound, (await metricsPort.GetAsync("/health/ready")).StatusCode);
     }
 
     private static IEnumerable<(string Panel, string Expr)> DashboardQueries()

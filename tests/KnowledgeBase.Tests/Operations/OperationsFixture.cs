@@ -77,10 +77,11 @@ public sealed class KestrelApiFactory : ApiFactory
         _settings["METRICS_PORT"] = MetricsPort.ToString();
         UseKestrel(k =>
         {
-            k.ListenLocalhost(AppPort);
+            // The factory points its clients at one of the server's addresses (here, as observed, the last one
+            // listed), so the public port goes last; the metrics port answers nothing but /metrics.
             k.ListenLocalhost(MetricsPort);
+            k.ListenLocalhost(AppPort);
         });
-        ClientOptions.BaseAddress = new Uri($"http://localhost:{AppPort}");
     }
 
     public int AppPort { get; }
