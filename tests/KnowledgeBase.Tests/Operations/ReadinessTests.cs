@@ -28,6 +28,34 @@ public sealed class ReadinessTests
         Assert.Equal("Healthy", parts.GetProperty("database").GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task Ready_turns_unhealthy_when_Redis_goes_down_and_live_stays_up()
+    {
+        var redis = await RedisServer.StartAsync();
+        try
+        {
+            await using var api = new RedisApiFactory(redis.Url);
+            var admin = await api.CreateAdminAsync();
+            var up = await admin.Client.GetFromJsonAsync<JsonElement>("/health/ready");
+            Assert.Equal("Healthy", up.GetProperty("parts").GetProperty("redis").GetProperty("status").GetString());
+
+            await redis.DisposeAsync();
+            var down = await admin.Client.GetAsync("/health/ready");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+            Assert.Equal("Unhealthy", (await down.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parts").GetProperty("redis").GetProperty("status").GetString());
+            Assert.Equal(HttpStatusCode.OK, (await api.CreateClient().GetAsync("/health/live")).StatusCode);
+        }
+        finally
+        {
+            await redis.DisposeAsync();
+        }
+    }
+
+    private sealed class RedisApiFactory(string redisUrl) : ApiFactory
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["REDIS_URL"] = redisUrl };
+    }
+
     /// <summary>CHROMA_URL and S3 pointed at a port nothing listens on.</summary>
     private sealed class DownPartsApiFactory(int closedPort) : ApiFactory
     {
