@@ -36,8 +36,9 @@ public sealed class RedisHealthCheck(string configuration) : IHealthCheck, IAsyn
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var connection = await ConnectAsync();
-        var latency = await connection.GetDatabase().PingAsync();
+        // The client's own timeouts are long; the probe's is 3 s, and a hung server must fail it rather than hold it.
+        var connection = await ConnectAsync().WaitAsync(cancellationToken);
+        var latency = await connection.GetDatabase().PingAsync().WaitAsync(cancellationToken);
         return HealthCheckResult.Healthy($"ping {latency.TotalMilliseconds:0.#} ms");
     }
 
