@@ -1,5 +1,7 @@
 using KnowledgeBase.Api.Endpoints;
 using KnowledgeBase.Api.Hosting;
+using KnowledgeBase.Grains.Hosting;
+using Orleans.Dashboard;
 
 // The content root is the app's own folder, not the working directory: the working directory holds ./data, ./logs
 // and ./storage, which change on every request and must not be watched for configuration changes.
@@ -12,7 +14,8 @@ app.MapAuthEndpoints();
 app.MapChatEndpoints();
 app.MapDocumentEndpoints();
 app.MapAdminEndpoints();
-app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).AllowAnonymous();
+app.MapKnowledgeBaseHealth(showDetail: context => context.User.IsAdmin());
+app.MapOrleansDashboard(routePrefix: ApiHostingExtensions.DashboardPath).RequireAuthorization("admin");
 app.Run();
 
 /// <summary>The api host (public so the tests can start it through WebApplicationFactory).</summary>

@@ -208,5 +208,7 @@ public sealed class DocumentGrain(
         state.State.Info = info;
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IDocumentCatalogGrain>("all").UpsertAsync(info);
+        if (info.Status is DocumentStatus.Ready or DocumentStatus.Failed)
+            Telemetry.KnowledgeBaseTelemetry.IngestionJobs.Add(1, new("outcome", info.Status == DocumentStatus.Ready ? "ready" : "failed"), new("code", info.ErrorCode ?? "none"));
     }
 }

@@ -92,7 +92,8 @@ public sealed class UserSessionGrain(
             var relevant = selector.Select(turn.RetrievalQuery, hits).Take(options.Value.RetrievalTopK).ToList();
 
             // 3. Prompt, sized with the tokenizer; the reservation shrinks to the prompt's real worst case.
-            var prompt = prompts.Build(turn.Question, turn.History, relevant);
+            Prompt prompt;
+            using (Telemetry.KnowledgeBaseTelemetry.Source.StartActivity("prompt.build")) prompt = prompts.Build(turn.Question, turn.History, relevant);
             turn.Prompt = prompt;
             Reserve(turn, prompt.PromptTokens + options.Value.MaxCompletionTokens);
             yield return new SourcesEvent(prompt.Sources);

@@ -30,7 +30,23 @@ public static class AdminEndpoints
         admin.MapGet("/feedback", FeedbackAsync);
         admin.MapAdminMetrics();
         admin.MapAdminCluster();
+        admin.MapPost("/dashboard-session", DashboardSession);
         return app;
+    }
+
+    /// <summary>Lets an admin's browser open the Orleans dashboard: the caller's own token, as an HttpOnly, same-site
+    /// cookie sent only to the dashboard's path. The dashboard still requires the admin role on every request.</summary>
+    private static NoContent DashboardSession(HttpContext context)
+    {
+        var token = context.Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
+        context.Response.Cookies.Append(ApiHostingExtensions.DashboardCookie, token, new CookieOptions
+        {
+            HttpOnly = true,
+            Secure = context.Request.IsHttps,
+            SameSite = SameSiteMode.Strict,
+            Path = context.Request.PathBase.Add(ApiHostingExtensions.DashboardPath).Value,
+        });
+        return TypedResults.NoContent();
     }
 
     public static async Task<UsageReport> ReportAsync(IClusterClient grains, BudgetPeriods periods, TimeProvider clock)

@@ -41,8 +41,9 @@ public static class ChatEndpoints
     {
         if (string.IsNullOrWhiteSpace(body.Question)) return Problems.BadRequest("질문을 입력해 주세요. (The question is empty.)");
         var aborted = context.RequestAborted;
+        using var turn = ApiTelemetry.StartChat();
         var grain = grains.GetGrain<IUserSessionGrain>(context.User.Id());
-        var events = grain.AskAsync(new ChatRequest(body.Question, string.IsNullOrWhiteSpace(body.ConversationId) ? null : body.ConversationId), aborted);
+        var events = turn.Observe(grain.AskAsync(new ChatRequest(body.Question, string.IsNullOrWhiteSpace(body.ConversationId) ? null : body.ConversationId), aborted));
         await using var enumerator = events.GetAsyncEnumerator(aborted);
         if (!await enumerator.MoveNextAsync()) return Problems.Create(503, "model_error", "응답이 없습니다. (No response.)");
         if (enumerator.Current is ErrorEvent refusal) return Problems.FromChatError(context, refusal);
@@ -129,6 +130,7 @@ public static class ChatEndpoints
         if (body.Comment is { Length: > 2000 }) return Problems.BadRequest("의견은 2000자 이하여야 합니다. (Comment: at most 2000 characters.)");
         var ok = await grains.GetGrain<IUserSessionGrain>(context.User.Id())
             .SubmitFeedbackAsync(messageId, new MessageFeedback(body.Rating, body.Reason, body.Comment?.Trim(), clock.GetUtcNow()));
+        if (ok) ApiTelemetry.Feedback(body.Rating, body.Reason);
         return ok ? TypedResults.NoContent() : Problems.NotFound("메시지 (Message)");
     }
 }

@@ -36,6 +36,7 @@ public static partial class DocumentEndpoints
     private static async Task<Results<Accepted<UploadAccepted>, Ok<UploadAccepted>, ProblemHttpResult>> UploadAsync(
         HttpContext context, [FromServices] IClusterClient grains, [FromServices] IBlobStore blobs, [FromServices] IOptions<KnowledgeBaseOptions> options)
     {
+        ApiTelemetry.Request("upload");
         var (file, tags, problem) = await ReadUploadAsync(context, options.Value);
         if (problem is not null) return problem;
         await using var _ = file!;
@@ -112,6 +113,7 @@ public static partial class DocumentEndpoints
 
     private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchAsync(SearchBody body, HttpContext context, [FromServices] IClusterClient grains)
     {
+        ApiTelemetry.Request("search");
         var query = body.Query?.Trim() ?? "";
         if (query.Length is 0 or > 1000) return Problems.BadRequest("검색어는 1자 이상 1000자 이하여야 합니다. (query: 1 to 1000 characters.)");
         var topK = body.TopK ?? 5;

@@ -20,15 +20,27 @@ public static class ApiHostingExtensions
     public static WebApplicationBuilder AddKnowledgeBaseApi(this WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
-        if (string.IsNullOrEmpty(config["ASPNETCORE_URLS"]) && string.IsNullOrEmpty(config["URLS"]) && string.IsNullOrEmpty(config["urls"]))
+        var urls = config["ASPNETCORE_URLS"] is { Length: > 0 } u ? u : config["URLS"] is { Length: > 0 } v ? v : config["urls"] is { Length: > 0 } w ? w : null;
+        if (MetricsPort(config) is { } metricsPort)
+        {
+            // The scrape listens beside the app, on the same interface as its first address (localhost stays localhost).
+            var main = (urls ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var host = new Uri(main[0].Replace("://+", "://0.0.0.0").Replace("://*", "://0.0.0.0")).Host;
+            builder.WebHost.UseUrls([.. main, $"http://{host}:{metricsPort}"]);
+        }
+        else if (urls is null)
+        {
             builder.WebHost.UseUrls(DefaultUrl);
+        }
 
         var settings = ApiSettings.Load(config);
         var kbOptions = new KnowledgeBaseOptions();
         KnowledgeBaseSettings.Bind(config, kbOptions);
 
         builder.AddOrleans();
+        builder.AddKnowledgeBaseTelemetry("kb-api");
         var services = builder.Services;
+        services.AddKnowledgeBaseHealthChecks(config, hostsSilo: !IsClientMode(config));
         services.AddSingleton(settings);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<JwtIssuer>();
@@ -53,6 +65,15 @@ public static class ApiHostingExtensions
             o.TokenValidationParameters = issuer.ValidationParameters();
             o.Events = new JwtBearerEvents
             {
+                // The Orleans dashboard is a page a browser opens, so it cannot send a bearer header: admins get the
+                // same token as an HttpOnly cookie scoped to the dashboard's path (POST /api/admin/dashboard-session).
+                OnMessageReceived = context =>
+                {
+                    if (context.Request.Path.StartsWithSegments(DashboardPath) && string.IsNullOrEmpty(context.Request.Headers.Authorization)
+                        && context.Request.Cookies.TryGetValue(DashboardCookie, out var token))
+                        context.Token = token;
+                    return Task.CompletedTask;
+                },
                 OnChallenge = async context =>
                 {
                     context.HandleResponse();
@@ -88,7 +109,7 @@ public static class ApiHostingExtensions
     private static void AddOrleans(this WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
-        if (string.Equals(config["ORLEANS_MODE"], "client", StringComparison.OrdinalIgnoreCase))
+        if (IsClientMode(config))
         {
             builder.UseOrleansClient(client => client.AddKnowledgeBaseClient(config));
         }
@@ -98,10 +119,21 @@ public static class ApiHostingExtensions
         }
     }
 
+    private static bool IsClientMode(IConfiguration config) => string.Equals(config["ORLEANS_MODE"], "client", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>METRICS_PORT: where /metrics is served (never on the public port). Unset: the api serves no scrape.</summary>
+    public static int? MetricsPort(IConfiguration config)
+        => config["METRICS_PORT"] is { Length: > 0 } ? KnowledgeBaseSettings.Int(config, "METRICS_PORT", 9464, 1, 65535) : null;
+
+    public const string DashboardPath = "/dashboard";
+    public const string DashboardCookie = "kb_dashboard";
+
     /// <summary>The pipeline. PATH_BASE (e.g. "/kb") mounts the whole app under a prefix; the web UI uses relative URLs
     /// only, so it works there and behind any proxy prefix.</summary>
     public static WebApplication UseKnowledgeBaseApi(this WebApplication app)
     {
+        // Before PATH_BASE: the scrape answers at /metrics on its own port whatever prefix the app is mounted under.
+        if (MetricsPort(app.Configuration) is { } metricsPort) app.UseMetricsEndpoint(metricsPort);
         if (NormalizePathBase(app.Configuration["PATH_BASE"]) is { } pathBase) app.UsePathBase(pathBase);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -111,6 +143,7 @@ public static class ApiHostingExtensions
         // Explicit, so that routing sees the path after PATH_BASE was stripped.
         app.UseRouting();
         app.UseAuthentication();
+        app.UseActiveUserTracking();
         app.UseAuthorization();
         app.UseRateLimiter();
         return app;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using KnowledgeBase.Grains.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
 
@@ -58,9 +59,17 @@ public sealed class CacheStatistics
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long[]> _counts = new();
 
-    public void Record(string cache, bool hit) => Interlocked.Increment(ref _counts.GetOrAdd(cache, _ => new long[3])[hit ? 0 : 1]);
+    public void Record(string cache, bool hit)
+    {
+        Interlocked.Increment(ref _counts.GetOrAdd(cache, _ => new long[3])[hit ? 0 : 1]);
+        KnowledgeBaseTelemetry.CacheLookups.Add(1, KnowledgeBaseTelemetry.Tag("cache", cache), KnowledgeBaseTelemetry.Tag("result", hit ? "hit" : "miss"));
+    }
 
-    public void RecordError(string cache) => Interlocked.Increment(ref _counts.GetOrAdd(cache, _ => new long[3])[2]);
+    public void RecordError(string cache)
+    {
+        Interlocked.Increment(ref _counts.GetOrAdd(cache, _ => new long[3])[2]);
+        KnowledgeBaseTelemetry.CacheLookups.Add(1, KnowledgeBaseTelemetry.Tag("cache", cache), KnowledgeBaseTelemetry.Tag("result", "error"));
+    }
 
     public (long Hits, long Misses, long Errors) Get(string cache)
         => _counts.TryGetValue(cache, out var c) ? (Interlocked.Read(ref c[0]), Interlocked.Read(ref c[1]), Interlocked.Read(ref c[2])) : (0, 0, 0);

@@ -13,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Microsoft.Extensions.Hosting;
 using Orleans.Hosting;
 
@@ -35,6 +36,9 @@ public static class SiloHostingExtensions
         silo.AddClustering(config);
         silo.AddGrainStorage(config);
         silo.AddStartupTask(ResumeUnfinishedIngestionAsync);
+        // The api's request span becomes the parent of the grain calls, so one chat is one trace.
+        silo.AddActivityPropagation();
+        silo.AddDashboard();
         silo.Services.AddKnowledgeBaseServices(config);
         return silo;
     }
@@ -95,6 +99,8 @@ public static class SiloHostingExtensions
             o.ServiceId = config["ORLEANS_SERVICE_ID"] is { Length: > 0 } s ? s : "knowledge-base";
         });
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout(config));
+        client.AddActivityPropagation();
+        client.AddDashboard();
         if (config["REDIS_URL"] is { Length: > 0 } redis) client.UseRedisClustering(RedisUrl.ToConfiguration(redis));
         else client.UseLocalhostClustering(KnowledgeBaseSettings.Int(config, "GATEWAY_PORT", 30000, 1, 65535));
         return client;
@@ -140,6 +146,7 @@ public static class SiloHostingExtensions
         services.TryAddSingleton<SourceSelector>();
         services.TryAddSingleton<PromptBuilder>();
         services.TryAddSingleton<IQueryLog, JsonlQueryLog>();
+        services.AddModelAndRetrievalTelemetry();
         return services;
     }
 

@@ -1,5 +1,6 @@
 using System.ClientModel.Primitives;
 using System.Globalization;
+using KnowledgeBase.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace KnowledgeBase.Grains.Models;
@@ -28,10 +29,25 @@ public sealed class OpenAiRetryPolicy(int maxRetries, TimeSpan baseDelay, TimeSp
         return ValueTask.CompletedTask;
     }
 
+    protected override void OnRequestSent(PipelineMessage message) => CountRetrySuccess(message);
+
+    protected override ValueTask OnRequestSentAsync(PipelineMessage message)
+    {
+        CountRetrySuccess(message);
+        return ValueTask.CompletedTask;
+    }
+
+    private static void CountRetrySuccess(PipelineMessage message)
+    {
+        if (message.Response is { IsError: false } && StateOf(message).Tries > 1) KnowledgeBaseTelemetry.ModelRetrySuccesses.Add(1);
+    }
+
     protected override bool ShouldRetry(PipelineMessage message, Exception? exception)
     {
         if (!base.ShouldRetry(message, exception)) return false;
 
+        KnowledgeBaseTelemetry.ModelRetries.Add(1, KnowledgeBaseTelemetry.Tag("failure",
+            message.Response is { } failed ? failed.Status.ToString(CultureInfo.InvariantCulture) : exception?.GetType().Name ?? "no_response"));
         var state = StateOf(message);
         var delay = state.NextDelay = ComputeDelay(message.Response, state.Tries - 1);
         if (logger.IsEnabled(LogLevel.Warning))

@@ -57,6 +57,8 @@ public class ComposeTests
         Assert.Equal(ApiPort, new Uri(env["ASPNETCORE_URLS"].Replace("+", "localhost")).Port);
         var published = Yaml.List(Compose.Service("api").GetValueOrDefault("ports")).Select(p => Yaml.Str(p)!).ToList();
         Assert.Contains(published, p => p.EndsWith($":{ApiPort}", StringComparison.Ordinal));
+        // /metrics stays inside the compose network.
+        Assert.DoesNotContain(published, p => p.EndsWith(":" + env["METRICS_PORT"], StringComparison.Ordinal));
     }
 
     [Fact]
@@ -67,8 +69,8 @@ public class ComposeTests
         Assert.Equal(SiloHttpPort.ToString(), ComposeFile.Resolve(env["SILO_HTTP_PORT"]));
         var probe = string.Join(' ', Yaml.List(Yaml.MapAt(Compose.Service("silo"), "healthcheck").GetValueOrDefault("test")).Select(Yaml.Str));
         Assert.Contains($"/{SiloHttpPort}", probe);
-        Assert.Contains("/health/ready", probe);
-        Assert.Contains("/health/ready", Repo.MappedGetPaths("silo/Program.cs"));
+        Assert.Contains(KnowledgeBase.Grains.Hosting.HealthHostingExtensions.ReadyPath, probe);
+        Assert.Contains("MapKnowledgeBaseHealth", Repo.Read("silo/Program.cs"));
     }
 
     [Theory]

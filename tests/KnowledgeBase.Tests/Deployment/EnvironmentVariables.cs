@@ -44,7 +44,7 @@ internal static class ProcessVariables
     public static readonly IReadOnlySet<string> ApiOnly = new HashSet<string>
     {
         "ORLEANS_MODE", "ASPNETCORE_URLS", "PATH_BASE", "JWT_SECRET", "JWT_EXPIRES_IN", "INTERNAL_EMAIL_DOMAIN",
-        "ADMIN_EMAILS", "CORS_ALLOW_ORIGINS", "AUTH_RATE_LIMIT_PER_MINUTE",
+        "ADMIN_EMAILS", "CORS_ALLOW_ORIGINS", "AUTH_RATE_LIMIT_PER_MINUTE", "METRICS_PORT",
     };
 
     /// <summary>Read by silos only: their ports and shutdown, their advertised address, and the secrets of the parts

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using KnowledgeBase.Api.Hosting;
+using KnowledgeBase.Grains.Hosting;
 using Xunit.Abstractions;
 
 namespace KnowledgeBase.Tests.Deployment;
@@ -224,17 +225,20 @@ public class KubernetesTests(ITestOutputHelper output)
         var apiPort = new Uri(apiEnv["ASPNETCORE_URLS"].Replace("+", "localhost")).Port;
         Assert.Equal(new Uri(ApiHostingExtensions.DefaultUrl).Port, apiPort);
         Assert.Equal("client", apiEnv["ORLEANS_MODE"]);
-        CheckProbes(api, Repo.MappedGetPaths("api/Program.cs"), apiPort, readinessPath: null);
+        CheckProbes(api, HealthPaths, apiPort, readinessPath: HealthHostingExtensions.ReadyPath);
 
         var silo = Containers(set.Deployment("kb-silo")).Single();
         var siloEnv = ContainerEnvironment.Effective(set, silo);
         Assert.False(siloEnv.ContainsKey("ASPNETCORE_URLS"), "ASPNETCORE_URLS would override SILO_HTTP_PORT in the silo.");
         var httpPort = int.Parse(siloEnv["SILO_HTTP_PORT"]);
-        CheckProbes(silo, Repo.MappedGetPaths("silo/Program.cs"), httpPort, readinessPath: "/health/ready");
+        CheckProbes(silo, HealthPaths, httpPort, readinessPath: HealthHostingExtensions.ReadyPath);
         Assert.NotNull(silo.LivenessProbe);
         Assert.Equal(int.Parse(siloEnv["SILO_PORT"]), silo.Ports.Single(p => p.Name == "silo").ContainerPort);
         Assert.Equal(int.Parse(siloEnv["GATEWAY_PORT"]), silo.Ports.Single(p => p.Name == "gateway").ContainerPort);
     }
+
+    /// <summary>Both hosts map these (MapKnowledgeBaseHealth); Operations/HealthTests checks that they answer.</summary>
+    private static readonly IReadOnlySet<string> HealthPaths = new HashSet<string> { HealthHostingExtensions.LivePath, HealthHostingExtensions.ReadyPath };
 
     private static void CheckProbes(V1Container container, IReadOnlySet<string> served, int port, string? readinessPath)
     {
@@ -294,6 +298,47 @@ public class KubernetesTests(ITestOutputHelper output)
             var blank = env.Where(kv => kv.Value.Length == 0 && Env.Product.GetValueOrDefault(kv.Key) is { Length: > 0 }).Select(kv => kv.Key).ToList();
             Assert.True(blank.Count == 0, $"{set.Name}/{deployment} sets these empty although they have defaults: {string.Join(", ", blank)}");
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Sets))]
+    public void Metrics_are_scraped_on_private_ports_that_no_Service_or_Ingress_exposes(string name)
+    {
+        if (Load(name) is not { } set) return;
+        foreach (var d in set.Of<V1Deployment>())
+        {
+            var annotations = d.Spec.Template.Metadata.Annotations;
+            Assert.True(annotations is not null && annotations.TryGetValue("prometheus.io/scrape", out var scrape) && scrape == "true", $"{d.Metadata.Name} is not marked for scraping.");
+            Assert.Equal(TelemetryHostingExtensions.MetricsPath, annotations!["prometheus.io/path"]);
+            var container = Containers(d).Single();
+            var port = int.Parse(annotations["prometheus.io/port"]);
+            Assert.True(container.Ports.Any(p => p.ContainerPort == port), $"{d.Metadata.Name} scrapes port {port}, which its container does not declare.");
+            var env = ContainerEnvironment.Effective(set, container);
+            Assert.Equal(port, int.Parse(env.GetValueOrDefault("METRICS_PORT") ?? env["SILO_HTTP_PORT"]));
+        }
+
+        // The api's public path (Ingress -> Service -> container port) never reaches its metrics port.
+        var api = set.Deployment("kb-api");
+        var apiContainer = Containers(api).Single();
+        var metricsPort = int.Parse(api.Spec.Template.Metadata.Annotations["prometheus.io/port"]);
+        var apiServices = set.Of<V1Service>().Where(s => Selects(s.Spec.Selector, api.Spec.Template.Metadata.Labels)).ToList();
+        foreach (var port in apiServices.SelectMany(s => s.Spec.Ports))
+            Assert.NotEqual(metricsPort, ContainerPort(apiContainer, port.TargetPort ?? (IntOrString)port.Port.ToString()));
+        foreach (var path in set.Of<V1Ingress>().SelectMany(i => i.Spec.Rules).SelectMany(r => r.Http.Paths))
+            Assert.Contains(apiServices, s => s.Metadata.Name == path.Backend.Service.Name);
+    }
+
+    [Theory]
+    [InlineData("k8s/overlays/dev")]
+    [InlineData("k8s/overlays/prod")]
+    public void Dashboard_and_alert_rules_ship_as_ConfigMaps_with_the_same_content_as_compose_mounts(string overlay)
+    {
+        if (Load(overlay) is not { } set) return;
+        var maps = set.Of<V1ConfigMap>().ToDictionary(c => c.Metadata.Name);
+        var dashboards = maps["kb-grafana-dashboards"];
+        Assert.Equal("1", dashboards.Metadata.Labels["grafana_dashboard"]);
+        Assert.Equal(Repo.Read("deploy/grafana/provisioning/dashboards/knowledge-base.json"), dashboards.Data["knowledge-base.json"]);
+        Assert.Equal(Repo.Read("deploy/prometheus/alerts.yml"), maps["kb-prometheus-rules"].Data["alerts.yml"]);
     }
 
     [Fact]

@@ -46,12 +46,29 @@ public class MonitoringConfigTests
             return (target[..target.LastIndexOf(':')], PortOf(target));
         }
 
-        Assert.Equal(("api", new Uri(KnowledgeBase.Api.Hosting.ApiHostingExtensions.DefaultUrl).Port), Target("api"));
+        // The api's scrape is on METRICS_PORT, not on the port compose publishes.
+        var apiMetricsPort = int.Parse(Compose.EffectiveEnvironment("api")["METRICS_PORT"]);
+        Assert.Equal(("api", apiMetricsPort), Target("api"));
+        Assert.NotEqual(new Uri(KnowledgeBase.Api.Hosting.ApiHostingExtensions.DefaultUrl).Port, apiMetricsPort);
         Assert.Equal(("silo", Repo.IntDefault("silo/Program.cs", "SILO_HTTP_PORT")), Target("silo"));
 
         var collector = Yaml.LoadFile(MountSource("otel-collector", "/etc/otelcol-contrib/config.yaml"));
         var exporterPort = PortOf(Yaml.Str(Yaml.MapAt(Yaml.MapAt(collector, "exporters"), "prometheus")["endpoint"])!);
         Assert.Equal(("otel-collector", exporterPort), Target("otel-collector"));
+    }
+
+    [Fact]
+    public void Prometheus_loads_the_alert_rules_file_compose_mounts()
+    {
+        var config = Yaml.LoadFile(MountSource("prometheus", "/etc/prometheus/prometheus.yml"));
+        var ruleFiles = Yaml.List(config.GetValueOrDefault("rule_files")).Select(Yaml.Str).ToList();
+        Assert.NotEmpty(ruleFiles);
+        foreach (var file in ruleFiles)
+        {
+            var source = MountSource("prometheus", file!).TrimStart('.', '/');
+            var groups = Yaml.List(Yaml.LoadFile(source).GetValueOrDefault("groups"));
+            Assert.NotEmpty(groups);
+        }
     }
 
     [Fact]

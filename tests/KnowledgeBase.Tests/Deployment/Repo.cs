@@ -27,10 +27,6 @@ internal static class Repo
         return int.Parse(match.Groups[1].Value);
     }
 
-    /// <summary>Routes a host maps with MapGet("...").</summary>
-    public static IReadOnlySet<string> MappedGetPaths(string relativeSource) =>
-        Regex.Matches(Read(relativeSource), @"MapGet\(\s*""([^""]+)""").Select(m => m.Groups[1].Value).ToHashSet();
-
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

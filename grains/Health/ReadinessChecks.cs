@@ -1,0 +1,97 @@
+using System.Net;
+using KnowledgeBase.Grains.Storage;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using StackExchange.Redis;
+
+namespace KnowledgeBase.Grains.Health;
+
+/// <summary>This silo is an Active member of the cluster (it never calls a grain, so a busy silo stays ready).</summary>
+public sealed class SiloHealthCheck(ISiloStatusOracle oracle) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        => Task.FromResult(oracle.CurrentStatus == SiloStatus.Active
+            ? HealthCheckResult.Healthy($"{oracle.SiloAddress} active")
+            : HealthCheckResult.Unhealthy($"{oracle.SiloAddress} {oracle.CurrentStatus}"));
+}
+
+/// <summary>The grain-state database answers a trivial query.</summary>
+public sealed class DatabaseHealthCheck(DatabaseOptions database) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        await using var connection = DatabaseSchema.CreateConnection(database);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1";
+        await command.ExecuteScalarAsync(cancellationToken);
+        return HealthCheckResult.Healthy(database.Dialect.ToString());
+    }
+}
+
+/// <summary>Redis answers PING. One connection is kept for the checks and replaced when it was never established.</summary>
+public sealed class RedisHealthCheck(string configuration) : IHealthCheck, IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private ConnectionMultiplexer? _connection;
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        // The client's own timeouts are long; the probe's is 3 s, and a hung server must fail it rather than hold it.
+        var connection = await ConnectAsync().WaitAsync(cancellationToken);
+        var latency = await connection.GetDatabase().PingAsync().WaitAsync(cancellationToken);
+        return HealthCheckResult.Healthy($"ping {latency.TotalMilliseconds:0.#} ms");
+    }
+
+    private async Task<ConnectionMultiplexer> ConnectAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_connection is { IsConnected: true }) return _connection;
+            if (_connection is not null) { await _connection.DisposeAsync(); _connection = null; }
+            var options = ConfigurationOptions.Parse(configuration);
+            options.AbortOnConnectFail = true;
+            options.ConnectTimeout = 3000;
+            options.ConnectRetry = 0;
+            return _connection = await ConnectionMultiplexer.ConnectAsync(options);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is not null) await _connection.DisposeAsync();
+        _gate.Dispose();
+    }
+}
+
+/// <summary>An HTTP dependency answers a GET: Chroma's heartbeat, or the model endpoint's model list. Any answer but a
+/// server error (or, for the model endpoint, a rejected key) counts as reachable.</summary>
+public sealed class HttpHealthCheck(IHttpClientFactory clients, string clientName, Uri url, string? bearer = null) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (bearer is not null) request.Headers.Authorization = new("Bearer", bearer);
+        using var response = await clients.CreateClient(clientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var status = (int)response.StatusCode;
+        var where = url.GetLeftPart(UriPartial.Path);
+        if (status >= 500) return new HealthCheckResult(context.Registration.FailureStatus, $"{where} answered {status}");
+        if (bearer is not null && response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            return new HealthCheckResult(context.Registration.FailureStatus, $"{where} rejected the API key ({status})");
+        return HealthCheckResult.Healthy($"{where} answered {status}");
+    }
+}
+
+/// <summary>The document store answers a read of a key that does not exist (S3: bucket reachable with these keys).</summary>
+public sealed class BlobStoreHealthCheck(IBlobStore blobs) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        await using var stream = await blobs.OpenReadAsync("health/readiness-probe", cancellationToken);
+        return HealthCheckResult.Healthy(blobs.GetType().Name);
+    }
+}

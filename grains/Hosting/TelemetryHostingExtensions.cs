@@ -1,0 +1,108 @@
+using KnowledgeBase.Grains.Accounting;
+using KnowledgeBase.Grains.Retrieval;
+using KnowledgeBase.Grains.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace KnowledgeBase.Grains.Hosting;
+
+/// <summary>OpenTelemetry for the api and the silo: metrics always (the Prometheus scrape endpoint), and metrics,
+/// traces and logs over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.</summary>
+public static class TelemetryHostingExtensions
+{
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>Meters the product exports: its own, Orleans', ASP.NET Core's and .NET's (runtime, process, HTTP client).</summary>
+    public static readonly string[] Meters =
+    [
+        KnowledgeBaseTelemetry.Name, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
+        "System.Net.Http", "System.Runtime",
+    ];
+
+    public static IHostApplicationBuilder AddKnowledgeBaseTelemetry(this IHostApplicationBuilder builder, string serviceName)
+    {
+        var config = builder.Configuration;
+        var otlp = config["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 };
+        var options = new KnowledgeBaseOptions();
+        KnowledgeBaseSettings.Bind(config, options);
+        KnowledgeBaseTelemetry.ObserveHost(options.DataDir);
+        var telemetry = builder.Services.AddOpenTelemetry()
+            // The host name is the pod's name in Kubernetes and the container's id in compose: one instance each.
+            .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: Environment.MachineName))
+            .WithMetrics(metrics => metrics
+                .AddMeter(Meters)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddProcessInstrumentation()
+                .AddPrometheusExporter());
+
+        // Traces and logs leave the process only over OTLP; without a collector they are not collected at all.
+        if (otlp)
+        {
+            telemetry
+                .WithTracing(tracing => tracing
+                    .AddSource(KnowledgeBaseTelemetry.Name, Orleans.Diagnostics.ActivitySources.AllActivitySourceName)
+                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsOperationsPath(context.Request.Path))
+                    .AddHttpClientInstrumentation())
+                .WithLogging()
+                .UseOtlpExporter();
+        }
+        return builder;
+    }
+
+    /// <summary>Spans and metrics around the chat client, the embedding generator and the retriever, whichever the
+    /// host wired (call it after they are registered).</summary>
+    public static IServiceCollection AddModelAndRetrievalTelemetry(this IServiceCollection services)
+    {
+        Decorate<IChatClient>(services, (sp, inner) => inner.AsBuilder()
+            .UseOpenTelemetry(sp.GetService<ILoggerFactory>(), KnowledgeBaseTelemetry.Name)
+            .Use(c => new TelemetryChatClient(c, sp.GetRequiredService<PriceTable>()))
+            .Build(sp));
+        Decorate<IEmbeddingGenerator<string, Embedding<float>>>(services, (sp, inner) => inner.AsBuilder()
+            .UseOpenTelemetry(sp.GetService<ILoggerFactory>(), KnowledgeBaseTelemetry.Name)
+            .Use(g => new TelemetryEmbeddingGenerator(g, sp.GetRequiredService<PriceTable>()))
+            .Build(sp));
+        Decorate<IRetriever>(services, (_, inner) => new TelemetryRetriever(inner));
+        return services;
+    }
+
+    /// <summary>Serves the Prometheus scrape on <see cref="MetricsPath"/>, only to connections on <paramref name="port"/>
+    /// (a port the Ingress and the public Service never route to). The connection's local port cannot be forged by a
+    /// client, unlike the Host header.</summary>
+    public static IApplicationBuilder UseMetricsEndpoint(this IApplicationBuilder app, int port)
+    {
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Connection.LocalPort == port && context.Request.Path == MetricsPath);
+        // The metrics port serves the scrape and nothing else.
+        return app.Use((context, next) =>
+        {
+            if (context.Connection.LocalPort != port) return next(context);
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
+    }
+
+    public static bool IsOperationsPath(PathString path)
+        => path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/health");
+
+    private static void Decorate<T>(IServiceCollection services, Func<IServiceProvider, T, T> wrap) where T : class
+    {
+        var existing = services.LastOrDefault(d => d.ServiceType == typeof(T) && !d.IsKeyedService);
+        if (existing is null) return;
+        services.Remove(existing);
+        services.Add(ServiceDescriptor.Describe(typeof(T), sp => wrap(sp, Resolve<T>(sp, existing)), existing.Lifetime));
+    }
+
+    private static T Resolve<T>(IServiceProvider sp, ServiceDescriptor descriptor) where T : class
+        => descriptor.ImplementationInstance as T
+           ?? (descriptor.ImplementationFactory is { } factory ? (T)factory(sp) : (T)ActivatorUtilities.CreateInstance(sp, descriptor.ImplementationType!));
+}

@@ -1,0 +1,41 @@
+using System.Net;
+
+namespace KnowledgeBase.Tests.Operations;
+
+/// <summary>The Orleans dashboard is mounted at /dashboard for admins only.</summary>
+[Collection(OperationsCollection.Name)]
+public sealed class OrleansDashboardTests(OperationsFixture fixture)
+{
+    public static TheoryData<string> Paths => new() { "/dashboard", "/dashboard/", "/dashboard/index.html" };
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public async Task Anonymous_callers_get_401_and_non_admins_403(string path)
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Api.CreateClient().GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await fixture.User.Client.GetAsync(path)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Admin_opens_the_dashboard_with_a_token_or_the_dashboard_cookie()
+    {
+        var page = await fixture.Admin.Client.GetAsync("/dashboard/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("html", await page.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+
+        // A browser cannot send the bearer header when it navigates: the admin asks for a cookie scoped to /dashboard.
+        var session = await fixture.Admin.Client.PostAsync("/api/admin/dashboard-session", null);
+        Assert.Equal(HttpStatusCode.NoContent, session.StatusCode);
+        var cookie = session.Headers.GetValues("Set-Cookie").Single();
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/dashboard", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        using var browser = new HttpClient { BaseAddress = fixture.Api.AppAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/dashboard/");
+        request.Headers.Add("Cookie", cookie.Split(';')[0]);
+        Assert.Equal(HttpStatusCode.OK, (await browser.SendAsync(request)).StatusCode);
+
+        // The cookie of a non-admin opens nothing, and the session endpoint itself is admin-only.
+        Assert.Equal(HttpStatusCode.Forbidden, (await fixture.User.Client.PostAsync("/api/admin/dashboard-session", null)).StatusCode);
+    }
+}
