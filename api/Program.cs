@@ -3,6 +3,9 @@ using KnowledgeBase.Api.Hosting;
 
 // The content root is the app's own folder, not the working directory: the working directory holds ./data, ./logs
 // and ./storage, which change on every request and must not be watched for configuration changes.
+if (KnowledgeBase.Grains.Backup.BackupCommand.Matches(args))
+    return await KnowledgeBase.Grains.Backup.BackupCommand.RunAsync(args, new ConfigurationBuilder().AddEnvironmentVariables().Build(), Console.Out);
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddKnowledgeBaseApi();
 
@@ -12,8 +15,10 @@ app.MapAuthEndpoints();
 app.MapChatEndpoints();
 app.MapDocumentEndpoints();
 app.MapAdminEndpoints();
+app.MapBackupEndpoints();
 app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).AllowAnonymous();
 app.Run();
+return 0;
 
 /// <summary>The api host (public so the tests can start it through WebApplicationFactory).</summary>
 public partial class Program;

@@ -2,6 +2,9 @@ using KnowledgeBase.Grains.Hosting;
 
 // A standalone silo: grains and the services they use, plus a small HTTP port (SILO_HTTP_PORT, default 8081) for
 // health probes that never call a grain, so a busy silo is not restarted for being busy.
+if (KnowledgeBase.Grains.Backup.BackupCommand.Matches(args))
+    return await KnowledgeBase.Grains.Backup.BackupCommand.RunAsync(args, new ConfigurationBuilder().AddEnvironmentVariables().Build(), Console.Out);
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var httpPort = KnowledgeBaseSettings.Int(builder.Configuration, "SILO_HTTP_PORT", 8081, 1, 65535);
 if (string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
@@ -17,3 +20,4 @@ app.MapGet("/health/ready", (Orleans.Runtime.ISiloStatusOracle oracle) =>
         ? Results.Ok(new { status = "ready", silo = oracle.SiloAddress.ToString() })
         : Results.Json(new { status = oracle.CurrentStatus.ToString() }, statusCode: 503));
 app.Run();
+return 0;

@@ -1,4 +1,5 @@
 using KnowledgeBase.Grains.Accounting;
+using KnowledgeBase.Grains.Backup;
 using KnowledgeBase.Grains.Caching;
 using KnowledgeBase.Grains.Chat;
 using KnowledgeBase.Grains.Ingestion;
@@ -33,7 +34,22 @@ public static class SiloHostingExtensions
         silo.AddClustering(config);
         silo.AddGrainStorage(config);
         silo.AddStartupTask(ResumeUnfinishedIngestionAsync);
+        silo.AddBackupSchedule(config);
         silo.Services.AddKnowledgeBaseServices(config);
+        return silo;
+    }
+
+    /// <summary>Scheduled backups (BACKUP_TARGET): reminders in Redis when REDIS_URL is set, in memory otherwise (the
+    /// schedule's state is grain state either way, and the reminder is registered again at every start).</summary>
+    public static ISiloBuilder AddBackupSchedule(this ISiloBuilder silo, IConfiguration config)
+    {
+        if (config["REDIS_URL"] is { Length: > 0 } redis)
+            silo.UseRedisReminderService(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(RedisUrl.ToConfiguration(redis)));
+        else
+            silo.UseInMemoryReminderService();
+        silo.Services.TryAddSingleton<BackupService>();
+        if (config["BACKUP_TARGET"] is { Length: > 0 })
+            silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IBackupSchedulerGrain>("all").StartAsync());
         return silo;
     }
 
