@@ -5,7 +5,7 @@ namespace KnowledgeBase.Tests.Backup;
 
 /// <summary>An installation's folders that outlive one api process: the api can be stopped, its data destroyed, a
 /// backup restored, and a new api started on the same folders.</summary>
-public sealed class BackupHome : IDisposable
+public sealed class BackupHome(IDictionary<string, string?>? extra = null) : IDisposable
 {
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "kb-backup-tests", Guid.NewGuid().ToString("N")[..12]);
 
@@ -14,13 +14,21 @@ public sealed class BackupHome : IDisposable
     public string LogDir => Path.Combine(Root, "logs");
     public string Backups => Path.Combine(Root, "backups");
 
-    public IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    public IDictionary<string, string?> Settings
     {
-        ["DATA_DIR"] = DataDir,
-        ["STORAGE_DIR"] = StorageDir,
-        ["LOG_DIR"] = LogDir,
-        ["BACKUP_TARGET"] = Backups,
-    };
+        get
+        {
+            var settings = new Dictionary<string, string?>
+            {
+                ["DATA_DIR"] = DataDir,
+                ["STORAGE_DIR"] = StorageDir,
+                ["LOG_DIR"] = LogDir,
+                ["BACKUP_TARGET"] = Backups,
+            };
+            foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
+            return settings;
+        }
+    }
 
     public ApiFactory StartApi() => new HomeApiFactory(Settings);
 
