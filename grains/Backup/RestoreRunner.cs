@@ -63,10 +63,14 @@ public sealed class RestoreRunner(DatabaseOptions database, IBlobStore documents
                 var rows = await DatabaseExport.ImportAsync(database, Path.Combine(staging, "database", DatabaseExport.FileName), cancellationToken);
                 notes.Add($"database: {rows} rows restored");
             }
-            if (chosen.ContainsKey(BackupParts.Index))
+            if (chosen.TryGetValue(BackupParts.Index, out var index))
             {
                 ReplaceIndex(indexRoot, Path.Combine(staging, "index"));
                 notes.Add("index: replaced");
+                if (chosen.TryGetValue(BackupParts.Database, out var db) && index.CreatedAt < db.CreatedAt
+                    && NewerThan(Path.Combine(staging, "database", DatabaseExport.FileName), index.CreatedAt) is { Count: > 0 } stale)
+                    notes.Add($"index: backup {index.Id} is older than the database backup {db.Id}; {stale.Count} documents changed in between "
+                        + $"are listed but not searchable until reindexed (POST /api/documents/{{id}}/reindex): {string.Join(", ", stale)}");
             }
             if (chosen.TryGetValue(BackupParts.Documents, out var docs))
             {
@@ -87,6 +91,20 @@ public sealed class RestoreRunner(DatabaseOptions database, IBlobStore documents
         {
             try { Directory.Delete(staging, recursive: true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>Ready documents the catalog (in the exported rows) says changed after the given time.</summary>
+    private static List<string> NewerThan(string databaseFile, DateTimeOffset time)
+    {
+        foreach (var line in File.ReadLines(databaseFile))
+        {
+            var row = System.Text.Json.JsonSerializer.Deserialize<DatabaseExport.Row>(line, BackupManifest.Json)!;
+            if (row.GrainTypeString != "catalog" || row.PayloadBinary is null) continue;
+            var catalog = new JsonGrainStorageSerializer().Deserialize<DocumentCatalogState>(BinaryData.FromBytes(row.PayloadBinary));
+            return catalog.Documents.Values.Where(d => d.Status == DocumentStatus.Ready && d.UpdatedAt > time)
+                .Select(d => d.DocumentId).Order(StringComparer.Ordinal).ToList();
+        }
+        return [];
     }
 
     private async Task DownloadVerifiedAsync(BackupFile file, string localPath, CancellationToken cancellationToken)

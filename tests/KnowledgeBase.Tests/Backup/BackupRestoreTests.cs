@@ -133,6 +133,29 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Restoring_a_weekly_index_older_than_the_daily_database_names_the_documents_to_reindex()
+    {
+        using var home = new BackupHome();
+        string older, newer;
+        using (var api = home.StartApi())
+        {
+            var admin = await api.CreateAdminAsync();
+            older = await Documents.UploadAndWaitAsync(admin.Client, TestData.LaborLaw("minimum-wage-act.md"));
+            Assert.Equal(HttpStatusCode.OK, (await admin.Client.PostAsJsonAsync("/api/admin/backups", new { parts = "index" })).StatusCode);
+            newer = await Documents.UploadAndWaitAsync(admin.Client, TestData.LaborLaw("equal-employment-act.md"));
+            Assert.Equal(HttpStatusCode.OK, (await admin.Client.PostAsJsonAsync("/api/admin/backups", new { parts = "database,documents" })).StatusCode);
+        }
+        home.Destroy();
+
+        var (code, text) = await home.RunCommandAsync("restore", "--from", home.Backups);
+
+        Assert.True(code == 0, text);
+        var warning = text.Split('\n').Single(l => l.Contains("until reindexed"));
+        Assert.Contains(newer, warning);
+        Assert.DoesNotContain(older, warning);
+    }
+
+    [Fact]
     public void Schedule_takes_database_and_documents_daily_index_weekly_and_logs_monthly()
     {
         var wednesday = new DateTimeOffset(2026, 11, 25, 3, 0, 0, TimeSpan.Zero);
