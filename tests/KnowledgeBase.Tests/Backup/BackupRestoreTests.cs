@@ -156,6 +156,28 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_reminder_takes_every_due_part_without_being_asked()
+    {
+        using var home = new BackupHome(new Dictionary<string, string?> { ["BACKUP_CHECK_MINUTES"] = "1" });
+        using var api = home.StartApi();
+        var admin = await api.CreateAdminAsync();
+        await Documents.UploadAndWaitAsync(admin.Client, TestData.LaborLaw("minimum-wage-act.md"));
+
+        // The reminder's first tick is one period after the silo starts (Orleans' shortest reminder period is a minute).
+        JsonElement status = default;
+        for (var i = 0; i < 120; i++)
+        {
+            status = await admin.Client.GetFromJsonAsync<JsonElement>("/api/admin/backups");
+            if (status.GetProperty("lastSuccess").EnumerateObject().Count() == 4) break;
+            await Task.Delay(1000);
+        }
+        Assert.True(status.GetProperty("scheduled").GetBoolean());
+        Assert.Equal(["database", "documents", "index", "logs"], status.GetProperty("lastSuccess").EnumerateObject().Select(p => p.Name).Order());
+        var id = status.GetProperty("lastResult").GetProperty("backupId").GetString()!;
+        Assert.True(File.Exists(Path.Combine(home.Backups, id, "manifest.json")));
+    }
+
+    [Fact]
     public void Schedule_takes_database_and_documents_daily_index_weekly_and_logs_monthly()
     {
         var wednesday = new DateTimeOffset(2026, 11, 25, 3, 0, 0, TimeSpan.Zero);
