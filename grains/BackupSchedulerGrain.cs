@@ -30,14 +30,14 @@ public sealed class BackupSchedulerGrain(
         await this.RegisterOrUpdateReminder(ReminderName, period, period);
     }
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != ReminderName || _running is { IsCompleted: false }) return;
+        if (reminderName != ReminderName || _running is { IsCompleted: false }) return Task.CompletedTask;
         var due = BackupSchedule.Due(clock.GetUtcNow(), state.State.LastSuccess);
-        if (due == BackupParts.None) return;
-        // Returned at once: a backup can take longer than a reminder tick may; the run continues on this activation.
-        _running = RunAsync(due);
-        await Task.CompletedTask;
+        // Not awaited: a backup can take longer than a reminder tick may; the run continues on this activation and
+        // records its own success or failure.
+        if (due != BackupParts.None) _running = RunAsync(due);
+        return Task.CompletedTask;
     }
 
     public async Task<BackupResult> RunNowAsync(BackupParts parts)

@@ -49,8 +49,37 @@ public static class SiloHostingExtensions
             silo.UseInMemoryReminderService();
         silo.Services.TryAddSingleton<BackupService>();
         if (config["BACKUP_TARGET"] is { Length: > 0 })
-            silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IBackupSchedulerGrain>("all").StartAsync());
+            silo.AddStartupTask((services, cancellationToken) =>
+            {
+                _ = StartBackupScheduleAsync(services);
+                return Task.CompletedTask;
+            });
         return silo;
+    }
+
+    /// <summary>In the background, with retries: a storage hiccup while registering the schedule must not keep the silo
+    /// from starting (the schedule's reminder only has to exist before its first tick).</summary>
+    private static async Task StartBackupScheduleAsync(IServiceProvider services)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Backup");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await services.GetRequiredService<IGrainFactory>().GetGrain<IBackupSchedulerGrain>("all").StartAsync();
+                return;
+            }
+            catch (Exception ex) when (attempt < 10)
+            {
+                logger.LogWarning(ex, "Registering the backup schedule failed (attempt {Attempt}); retrying", attempt);
+                await Task.Delay(TimeSpan.FromSeconds(5 * attempt));
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "The backup schedule could not be registered; scheduled backups are off until the next start");
+                return;
+            }
+        }
     }
 
     /// <summary>Membership in Redis when REDIS_URL is set (silos advertise POD_IP, or the host's address); localhost
