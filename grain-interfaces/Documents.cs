@@ -63,3 +63,26 @@ public sealed record SearchHit(
 public sealed record DocumentSubmitResult(
     [property: Id(0)] DocumentInfo Info,
     [property: Id(1)] bool Created);
+
+/// <summary>A document as the indexes should hold it. <paramref name="Revision"/> is the time its current chunks were
+/// produced (it changes on replace and on reindex); null while it has never been ready.</summary>
+[GenerateSerializer, Immutable, Alias("kb.IndexedDocument")]
+public sealed record IndexedDocument(
+    [property: Id(0)] string DocumentId,
+    [property: Id(1)] int Version,
+    [property: Id(2)] long? Revision);
+
+/// <summary>Every document of the catalog with its indexed revision, at one corpus version.</summary>
+[GenerateSerializer, Immutable, Alias("kb.IndexManifest")]
+public sealed record IndexManifest(
+    [property: Id(0)] long CorpusVersion,
+    [property: Id(1)] IReadOnlyList<IndexedDocument> Documents);
+
+/// <summary>The vector store (ChromaDB) cannot be reached or keeps failing after retries; the api answers 503.</summary>
+[GenerateSerializer, Alias("kb.VectorStoreUnavailableException")]
+public sealed class VectorStoreUnavailableException : Exception
+{
+    public VectorStoreUnavailableException() { }
+
+    public VectorStoreUnavailableException(string message, Exception? inner = null) : base(message, inner) { }
+}

@@ -41,6 +41,11 @@ public interface IDocumentCatalogGrain : IGrainWithStringKey
     /// <summary>Documents whose ingestion had not finished (used to resume after a restart).</summary>
     [Alias("ListUnfinished")]
     Task<IReadOnlyList<string>> ListUnfinishedAsync();
+
+    /// <summary>What every silo's local index should hold: the ready revision of each document (polled by the index
+    /// replicators when the corpus version changes).</summary>
+    [AlwaysInterleave, Alias("IndexManifest")]
+    Task<IndexManifest> GetIndexManifestAsync();
 }
 
 /// <summary>Runs a search on the silo that holds the index (stateless, local).</summary>

@@ -4,6 +4,10 @@ public sealed record DocumentCatalogState
 {
     public Dictionary<string, DocumentInfo> Documents { get; init; } = new();
     public long CorpusVersion { get; set; }
+
+    /// <summary>The last ready revision of each document: what the indexes keep serving while a new version is being
+    /// processed, or after its processing failed.</summary>
+    public Dictionary<string, IndexedDocument> Indexed { get; init; } = new();
 }
 
 /// <summary>The list of all documents with their latest status. The corpus version changes whenever what a search
@@ -16,13 +20,17 @@ public sealed class DocumentCatalogGrain(
         var previous = state.State.Documents.GetValueOrDefault(info.DocumentId);
         state.State.Documents[info.DocumentId] = info;
         if (info.Status == DocumentStatus.Ready && (previous is null || previous.Status != DocumentStatus.Ready || previous.Version != info.Version))
+        {
             state.State.CorpusVersion++;
+            state.State.Indexed[info.DocumentId] = Indexed(info);
+        }
         await state.WriteStateAsync();
     }
 
     public async Task RemoveAsync(string documentId)
     {
         if (!state.State.Documents.Remove(documentId)) return;
+        state.State.Indexed.Remove(documentId);
         state.State.CorpusVersion++;
         await state.WriteStateAsync();
     }
@@ -39,6 +47,16 @@ public sealed class DocumentCatalogGrain(
     }
 
     public Task<long> GetCorpusVersionAsync() => Task.FromResult(state.State.CorpusVersion);
+
+    public Task<IndexManifest> GetIndexManifestAsync()
+        => Task.FromResult(new IndexManifest(state.State.CorpusVersion, state.State.Documents.Values
+            .Select(d => state.State.Indexed.GetValueOrDefault(d.DocumentId)
+                // Catalogs written before revisions were kept: a ready document's revision is its ready time.
+                ?? (d.Status == DocumentStatus.Ready ? Indexed(d) : new IndexedDocument(d.DocumentId, d.Version, null)))
+            .ToList()));
+
+    /// <summary>The ready time is the revision: the document grain stamps the chunks it publishes with it.</summary>
+    private static IndexedDocument Indexed(DocumentInfo info) => new(info.DocumentId, info.Version, info.UpdatedAt.UtcTicks);
 
     public Task<IReadOnlyList<string>> ListUnfinishedAsync()
         => Task.FromResult<IReadOnlyList<string>>(state.State.Documents.Values

@@ -7,6 +7,9 @@ namespace KnowledgeBase.Grains;
 public sealed record DocumentState
 {
     public DocumentInfo? Info { get; set; }
+
+    /// <summary>The version whose chunk file was last published (deleted when a newer version is ready).</summary>
+    public int? PublishedVersion { get; set; }
 }
 
 /// <summary>One document: its stored file and its ingestion (parse, chunk, embed, index). Ingestion runs in the
@@ -15,6 +18,7 @@ public sealed record DocumentState
 public sealed class DocumentGrain(
     [PersistentState("document", "kb")] IPersistentState<DocumentState> state,
     IngestionPipeline pipeline,
+    DocumentIndexer indexer,
     IBlobStore blobs,
     TimeProvider clock,
     ILogger<DocumentGrain> logger) : Grain, IDocumentGrain
@@ -81,7 +85,7 @@ public sealed class DocumentGrain(
         var info = Info;
         if (info is null) return false;
         await StopRunningAsync();
-        await pipeline.RemoveAsync(info.DocumentId);
+        await indexer.RemoveAsync(info.DocumentId, state.State.PublishedVersion is { } published ? [published, info.Version] : [info.Version]);
         await blobs.DeleteAsync(info.BlobKey);
         await GrainFactory.GetGrain<IDocumentCatalogGrain>("all").RemoveAsync(info.DocumentId);
         state.State.Info = info with { Status = DocumentStatus.Deleted, UpdatedAt = clock.GetUtcNow(), ChunkCount = 0 };
@@ -126,14 +130,30 @@ public sealed class DocumentGrain(
             await SetStatusAsync(DocumentStatus.Embedding);
             var chunks = await pipeline.EmbedAsync(info.DocumentId, info.FileName, Info!.Title, Info!.Tags, drafts, cancellationToken);
             await SetStatusAsync(DocumentStatus.Indexing);
-            await pipeline.IndexAsync(info.DocumentId, chunks, cancellationToken);
-            await SaveAsync(Info! with { Status = DocumentStatus.Ready, ChunkCount = chunks.Count, UpdatedAt = clock.GetUtcNow() });
+            // The ready time is the revision other silos compare against their local index (see IndexManifest).
+            var readyAt = clock.GetUtcNow();
+            await indexer.PublishAsync(info.DocumentId, info.Version, readyAt.UtcTicks, chunks, cancellationToken);
+            var superseded = state.State.PublishedVersion is { } previous && previous != info.Version ? previous : (int?)null;
+            state.State.PublishedVersion = info.Version;
+            await SaveAsync(Info! with { Status = DocumentStatus.Ready, ChunkCount = chunks.Count, UpdatedAt = readyAt });
+            if (superseded is { } old) await indexer.DeleteChunkFileAsync(info.DocumentId, old, CancellationToken.None);
             if (blobToDeleteWhenReady is not null && blobToDeleteWhenReady != Info!.BlobKey) await blobs.DeleteAsync(blobToDeleteWhenReady, CancellationToken.None);
             logger.LogInformation("Document {DocumentId} v{Version} ready: {Chunks} chunks", info.DocumentId, Info!.Version, chunks.Count);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
+        }
+        catch (VectorStoreUnavailableException ex)
+        {
+            logger.LogWarning("Ingestion of {DocumentId} stopped: {Reason}", info.DocumentId, ex.Message);
+            await SaveAsync(Info! with
+            {
+                Status = DocumentStatus.Failed,
+                ErrorCode = "vector_store_unavailable",
+                Error = "벡터 저장소(ChromaDB)에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요. (The vector store is unavailable; retry shortly.)",
+                UpdatedAt = clock.GetUtcNow(),
+            });
         }
         catch (DocumentRejectedException ex)
         {

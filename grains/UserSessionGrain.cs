@@ -230,7 +230,9 @@ public sealed class UserSessionGrain(
         {
             logger.LogError(ex, "Retrieval failed for {UserId}", this.GetPrimaryKeyString());
             await SettleAsync(turn, completed: false, Stopwatch.GetTimestamp());
-            return ([], new ErrorEvent("retrieval_error", "문서 검색에 실패했습니다. 잠시 후 다시 시도해 주세요. (Search failed; try again shortly.)", null));
+            return ([], ex is VectorStoreUnavailableException
+                ? new ErrorEvent("vector_store_unavailable", "벡터 저장소(ChromaDB)에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요. (The vector store is unavailable; retry shortly.)", 5)
+                : new ErrorEvent("retrieval_error", "문서 검색에 실패했습니다. 잠시 후 다시 시도해 주세요. (Search failed; try again shortly.)", null));
         }
     }
 
@@ -261,8 +263,6 @@ public sealed class UserSessionGrain(
     private async Task<DoneEvent> SettleAsync(Turn turn, bool completed, long started)
     {
         turn.Settled = true;
-        _reserved -= turn.Reserved;
-        turn.Reserved = 0;
 
         var answer = turn.Filter?.Answer ?? "";
         var promptTokens = turn.Prompt is null ? 0 : (int)(turn.ModelUsage?.InputTokenCount ?? turn.Prompt.PromptTokens);
@@ -270,6 +270,23 @@ public sealed class UserSessionGrain(
         var usage = new TokenUsage(promptTokens, completionTokens, promptTokens + completionTokens);
         var cost = prices.Cost(ModelId, promptTokens, completionTokens);
         var now = clock.GetUtcNow();
+
+        // The turn is stored first and only then charged: if storing fails (its conversation's silo died), the session
+        // state is untouched, so no later write can persist a charge for a turn the user never got. The reservation
+        // holds until the charge replaces it, with no await in between, so concurrent turns never see the budget free.
+        var sources = turn.Prompt?.Sources ?? [];
+        var noResult = sources.Count == 0;
+        try
+        {
+            if (turn.Prompt is not null)
+                await Conversation(turn.ConversationId).AppendAsync(turn.Title, new ConversationTurn(turn.MessageId, turn.Question, answer,
+                    turn.Tagging?.Intent ?? "info_request", turn.Tagging?.Tags ?? [], sources, usage, cost, now, completed, null, turn.RetrievalQuery));
+        }
+        finally
+        {
+            _reserved -= turn.Reserved;
+            turn.Reserved = 0;
+        }
 
         RollPeriods(now);
         var state = session.State;
@@ -281,12 +298,8 @@ public sealed class UserSessionGrain(
         state.RequestsThisMonth++;
         state.Sequence++;
 
-        var sources = turn.Prompt?.Sources ?? [];
-        var noResult = sources.Count == 0;
         if (turn.Prompt is not null)
         {
-            await Conversation(turn.ConversationId).AppendAsync(turn.Title, new ConversationTurn(turn.MessageId, turn.Question, answer,
-                turn.Tagging?.Intent ?? "info_request", turn.Tagging?.Tags ?? [], sources, usage, cost, now, completed, null, turn.RetrievalQuery));
             var summary = session.State.Conversations.GetValueOrDefault(turn.ConversationId)
                 ?? new ConversationSummary(turn.ConversationId, turn.Title, now, now, 0);
             session.State.Conversations[turn.ConversationId] = summary with { UpdatedAt = now, MessageCount = summary.MessageCount + 1 };

@@ -29,6 +29,7 @@ public static class AdminEndpoints
         admin.MapPut("/users/{userId}/budget", SetBudgetAsync);
         admin.MapGet("/feedback", FeedbackAsync);
         admin.MapAdminMetrics();
+        admin.MapAdminCluster();
         return app;
     }
 

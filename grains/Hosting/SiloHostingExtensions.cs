@@ -5,6 +5,8 @@ using KnowledgeBase.Grains.Chat;
 using KnowledgeBase.Grains.Ingestion;
 using KnowledgeBase.Grains.Models;
 using KnowledgeBase.Grains.Retrieval;
+using KnowledgeBase.Grains.Retrieval.Chroma;
+using KnowledgeBase.Grains.Retrieval.Replication;
 using KnowledgeBase.Grains.Storage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -88,6 +90,7 @@ public static class SiloHostingExtensions
     {
         var siloPort = KnowledgeBaseSettings.Int(config, "SILO_PORT", 11111, 1, 65535);
         var gatewayPort = KnowledgeBaseSettings.Int(config, "GATEWAY_PORT", 30000, 1, 65535);
+        silo.ConfigureFailureDetection(config);
         if (config["REDIS_URL"] is not { Length: > 0 } redis)
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort);
@@ -104,6 +107,30 @@ public static class SiloHostingExtensions
         return silo;
     }
 
+    /// <summary>How fast a silo that stopped answering (killed, machine lost) is declared dead, after which its grains
+    /// are activated again on the others: a probe every MEMBERSHIP_PROBE_TIMEOUT_SECONDS, death after
+    /// MEMBERSHIP_MISSED_PROBES missed probes and two silos' votes. Orleans' defaults (5 s, 3) take 15-20 s; shorter
+    /// settings recover sooner but may suspect a silo that is only paused (long GC, starved CPU).</summary>
+    public static ISiloBuilder ConfigureFailureDetection(this ISiloBuilder silo, IConfiguration config)
+    {
+        var defaults = new ClusterMembershipOptions();
+        var probeSeconds = KnowledgeBaseSettings.Int(config, "MEMBERSHIP_PROBE_TIMEOUT_SECONDS", (int)defaults.ProbeTimeout.TotalSeconds, 1, 120);
+        var missed = KnowledgeBaseSettings.Int(config, "MEMBERSHIP_MISSED_PROBES", defaults.NumMissedProbesLimit, 1, 10);
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(probeSeconds);
+            o.NumMissedProbesLimit = missed;
+        });
+        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout(config));
+        return silo;
+    }
+
+    /// <summary>How long a caller waits for a grain's answer (ORLEANS_RESPONSE_TIMEOUT_SECONDS, Orleans' default 30 s).
+    /// A call that was in flight on a silo that died fails only after this; streamed chat answers are not cut by it,
+    /// because Orleans keeps a streaming call alive with heartbeats.</summary>
+    public static TimeSpan ResponseTimeout(IConfiguration config)
+        => TimeSpan.FromSeconds(KnowledgeBaseSettings.Int(config, "ORLEANS_RESPONSE_TIMEOUT_SECONDS", 30, 1, 600));
+
     /// <summary>A pure client of the cluster (the api in cluster mode): Redis membership when REDIS_URL is set, else the local gateway.</summary>
     public static IClientBuilder AddKnowledgeBaseClient(this IClientBuilder client, IConfiguration config)
     {
@@ -112,6 +139,7 @@ public static class SiloHostingExtensions
             o.ClusterId = config["ORLEANS_CLUSTER_ID"] is { Length: > 0 } c ? c : "kb-local";
             o.ServiceId = config["ORLEANS_SERVICE_ID"] is { Length: > 0 } s ? s : "knowledge-base";
         });
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout(config));
         if (config["REDIS_URL"] is { Length: > 0 } redis) client.UseRedisClustering(RedisUrl.ToConfiguration(redis));
         else client.UseLocalhostClustering(KnowledgeBaseSettings.Int(config, "GATEWAY_PORT", 30000, 1, 65535));
         return client;
@@ -145,7 +173,9 @@ public static class SiloHostingExtensions
         services.AddModels(config);
         services.AddIngestion();
         services.AddRetrieval();
+        services.AddChromaVectorStore(config);
         services.AddDocumentStore(config);
+        services.AddIndexReplication();
         services.AddCaches(config);
 
         services.TryAddSingleton(new PriceTable(config["PRICE_TABLE"]));
@@ -173,6 +203,18 @@ public static class SiloHostingExtensions
     {
         if (S3Options.FromConfiguration(config) is { } s3) services.TryAddSingleton<IBlobStore>(_ => new S3BlobStore(s3));
         services.TryAddSingleton<IBlobStore, LocalFileBlobStore>();
+        return services;
+    }
+
+    /// <summary>Every silo keeps its own local index in step with the catalog (chunk files in the blob store); ingestion
+    /// publishes through <see cref="DocumentIndexer"/>.</summary>
+    public static IServiceCollection AddIndexReplication(this IServiceCollection services)
+    {
+        services.AddOptions<ReplicationOptions>();
+        services.TryAddSingleton<ChunkFiles>();
+        services.TryAddSingleton<IndexReplicator>();
+        services.AddHostedService(sp => sp.GetRequiredService<IndexReplicator>());
+        services.TryAddSingleton<DocumentIndexer>();
         return services;
     }
 

@@ -53,9 +53,6 @@ public sealed class IngestionPipeline(
     public Task IndexAsync(string documentId, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken = default)
         => index.ReplaceDocumentAsync(documentId, chunks, cancellationToken);
 
-    public Task RemoveAsync(string documentId, CancellationToken cancellationToken = default)
-        => index.DeleteDocumentAsync(documentId, cancellationToken);
-
     /// <summary>All four steps in order, reporting each step as it starts.</summary>
     public async Task<int> RunAsync(string documentId, Stream content, string fileName, string? contentType,
         IReadOnlyList<string> tags, Func<DocumentStatus, string?, Task>? onStep = null, CancellationToken cancellationToken = default)

@@ -8,13 +8,15 @@ namespace KnowledgeBase.Grains.Retrieval;
 
 /// <summary>The embedded index: Lucene BM25 over Korean bigrams plus brute-force cosine over chunk vectors, fused, under
 /// {DataDir}/index. A document's replacement becomes visible to searches in one step for both halves, and is durable
-/// (Lucene commit + vector log fsync, grouped across concurrent writers) before the call returns.</summary>
+/// (Lucene commit + vector log fsync, grouped across concurrent writers) before the call returns. With a shared vector
+/// store (ChromaDB) the vectors live there instead, and only its hits whose chunk this index holds take part.</summary>
 public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
 {
     private readonly LexicalIndex _lexical;
     private readonly VectorIndex _vectors;
     private readonly RetrievalOptions _options;
     private readonly ILogger _logger;
+    private readonly ISharedVectorStore? _sharedVectors;
 
     // Writers are serialized; searches hold the read side of _visibility, and writes become visible under its write
     // side (Lucene reopen and vector swap together), so a search never sees one half updated and the other not.
@@ -27,8 +29,9 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
     private bool _disposed;
 
     public HybridKnowledgeIndex(IOptions<KnowledgeBaseOptions> options, IOptions<RetrievalOptions>? retrieval = null,
-        ILogger<HybridKnowledgeIndex>? logger = null)
+        ILogger<HybridKnowledgeIndex>? logger = null, ISharedVectorStore? sharedVectors = null)
     {
+        _sharedVectors = sharedVectors;
         _options = retrieval?.Value ?? new RetrievalOptions();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         var root = Path.Combine(Path.GetFullPath(options.Value.DataDir), "index");
@@ -60,7 +63,7 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(documentId);
         if (chunks.Any(c => c.DocumentId != documentId))
             throw new ArgumentException($"Every chunk must belong to {documentId}.", nameof(chunks));
-        var entry = chunks.Count == 0 ? null : VectorIndex.Prepare(documentId, chunks);
+        var entry = chunks.Count == 0 || _sharedVectors is not null ? null : VectorIndex.Prepare(documentId, chunks);
         await WriteAsync(documentId, entry, () => _lexical.Replace(documentId, chunks), cancellationToken);
     }
 
@@ -77,16 +80,22 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         if (_dirty) await RefreshAsync(cancellationToken);
         var tagSet = tags is { Count: > 0 } ? new HashSet<string>(tags, StringComparer.Ordinal) : null;
         var candidates = Math.Max(_options.Candidates, topK * 2);
+        var useVectors = !queryEmbedding.IsEmpty && _options.VectorWeight > 0;
+        var shared = useVectors && _sharedVectors is not null
+            ? await _sharedVectors.SearchAsync(queryEmbedding, tags, candidates, cancellationToken)
+            : null;
 
         _visibility.EnterReadLock();
         var searcher = _lexical.Acquire();
         try
         {
             var lexical = string.IsNullOrWhiteSpace(query) ? [] : _lexical.Search(searcher, query, tags, candidates);
-            var vector = queryEmbedding.IsEmpty || _options.VectorWeight <= 0 ? [] : _vectors.Search(queryEmbedding.Span, tagSet, candidates);
+            var luceneDocs = lexical.ToDictionary(h => h.ChunkId, h => h.LuceneDoc, StringComparer.Ordinal);
+            var vector = !useVectors ? []
+                : shared is not null ? shared.Where(h => Cached(h.ChunkId, searcher, luceneDocs) is not null).ToList()
+                : _vectors.Search(queryEmbedding.Span, tagSet, candidates);
             var fused = Fusion.Fuse(lexical.Select(h => (h.ChunkId, h.DocumentId, h.Score)).ToList(), vector, _options);
 
-            var luceneDocs = lexical.ToDictionary(h => h.ChunkId, h => h.LuceneDoc, StringComparer.Ordinal);
             SearchHit? Load(string chunkId) => Cached(chunkId, searcher, luceneDocs)?.Hit;
 
             var reranked = ProximityReranker.Rerank(query, fused,
@@ -217,7 +226,7 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
                 _vectors.Flush();
             }
             var missing = lexicalDocs.Count - (_vectors.DocumentIds.Count);
-            if (missing > 0)
+            if (missing > 0 && _sharedVectors is null)
                 _logger.LogWarning("{Count} documents have no vectors; they are found by keywords only until re-ingested", missing);
             _logger.LogInformation("Index loaded: {Chunks} chunks, {Vectors} vectors", searcher.IndexReader.NumDocs, _vectors.ChunkCount);
         }

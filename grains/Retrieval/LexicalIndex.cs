@@ -4,6 +4,7 @@ using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Miscellaneous;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
+using Lucene.Net.Queries;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Util;
@@ -108,6 +109,11 @@ public sealed class LexicalIndex : IDisposable
     {
         var cleaned = CleanQuery(query);
         var boolean = new BooleanQuery(disableCoord: true);
+        // In a large corpus the terms found in a big share of all chunks (바, 있다, 에서 ...) have the longest postings and
+        // the lowest IDF: they then only add their score to chunks that match a rarer term of the question, instead of
+        // being scanned in full (Lucene's CommonTermsQuery). Small corpora run the plain disjunction.
+        var commonFraction = searcher.IndexReader.MaxDoc >= _options.CommonTermsMinChunks ? _options.CommonTermFraction : 0f;
+        void AddTerms(BooleanQuery q, string field, List<string> terms, float boost) => LexicalIndex.AddTerms(q, field, terms, boost, commonFraction);
         AddTerms(boolean, TextBigrams, KoreanAnalyzers.Terms(_bigrams, TextBigrams, cleaned), _options.TextBoost);
         AddTerms(boolean, TextUnigrams, KoreanAnalyzers.Terms(_unigrams, TextUnigrams, cleaned), _options.UnigramBoost);
         AddTerms(boolean, TextTrigrams, KoreanAnalyzers.Terms(_trigrams, TextTrigrams, cleaned), _options.TrigramBoost);
@@ -163,16 +169,19 @@ public sealed class LexicalIndex : IDisposable
         return builder.Length == 0 ? query : builder.ToString();
     }
 
-    private static void AddTerms(BooleanQuery query, string field, List<string> terms, float boost)
+    private static void AddTerms(BooleanQuery query, string field, List<string> terms, float boost, float commonFraction)
     {
         if (boost <= 0) return;
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var common = commonFraction > 0 ? new CommonTermsQuery(Occur.SHOULD, Occur.SHOULD, commonFraction, disableCoord: true) { Boost = boost } : null;
         foreach (var term in terms)
         {
             if (seen.Count >= MaxQueryTerms) break;
             if (!seen.Add(term)) continue;
-            query.Add(new TermQuery(new Term(field, term)) { Boost = boost }, Occur.SHOULD);
+            if (common is not null) common.Add(new Term(field, term));
+            else query.Add(new TermQuery(new Term(field, term)) { Boost = boost }, Occur.SHOULD);
         }
+        if (common is not null && seen.Count > 0) query.Add(common, Occur.SHOULD);
     }
 
     private static Filter? TagFilter(IReadOnlyList<string>? tags)

@@ -31,3 +31,17 @@ public interface IRetriever
 {
     Task<IReadOnlyList<SearchHit>> RetrieveAsync(string query, int topK, IReadOnlyList<string>? tags, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A vector store every silo shares (ChromaDB). When one is registered, the local index keeps no vectors and
+/// asks this store for the vector half of each search; ingestion writes to it once, not once per silo.</summary>
+public interface ISharedVectorStore
+{
+    /// <summary>Makes the document's vectors exactly <paramref name="chunks"/> (stale chunks removed).</summary>
+    Task ReplaceDocumentAsync(string documentId, int version, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken = default);
+
+    Task DeleteDocumentAsync(string documentId, CancellationToken cancellationToken = default);
+
+    /// <summary>The nearest chunks by cosine similarity, optionally only those carrying any of <paramref name="tags"/>.</summary>
+    Task<IReadOnlyList<(string ChunkId, string DocumentId, float Score)>> SearchAsync(ReadOnlyMemory<float> embedding,
+        IReadOnlyList<string>? tags, int count, CancellationToken cancellationToken = default);
+}

@@ -31,6 +31,11 @@ public sealed class RetrievalOptions
     /// <summary>At most this many chunks of one document in a result, unless only one document matches.</summary>
     public int MaxChunksPerDocument { get; set; } = 3;
 
+    /// <summary>From this many chunks on, query terms found in more than <see cref="CommonTermFraction"/> of all chunks
+    /// only score chunks that match a rarer query term (0 turns it off).</summary>
+    public int CommonTermsMinChunks { get; set; } = 20_000;
+    public float CommonTermFraction { get; set; } = 0.05f;
+
     /// <summary>How many fused candidates the proximity reranker rescores, and the weights of its two features.</summary>
     public int RerankDepth { get; set; } = 30;
     public float CoverageWeight { get; set; } = 0.8f;

@@ -109,22 +109,22 @@ public sealed class VectorIndex : IDisposable
         for (var i = 0; i < unit.Length; i++) unit[i] = query[i] / norm;
         var qScale = VectorMath.Quantize(unit, q);
 
-        var heap = new PriorityQueue<(Entry Entry, int Chunk), float>(count + 1);
+        PriorityQueue<(Entry Entry, int Chunk), float> heap;
         _lock.EnterReadLock();
         try
         {
-            for (var s = 0; s < _used; s++)
+            var partitions = Interlocked.Read(ref _chunks) >= ParallelScanChunks ? Math.Min(Environment.ProcessorCount, 4) : 1;
+            if (partitions <= 1)
+                heap = Scan(0, _used, q, qScale, tags, count);
+            else
             {
-                var entry = _slots[s];
-                if (entry is null || entry.Dimensions != q.Length) continue;
-                var d = entry.Dimensions;
-                for (var c = 0; c < entry.ChunkIds.Length; c++)
-                {
-                    if (tags is not null && !entry.Tags[c].Any(tags.Contains)) continue;
-                    var score = VectorMath.Dot(entry.Codes.AsSpan(c * d, d), q) * entry.Scales[c] * qScale;
-                    if (heap.Count < count) heap.Enqueue((entry, c), score);
-                    else if (heap.TryPeek(out _, out var lowest) && score > lowest) heap.EnqueueDequeue((entry, c), score);
-                }
+                // Large corpora: each core scans a range of slots into its own heap; the heaps are merged below.
+                var heaps = new PriorityQueue<(Entry Entry, int Chunk), float>[partitions];
+                var used = _used;
+                Parallel.For(0, partitions, p => heaps[p] = Scan(used * p / partitions, used * (p + 1) / partitions, q, qScale, tags, count));
+                heap = heaps[0];
+                for (var p = 1; p < partitions; p++)
+                    while (heaps[p].TryDequeue(out var item, out var score)) Offer(heap, item, score, count);
             }
         }
         finally { _lock.ExitReadLock(); }
@@ -133,6 +133,34 @@ public sealed class VectorIndex : IDisposable
             result.Add((item.Entry.ChunkIds[item.Chunk], item.Entry.DocumentId, score));
         result.Reverse();
         return result;
+    }
+
+    /// <summary>From this many chunks on, a search scans on several cores (below it the fork costs more than it saves).</summary>
+    private const long ParallelScanChunks = 40_000;
+
+    /// <summary>The best <paramref name="count"/> chunks of slots [from, to), lowest score first. Called under the read lock.</summary>
+    private PriorityQueue<(Entry Entry, int Chunk), float> Scan(int from, int to, sbyte[] q, float qScale, IReadOnlySet<string>? tags, int count)
+    {
+        var heap = new PriorityQueue<(Entry Entry, int Chunk), float>(count + 1);
+        for (var s = from; s < to; s++)
+        {
+            var entry = _slots[s];
+            if (entry is null || entry.Dimensions != q.Length) continue;
+            var d = entry.Dimensions;
+            for (var c = 0; c < entry.ChunkIds.Length; c++)
+            {
+                if (tags is not null && !entry.Tags[c].Any(tags.Contains)) continue;
+                var score = VectorMath.Dot(entry.Codes.AsSpan(c * d, d), q) * entry.Scales[c] * qScale;
+                Offer(heap, (entry, c), score, count);
+            }
+        }
+        return heap;
+    }
+
+    private static void Offer(PriorityQueue<(Entry Entry, int Chunk), float> heap, (Entry, int) item, float score, int count)
+    {
+        if (heap.Count < count) heap.Enqueue(item, score);
+        else if (heap.TryPeek(out _, out var lowest) && score > lowest) heap.EnqueueDequeue(item, score);
     }
 
     private void Put(Entry entry)

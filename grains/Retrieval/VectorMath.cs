@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace KnowledgeBase.Grains.Retrieval;
 
@@ -28,9 +30,29 @@ public static class VectorMath
 
     public static int Dot(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b)
     {
+        if (a.Length != b.Length) throw new ArgumentException("Vectors differ in length.", nameof(b));
         var i = 0;
         var sum = 0;
-        if (Vector.IsHardwareAccelerated && a.Length >= Vector<sbyte>.Count)
+        if (Avx2.IsSupported && a.Length >= 32)
+        {
+            // Sign-extend 16 codes to shorts, multiply pairwise and add adjacent products into ints (vpmaddwd): two
+            // instructions per 16 dimensions, against four widenings and two multiplies for the portable path.
+            ref var pa = ref MemoryMarshal.GetReference(a);
+            ref var pb = ref MemoryMarshal.GetReference(b);
+            var acc0 = Vector256<int>.Zero;
+            var acc1 = Vector256<int>.Zero;
+            for (; i + 32 <= a.Length; i += 32)
+            {
+                var a0 = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref pa, (nuint)i));
+                var b0 = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref pb, (nuint)i));
+                var a1 = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref pa, (nuint)i + 16));
+                var b1 = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref pb, (nuint)i + 16));
+                acc0 = Avx2.Add(acc0, Avx2.MultiplyAddAdjacent(a0, b0));
+                acc1 = Avx2.Add(acc1, Avx2.MultiplyAddAdjacent(a1, b1));
+            }
+            sum = Vector256.Sum(Avx2.Add(acc0, acc1));
+        }
+        else if (Vector.IsHardwareAccelerated && a.Length >= Vector<sbyte>.Count)
         {
             var acc = Vector<int>.Zero;
             var va = MemoryMarshal.Cast<sbyte, Vector<sbyte>>(a);

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using KnowledgeBase.LocalCluster;
 using KnowledgeBase.OpenAiStub;
 
 namespace KnowledgeBase.Bench;
@@ -59,7 +60,7 @@ public static class ChatBenchmark
         return 0;
     }
 
-    private sealed record LoadResult(int Turns, int Errors, TimeSpan Elapsed, double[] Ttft)
+    internal sealed record LoadResult(int Turns, int Errors, TimeSpan Elapsed, double[] Ttft)
     {
         public double P(double percentile)
         {
@@ -76,7 +77,7 @@ public static class ChatBenchmark
         "최저임금은 어떻게 정해지나요?", "휴게시간은 얼마나 주어야 하나요?", "해고 예고는 며칠 전에 해야 하나요?", "야간근로 수당은 어떻게 계산하나요?",
     ];
 
-    private static async Task<LoadResult> RunLoadAsync(HttpClient[] clients, TimeSpan duration, int delayMs, bool report)
+    internal static async Task<LoadResult> RunLoadAsync(HttpClient[] clients, TimeSpan duration, int delayMs, bool report)
     {
         var ttfts = new List<double>[clients.Length];
         var errors = 0;
@@ -138,15 +139,15 @@ public static class ChatBenchmark
     private static Task<HostProcess> StartApiAsync(string? stubUrl)
     {
         var root = Path.Combine(Path.GetTempPath(), "kb-bench", Guid.NewGuid().ToString("N")[..8]);
-        var port = HostProcess.FreePort();
+        var port = LocalServers.FreePort();
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["DATA_DIR"] = Path.Combine(root, "data"),
             ["STORAGE_DIR"] = Path.Combine(root, "storage"),
             ["LOG_DIR"] = Path.Combine(root, "logs"),
-            ["SILO_PORT"] = HostProcess.FreePort().ToString(),
-            ["GATEWAY_PORT"] = HostProcess.FreePort().ToString(),
+            ["SILO_PORT"] = LocalServers.FreePort().ToString(),
+            ["GATEWAY_PORT"] = LocalServers.FreePort().ToString(),
             ["ADMIN_EMAILS"] = "admin@soosan.com",
             ["RATE_LIMIT_PER_MINUTE"] = "100000",
             ["DAILY_TOKEN_BUDGET"] = "100000000000",
@@ -162,13 +163,15 @@ public static class ChatBenchmark
         return HostProcess.StartAsync(HostProcess.DllPath("api", "KnowledgeBase.Api.dll"), environment, port);
     }
 
-    private static async Task<HttpClient> SignInAsync(string baseUrl, string email)
+    internal static HttpClient NewClient(string baseUrl) => new(new SocketsHttpHandler { MaxConnectionsPerServer = 4096, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
     {
-        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 4096, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
-        {
-            BaseAddress = new Uri(baseUrl),
-            Timeout = TimeSpan.FromMinutes(2),
-        };
+        BaseAddress = new Uri(baseUrl),
+        Timeout = TimeSpan.FromMinutes(2),
+    };
+
+    internal static async Task<HttpClient> SignInAsync(string baseUrl, string email)
+    {
+        var client = NewClient(baseUrl);
         await client.PostAsJsonAsync("/api/auth/register", new { email, password = Password, displayName = email.Split('@')[0] });
         var login = await client.PostAsJsonAsync("/api/auth/login", new { email, password = Password });
         login.EnsureSuccessStatusCode();
@@ -199,7 +202,7 @@ public static class ChatBenchmark
         }
     }
 
-    private static int IntArg(string[] args, string name, int fallback)
+    internal static int IntArg(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;

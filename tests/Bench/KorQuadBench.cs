@@ -23,7 +23,7 @@ public static class KorQuadBench
     {
         if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
         {
-            Console.Error.WriteLine("usage: korquad PATH/KorQuAD_v1.0_dev.json [--repeat N] [--parallel N] [--fusion rrf|score] [--vector-weight W]");
+            Console.Error.WriteLine("usage: korquad PATH/KorQuAD_v1.0_dev.json [--repeat N] [--parallel N] [--fusion rrf|score] [--vector-weight W] [--index-dir DIR (kept and reused)]");
             return 2;
         }
         var path = args[0];
@@ -32,7 +32,10 @@ public static class KorQuadBench
         var (paragraphs, questions) = Load(path);
         Console.WriteLine($"korquad: {paragraphs.Count} paragraphs, {questions.Count} questions, repeat {repeat}");
 
-        var dataDir = Path.Combine(Path.GetTempPath(), "kb-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        // --index-dir keeps the index between runs: a corpus of 100k chunks takes minutes to ingest, and latency work
+        // needs many runs over the same index.
+        var keptDir = StringOption(args, "--index-dir");
+        var dataDir = keptDir ?? Path.Combine(Path.GetTempPath(), "kb-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var services = new ServiceCollection()
             .AddLogging(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning))
             .Configure<KnowledgeBaseOptions>(o =>
@@ -52,7 +55,9 @@ public static class KorQuadBench
                 var index = provider.GetRequiredService<IKnowledgeIndex>();
 
                 var ingest = Stopwatch.StartNew();
+                var reuse = keptDir is not null && index.ChunkCount > 0;
                 var jobs = Enumerable.Range(0, repeat).SelectMany(r => paragraphs.Select(p => (Copy: r, Paragraph: p)));
+                if (reuse) jobs = [];
                 await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (job, ct) =>
                 {
                     var (copy, p) = job;
@@ -61,7 +66,8 @@ public static class KorQuadBench
                 });
                 ingest.Stop();
                 var chunks = index.ChunkCount;
-                Console.WriteLine($"ingest: {repeat * paragraphs.Count} documents, {chunks} chunks in {ingest.Elapsed.TotalSeconds:F1} s " +
+                if (reuse) Console.WriteLine($"reusing the index in {keptDir}");
+                else Console.WriteLine($"ingest: {repeat * paragraphs.Count} documents, {chunks} chunks in {ingest.Elapsed.TotalSeconds:F1} s " +
                     $"({repeat * paragraphs.Count / ingest.Elapsed.TotalSeconds:F0} docs/s)");
 
                 // Warm-up (JIT, caches) before the measured pass.
@@ -95,7 +101,7 @@ public static class KorQuadBench
         }
         finally
         {
-            if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
+            if (keptDir is null && Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
         }
     }
 
@@ -170,6 +176,8 @@ public static class KorQuadBench
         Float("--coverage-weight", v => o.CoverageWeight = v);
         Float("--proximity-weight", v => o.ProximityWeight = v);
         Float("--heading-weight", v => o.HeadingWeight = v);
+        Float("--common-term-fraction", v => o.CommonTermFraction = v);
+        Float("--common-terms-min-chunks", v => o.CommonTermsMinChunks = (int)v);
         Float("--max-per-doc", v => o.MaxChunksPerDocument = (int)v);
     }
 }

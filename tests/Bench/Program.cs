@@ -8,6 +8,8 @@ public static class BenchProgram
     {
         switch (args.FirstOrDefault())
         {
+            case "chat" when args.Contains("--cluster"):
+                return await ClusterBenchmark.RunAsync(args[1..]);
             case "chat":
                 return await ChatBenchmark.RunAsync(args[1..]);
             case "korquad":
@@ -17,6 +19,7 @@ public static class BenchProgram
             default:
                 Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <chat|korquad|backup> [options]");
                 Console.Error.WriteLine("  chat [--users 64] [--seconds 15] [--delay-ms 50] [--answer-words 30]");
+                Console.Error.WriteLine("  chat --cluster [--users 32] [--seconds 10] [--delay-ms 50] [--answer-words 30]   (needs redis-server, postgresql)");
                 Console.Error.WriteLine("  korquad PATH [--repeat N] [--parallel N] [--keep DIR]");
                 Console.Error.WriteLine("  backup [--repeat N] [--users 20] [--data DIR]   (RTO: restore + restart + first answer)");
                 return 2;

@@ -1,3 +1,4 @@
 global using KnowledgeBase.Contracts;
+global using KnowledgeBase.LocalCluster;
 global using KnowledgeBase.Tests.Infrastructure;
 global using Xunit;

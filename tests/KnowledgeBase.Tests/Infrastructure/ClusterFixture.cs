@@ -35,7 +35,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
         public void Configure(ISiloBuilder silo)
         {
-            var own = Path.Combine(Root, "silo" + Interlocked.Increment(ref _silos));
+            // A test restarting a silo hands it the folder of the one it replaces (KB_SILO_DIR).
+            var own = silo.Configuration["KB_SILO_DIR"] is { Length: > 0 } given ? given : Path.Combine(Root, "silo" + Interlocked.Increment(ref _silos));
             var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["DATABASE_URL"] = "sqlite:///" + Path.Combine(Root, "grains.db"),

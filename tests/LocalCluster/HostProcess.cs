@@ -1,19 +1,19 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
-namespace KnowledgeBase.Bench;
+namespace KnowledgeBase.LocalCluster;
 
 /// <summary>Starts a built host (api or silo) as its own process with the given environment, waits until it answers,
 /// and reads its resident memory.</summary>
 public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly List<string> _log;
 
-    private HostProcess(Process process, string baseUrl)
+    private HostProcess(Process process, string baseUrl, List<string> log)
     {
         _process = process;
         BaseUrl = baseUrl;
+        _log = log;
     }
 
     public string BaseUrl { get; }
@@ -38,7 +38,8 @@ public sealed class HostProcess : IAsyncDisposable
         return path;
     }
 
-    public static async Task<HostProcess> StartAsync(string dll, IDictionary<string, string> environment, int httpPort, string healthPath = "/health/live")
+    public static async Task<HostProcess> StartAsync(string dll, IDictionary<string, string> environment, int httpPort, string healthPath = "/health/live",
+        TimeSpan? timeout = null)
     {
         var info = new ProcessStartInfo("dotnet", $"\"{dll}\"")
         {
@@ -59,14 +60,14 @@ public sealed class HostProcess : IAsyncDisposable
 
         var baseUrl = $"http://127.0.0.1:{httpPort}";
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
                 throw new InvalidOperationException($"{Path.GetFileName(dll)} exited with {process.ExitCode}:\n{string.Join('\n', log.TakeLast(40))}");
             try
             {
-                if ((await http.GetAsync(baseUrl + healthPath)).IsSuccessStatusCode) return new HostProcess(process, baseUrl);
+                if ((await http.GetAsync(baseUrl + healthPath)).IsSuccessStatusCode) return new HostProcess(process, baseUrl, log);
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
@@ -85,13 +86,13 @@ public sealed class HostProcess : IAsyncDisposable
         return double.NaN;
     }
 
+    /// <summary>SIGKILL: the process gets no chance to leave the cluster or flush anything, as in a machine failure.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
-    public static int FreePort()
+    /// <summary>The last lines the process wrote (warnings and errors; the hosts log at Warning here), for failure messages.</summary>
+    public string LogTail(int lines = 40)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (_log) return string.Join('\n', _log.TakeLast(lines));
     }
 
     public async ValueTask DisposeAsync()

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace KnowledgeBase.Tests.Infrastructure;
+namespace KnowledgeBase.LocalCluster;
 
 /// <summary>Real servers started from the machine's packages on loopback, in temporary folders, for the production
 /// paths' tests. A missing package fails the test with the install command (.ci/test.sh installs them).</summary>
@@ -119,7 +119,7 @@ public sealed class NodeServer : IAsyncDisposable
 
     public string Url => $"http://127.0.0.1:{Port}";
 
-    public static string ModulesDir => Path.Combine(TestData.RepoRoot, ".ci", "servers", "node_modules");
+    public static string ModulesDir => Path.Combine(HostProcess.RepoRoot(), ".ci", "servers", "node_modules");
 
     /// <summary>s3rver: a real S3 HTTP API over a folder (keys S3RVER/S3RVER).</summary>
     public static Task<NodeServer> StartS3Async(string bucket)

@@ -1,0 +1,219 @@
+using System.Text.Json;
+using KnowledgeBase.Grains.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KnowledgeBase.Grains.Retrieval.Replication;
+
+/// <summary>How often a silo checks the catalog for documents its local index lacks.</summary>
+public sealed class ReplicationOptions
+{
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Chunk files read at once while catching up.</summary>
+    public int Parallelism { get; set; } = 4;
+}
+
+/// <summary>Keeps this silo's local index (under DATA_DIR) equal to the catalog: the silo that ingests a document
+/// applies it at once; every other silo notices the corpus version change within a poll interval, reads the document's
+/// chunk file from the blob store and applies it. Documents gone from the catalog are deleted. The revision applied
+/// per document is kept in {DATA_DIR}/index/replication.json (rewritten at most once per poll and at shutdown; after a
+/// crash the few documents not yet recorded are applied again, which is harmless), so a restarted silo catches up on
+/// the difference only and a silo with an empty disk rebuilds everything from chunk files.</summary>
+public sealed class IndexReplicator : BackgroundService
+{
+    private readonly IKnowledgeIndex _index;
+    private readonly ChunkFiles _files;
+    private readonly IGrainFactory _grains;
+    private readonly ReplicationOptions _options;
+    private readonly ILogger _logger;
+    private readonly string _statePath;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, Applied> _applied;
+    // Revisions whose chunk file is missing (documents indexed before chunk files existed, or deleted meanwhile):
+    // tried once per revision, not on every poll.
+    private readonly Dictionary<string, long> _missing = new(StringComparer.Ordinal);
+    private long _seenCorpusVersion = -1;
+    private long _documentsApplied;
+    private volatile bool _unsaved;
+    private bool _failing;
+
+    public IndexReplicator(IKnowledgeIndex index, ChunkFiles files, IGrainFactory grains, IOptions<KnowledgeBaseOptions> options,
+        IOptions<ReplicationOptions> replication, ILogger<IndexReplicator> logger)
+    {
+        _index = index;
+        _files = files;
+        _grains = grains;
+        _options = replication.Value;
+        _logger = logger;
+        _statePath = Path.Combine(Path.GetFullPath(options.Value.DataDir), "index", "replication.json");
+        _applied = Load(_statePath);
+    }
+
+    /// <summary>The revision of each document in the local index.</summary>
+    public IReadOnlyDictionary<string, long> AppliedRevisions
+    {
+        get
+        {
+            lock (_applied) return _applied.ToDictionary(kv => kv.Key, kv => kv.Value.Revision, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>Documents this silo has indexed (directly or from chunk files) since it started.</summary>
+    public long DocumentsApplied => Interlocked.Read(ref _documentsApplied);
+
+    /// <summary>Indexes a document locally at a revision (the ingesting silo's direct path).</summary>
+    public Task ApplyAsync(string documentId, int version, long revision, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken = default)
+        => ApplyCoreAsync(documentId, version, revision, chunks, cancellationToken);
+
+    public Task RemoveAsync(string documentId, CancellationToken cancellationToken = default)
+        => RemoveCoreAsync(documentId, cancellationToken);
+
+    /// <summary>One round: when the corpus version moved, brings the local index to the catalog's manifest. Returns the
+    /// number of documents applied or removed.</summary>
+    public async Task<int> SyncAsync(CancellationToken cancellationToken = default)
+    {
+        var catalog = _grains.GetGrain<IDocumentCatalogGrain>("all");
+        if (await catalog.GetCorpusVersionAsync() == Interlocked.Read(ref _seenCorpusVersion)) return 0;
+        var manifest = await catalog.GetIndexManifestAsync();
+        var wanted = manifest.Documents.ToDictionary(d => d.DocumentId, StringComparer.Ordinal);
+        var changes = 0;
+
+        List<string> gone;
+        lock (_applied) gone = _applied.Keys.Where(id => !wanted.ContainsKey(id)).ToList();
+        foreach (var id in gone)
+        {
+            await RemoveCoreAsync(id, cancellationToken);
+            changes++;
+        }
+
+        var stale = manifest.Documents.Where(d => d.Revision is { } revision && Needs(d.DocumentId, revision)).ToList();
+        var complete = true;
+        await Parallel.ForEachAsync(stale, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism), CancellationToken = cancellationToken },
+            async (document, token) =>
+            {
+                var file = await _files.ReadAsync(document.DocumentId, document.Version, token);
+                if (file is null)
+                {
+                    lock (_missing) _missing[document.DocumentId] = document.Revision!.Value;
+                    _logger.LogWarning("No chunk file for {DocumentId} v{Version}; this silo cannot index it until it is re-indexed", document.DocumentId, document.Version);
+                    return;
+                }
+                // A file newer than the manifest (a reindex finishing) is applied too; the next poll sees its revision.
+                if (file.Revision < document.Revision) complete = false;
+                await ApplyCoreAsync(file.DocumentId, file.Version, file.Revision, file.Chunks, token);
+                Interlocked.Increment(ref changes);
+            });
+        if (complete) Interlocked.Exchange(ref _seenCorpusVersion, manifest.CorpusVersion);
+        if (changes > 0) _logger.LogInformation("Local index caught up to corpus version {Version}: {Changes} documents applied or removed", manifest.CorpusVersion, changes);
+        return changes;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.PollInterval);
+        do
+        {
+            try
+            {
+                await SyncAsync(stoppingToken);
+                if (_unsaved) await SaveAsync();
+                _failing = false;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // The silo may not be serving grains yet, or the blob store may be away; the next tick tries again.
+                if (!_failing) _logger.LogWarning(ex, "Index replication failed; retrying every {Interval}", _options.PollInterval);
+                _failing = true;
+            }
+        } while (await WaitAsync(timer, stoppingToken));
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_unsaved) await SaveAsync();
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try { return await timer.WaitForNextTickAsync(cancellationToken); }
+        catch (OperationCanceledException) { return false; }
+    }
+
+    private bool Needs(string documentId, long revision)
+    {
+        lock (_missing)
+            if (_missing.TryGetValue(documentId, out var missing) && missing == revision) return false;
+        lock (_applied) return !_applied.TryGetValue(documentId, out var applied) || applied.Revision != revision;
+    }
+
+    private async Task ApplyCoreAsync(string documentId, int version, long revision, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            // An older revision never overwrites a newer one (a slow replica read racing a direct apply).
+            lock (_applied)
+                if (_applied.TryGetValue(documentId, out var current) && current.Revision > revision) return;
+            await _index.ReplaceDocumentAsync(documentId, chunks, cancellationToken);
+            lock (_applied) _applied[documentId] = new Applied(version, revision);
+            Interlocked.Increment(ref _documentsApplied);
+            _unsaved = true;
+        }
+        finally { _gate.Release(); }
+    }
+
+    private async Task RemoveCoreAsync(string documentId, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await _index.DeleteDocumentAsync(documentId, cancellationToken);
+            lock (_applied) _applied.Remove(documentId);
+            lock (_missing) _missing.Remove(documentId);
+            _unsaved = true;
+        }
+        finally { _gate.Release(); }
+    }
+
+    /// <summary>Written after the index change is durable, so a crash in between re-applies (idempotent) rather than skips.</summary>
+    private async Task SaveAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            byte[] json;
+            lock (_applied) json = JsonSerializer.SerializeToUtf8Bytes(_applied);
+            _unsaved = false;
+            Directory.CreateDirectory(Path.GetDirectoryName(_statePath)!);
+            var temp = _statePath + ".tmp";
+            await File.WriteAllBytesAsync(temp, json);
+            File.Move(temp, _statePath, overwrite: true);
+        }
+        finally { _gate.Release(); }
+    }
+
+    private Dictionary<string, Applied> Load(string path)
+    {
+        try
+        {
+            if (File.Exists(path))
+                return JsonSerializer.Deserialize<Dictionary<string, Applied>>(File.ReadAllBytes(path)) is { } loaded
+                    ? new Dictionary<string, Applied>(loaded, StringComparer.Ordinal)
+                    : new(StringComparer.Ordinal);
+        }
+        catch (JsonException ex)
+        {
+            _logger.LogWarning(ex, "Unreadable {Path}; every document is applied again from its chunk file", path);
+        }
+        return new(StringComparer.Ordinal);
+    }
+
+    private sealed record Applied(int Version, long Revision);
+}

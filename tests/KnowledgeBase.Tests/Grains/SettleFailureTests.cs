@@ -1,0 +1,89 @@
+using KnowledgeBase.Grains.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+
+namespace KnowledgeBase.Tests.Grains;
+
+/// <summary>A turn whose history cannot be written (its conversation grain was on a silo that just died) must not be
+/// charged later by the next turn's write: a charge is persisted only with the turn it pays for.</summary>
+public sealed class SettleFailureTests : IAsyncLifetime
+{
+    private static readonly string Root = Path.Combine(Path.GetTempPath(), "kb-settle-tests", Guid.NewGuid().ToString("N")[..12]);
+    private TestCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(1);
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.StopAllSilosAsync();
+        await _cluster.DisposeAsync();
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    [Fact]
+    public async Task A_turn_whose_history_write_fails_is_not_charged_by_the_next_turn()
+    {
+        var id = FailingAppend.UserPrefix + Guid.NewGuid().ToString("N")[..12];
+        var grain = _cluster.GrainFactory.GetGrain<IUserSessionGrain>(id);
+        await grain.InitializeAsync(new UserProfile(id, id + "@soosan.com", "테스트", Roles.User, DateTimeOffset.UtcNow), new BudgetLimits(200_000, 2_000_000, 10_000));
+
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await foreach (var _ in grain.AskAsync(new ChatRequest("연차 유급휴가는 며칠인가요?", null))) { }
+        });
+        var afterFailure = await grain.GetUsageAsync();
+        Assert.Equal(0, afterFailure!.UsedToday);
+        Assert.Equal(0, afterFailure.ReservedTokens);
+
+        var events = new List<ChatEvent>();
+        await foreach (var e in grain.AskAsync(new ChatRequest("휴게시간은 얼마나 주어야 하나요?", null))) events.Add(e);
+        var done = Assert.IsType<DoneEvent>(events[^1]);
+        await _cluster.GrainFactory.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var usage = await grain.GetUsageAsync();
+        Assert.Equal(done.Usage.TotalTokens, usage!.UsedToday);
+        var conversations = await grain.ListConversationsAsync();
+        Assert.Equal(((MetaEvent)events[0]).ConversationId, Assert.Single(conversations).ConversationId);
+    }
+
+    /// <summary>Fails the first conversation write of each test user, as a conversation grain on a dead silo would.</summary>
+    private sealed class FailingAppend : IIncomingGrainCallFilter
+    {
+        public const string UserPrefix = "usr_failappend_";
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Failed = new();
+
+        public Task Invoke(IIncomingGrainCallContext context)
+        {
+            var key = context.TargetId.Key.ToString() ?? "";
+            if (context.InterfaceMethod?.Name == nameof(IConversationGrain.AppendAsync) && key.StartsWith(UserPrefix, StringComparison.Ordinal)
+                && Failed.TryAdd(key.Split('/')[0], true))
+                throw new SiloUnavailableException("simulated: the conversation's silo died");
+            return context.Invoke();
+        }
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["DATABASE_URL"] = "sqlite:///" + Path.Combine(Root, "grains.db"),
+                ["DATA_DIR"] = Path.Combine(Root, "data"),
+                ["STORAGE_DIR"] = Path.Combine(Root, "storage"),
+                ["LOG_DIR"] = Path.Combine(Root, "logs"),
+            }).Build();
+            silo.AddGrainStorage(config);
+            silo.Services.AddKnowledgeBaseServices(config);
+            silo.AddIncomingGrainCallFilter<FailingAppend>();
+        }
+    }
+}
