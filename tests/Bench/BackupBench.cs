@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using KnowledgeBase.LocalCluster;
 
 namespace KnowledgeBase.Bench;
 
@@ -86,12 +87,12 @@ public static class BackupBench
 
     private static Task<HostProcess> StartAsync(Dictionary<string, string> environment)
     {
-        var port = HostProcess.FreePort();
+        var port = LocalServers.FreePort();
         var env = new Dictionary<string, string>(environment)
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
-            ["SILO_PORT"] = HostProcess.FreePort().ToString(),
-            ["GATEWAY_PORT"] = HostProcess.FreePort().ToString(),
+            ["SILO_PORT"] = LocalServers.FreePort().ToString(),
+            ["GATEWAY_PORT"] = LocalServers.FreePort().ToString(),
         };
         return HostProcess.StartAsync(HostProcess.DllPath("api", "KnowledgeBase.Api.dll"), env, port);
     }
