@@ -41,8 +41,8 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
             var backup = await admin.Client.PostAsJsonAsync("/api/admin/backups", new { });
             Assert.Equal(HttpStatusCode.OK, backup.StatusCode);
             var result = await backup.Content.ReadFromJsonAsync<JsonElement>();
-            // One database export, two documents, one log archive, and the index files.
-            Assert.Equal(1 + 2 + 1, result.GetProperty("files").GetInt32() - CountIndexFiles(result));
+            // One database export, two originals and their two chunk files (blob store), one log archive, and the index files.
+            Assert.Equal(1 + 2 * 2 + 1, result.GetProperty("files").GetInt32() - CountIndexFiles(result));
         }
 
         home.Destroy();
@@ -80,7 +80,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
         var (backupCode, backupText) = await home.RunCommandAsync("backup", "--to", home.Backups);
         Assert.True(backupCode == 0, backupText);
 
-        var document = Directory.GetFiles(home.Backups, "*", SearchOption.AllDirectories).Single(f => f.Contains($"{Path.DirectorySeparatorChar}documents{Path.DirectorySeparatorChar}"));
+        var document = Directory.GetFiles(home.Backups, "*", SearchOption.AllDirectories).Single(f => f.Contains($"{Path.DirectorySeparatorChar}documents{Path.DirectorySeparatorChar}documents{Path.DirectorySeparatorChar}"));
         var bytes = await File.ReadAllBytesAsync(document);
         bytes[bytes.Length / 2] ^= 0x01;
         await File.WriteAllBytesAsync(document, bytes);
@@ -105,23 +105,24 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
             var admin = await api.CreateAdminAsync();
             await Documents.UploadAndWaitAsync(admin.Client, TestData.LaborLaw("minimum-wage-act.md"));
             var a = await BackupDocumentsAsync(admin);
-            Assert.Equal((1, 1), (a.GetProperty("files").GetInt32(), a.GetProperty("filesCopied").GetInt32()));
+            // Each document is two blobs: the original and its chunk file.
+            Assert.Equal((2, 2), (a.GetProperty("files").GetInt32(), a.GetProperty("filesCopied").GetInt32()));
             first = a.GetProperty("backupId").GetString()!;
 
             var unchanged = await BackupDocumentsAsync(admin);
-            Assert.Equal((1, 0), (unchanged.GetProperty("files").GetInt32(), unchanged.GetProperty("filesCopied").GetInt32()));
+            Assert.Equal((2, 0), (unchanged.GetProperty("files").GetInt32(), unchanged.GetProperty("filesCopied").GetInt32()));
 
             await Documents.UploadAndWaitAsync(admin.Client, TestData.LaborLaw("equal-employment-act.md"));
             var c = await BackupDocumentsAsync(admin);
-            Assert.Equal((2, 1), (c.GetProperty("files").GetInt32(), c.GetProperty("filesCopied").GetInt32()));
+            Assert.Equal((4, 2), (c.GetProperty("files").GetInt32(), c.GetProperty("filesCopied").GetInt32()));
             third = c.GetProperty("backupId").GetString()!;
 
             var (running, runningText) = await home.RunCommandAsync("restore", "--from", home.Backups);
             Assert.Equal(1, running);
             Assert.Contains("stop the service", runningText);
         }
-        Assert.Single(Directory.GetFiles(Path.Combine(home.Backups, third, "documents"), "*", SearchOption.AllDirectories));
-        Assert.Single(Directory.GetFiles(Path.Combine(home.Backups, first, "documents"), "*", SearchOption.AllDirectories));
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(home.Backups, third, "documents"), "*", SearchOption.AllDirectories).Length);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(home.Backups, first, "documents"), "*", SearchOption.AllDirectories).Length);
 
         var originals = Directory.GetFiles(home.StorageDir, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(home.StorageDir, f), File.ReadAllBytes);
         Directory.Delete(home.StorageDir, recursive: true);
