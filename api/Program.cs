@@ -3,6 +3,10 @@ using KnowledgeBase.Api.Hosting;
 using KnowledgeBase.Grains.Hosting;
 using Orleans.Dashboard;
 
+// `backup` and `restore` verbs run instead of the server (see README, Backup and recovery).
+if (KnowledgeBase.Grains.Backup.BackupCommand.Matches(args))
+    return await KnowledgeBase.Grains.Backup.BackupCommand.RunAsync(args, new ConfigurationBuilder().AddEnvironmentVariables().Build(), Console.Out);
+
 // The content root is the app's own folder, not the working directory: the working directory holds ./data, ./logs
 // and ./storage, which change on every request and must not be watched for configuration changes.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -16,7 +20,9 @@ app.MapDocumentEndpoints();
 app.MapAdminEndpoints();
 app.MapKnowledgeBaseHealth(showDetail: context => context.User.IsAdmin());
 app.MapOrleansDashboard(routePrefix: ApiHostingExtensions.DashboardPath).RequireAuthorization("admin");
+app.MapBackupEndpoints();
 app.Run();
+return 0;
 
 /// <summary>The api host (public so the tests can start it through WebApplicationFactory).</summary>
 public partial class Program;

@@ -3,6 +3,9 @@ using KnowledgeBase.Grains.Hosting;
 // A standalone silo: grains and the services they use, plus a small private HTTP port (SILO_HTTP_PORT, default 8081)
 // for health probes that never call a grain (a busy silo is not restarted for being busy) and the Prometheus scrape.
 // Nothing public routes to this port, so /metrics and the health detail are served to whoever reaches it.
+if (KnowledgeBase.Grains.Backup.BackupCommand.Matches(args))
+    return await KnowledgeBase.Grains.Backup.BackupCommand.RunAsync(args, new ConfigurationBuilder().AddEnvironmentVariables().Build(), Console.Out);
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var httpPort = KnowledgeBaseSettings.Int(builder.Configuration, "SILO_HTTP_PORT", 8081, 1, 65535);
 if (string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
@@ -17,3 +20,4 @@ var app = builder.Build();
 app.UseOpenTelemetryPrometheusScrapingEndpoint(TelemetryHostingExtensions.MetricsPath);
 app.MapKnowledgeBaseHealth(showDetail: _ => true);
 app.Run();
+return 0;

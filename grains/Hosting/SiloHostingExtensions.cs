@@ -1,4 +1,5 @@
 using KnowledgeBase.Grains.Accounting;
+using KnowledgeBase.Grains.Backup;
 using KnowledgeBase.Grains.Caching;
 using KnowledgeBase.Grains.Chat;
 using KnowledgeBase.Grains.Ingestion;
@@ -39,8 +40,52 @@ public static class SiloHostingExtensions
         // The api's request span becomes the parent of the grain calls, so one chat is one trace.
         silo.AddActivityPropagation();
         silo.AddDashboard();
+        silo.AddBackupSchedule(config);
         silo.Services.AddKnowledgeBaseServices(config);
         return silo;
+    }
+
+    /// <summary>Scheduled backups (BACKUP_TARGET): reminders in Redis when REDIS_URL is set, in memory otherwise (the
+    /// schedule's state is grain state either way, and the reminder is registered again at every start).</summary>
+    public static ISiloBuilder AddBackupSchedule(this ISiloBuilder silo, IConfiguration config)
+    {
+        if (config["REDIS_URL"] is { Length: > 0 } redis)
+            silo.UseRedisReminderService(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(RedisUrl.ToConfiguration(redis)));
+        else
+            silo.UseInMemoryReminderService();
+        silo.Services.TryAddSingleton<BackupService>();
+        if (config["BACKUP_TARGET"] is { Length: > 0 })
+            silo.AddStartupTask((services, cancellationToken) =>
+            {
+                _ = StartBackupScheduleAsync(services);
+                return Task.CompletedTask;
+            });
+        return silo;
+    }
+
+    /// <summary>In the background, with retries: a storage hiccup while registering the schedule must not keep the silo
+    /// from starting (the schedule's reminder only has to exist before its first tick).</summary>
+    private static async Task StartBackupScheduleAsync(IServiceProvider services)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Backup");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await services.GetRequiredService<IGrainFactory>().GetGrain<IBackupSchedulerGrain>("all").StartAsync();
+                return;
+            }
+            catch (Exception ex) when (attempt < 10)
+            {
+                logger.LogWarning(ex, "Registering the backup schedule failed (attempt {Attempt}); retrying", attempt);
+                await Task.Delay(TimeSpan.FromSeconds(5 * attempt));
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "The backup schedule could not be registered; scheduled backups are off until the next start");
+                return;
+            }
+        }
     }
 
     /// <summary>Membership in Redis when REDIS_URL is set (silos advertise POD_IP, or the host's address); localhost

@@ -35,6 +35,7 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         _options = retrieval?.Value ?? new RetrievalOptions();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         var root = Path.Combine(Path.GetFullPath(options.Value.DataDir), "index");
+        _root = root;
         var lexicalDir = Path.Combine(root, "lexical");
         System.IO.Directory.CreateDirectory(lexicalDir);
         // NIOFSDirectory: Lucene.Net's memory-mapped directory reads byte by byte through a buffer abstraction and was
@@ -246,5 +247,54 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         }
         finally { _writeGate.Release(); }
         _visibility.Dispose();
+    }
+    private readonly string _root;
+
+    /// <summary>Copies a consistent copy of the index into target (lexical/ with the files of the last Lucene commit,
+    /// vectors/vectors.log): writers wait while it runs, searches do not. Backups call this.</summary>
+    public async Task SnapshotAsync(string target, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _commitGate.WaitAsync(cancellationToken);
+        try
+        {
+            await _writeGate.WaitAsync(cancellationToken);
+            try
+            {
+                _vectors.Flush();
+                _lexical.Commit();
+                Interlocked.Exchange(ref _durableSequence, _writeSequence);
+                CopyCommitted(_root, target);
+            }
+            finally { _writeGate.Release(); }
+        }
+        finally { _commitGate.Release(); }
+    }
+
+    /// <summary>Lucene files are written once and a commit names exactly the files it needs, so copying those (and
+    /// the vector log, flushed first) gives a whole index even while merges run.</summary>
+    public static void CopyCommitted(string indexRoot, string target)
+    {
+        var lexical = Path.Combine(indexRoot, "lexical");
+        var lexicalTarget = Path.Combine(target, "lexical");
+        System.IO.Directory.CreateDirectory(lexicalTarget);
+        using (var directory = FSDirectory.Open(new DirectoryInfo(lexical)))
+        {
+            var commit = new Lucene.Net.Index.SegmentInfos();
+            commit.Read(directory);
+            foreach (var file in commit.GetFiles(directory, includeSegmentsFile: true))
+                CopyShared(Path.Combine(lexical, file), Path.Combine(lexicalTarget, file));
+        }
+        var vectorsTarget = Path.Combine(target, "vectors");
+        System.IO.Directory.CreateDirectory(vectorsTarget);
+        var log = Path.Combine(indexRoot, "vectors", "vectors.log");
+        if (File.Exists(log)) CopyShared(log, Path.Combine(vectorsTarget, "vectors.log"));
+    }
+
+    private static void CopyShared(string source, string destination)
+    {
+        using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var output = new FileStream(destination, FileMode.Create, FileAccess.Write);
+        input.CopyTo(output);
     }
 }

@@ -9,4 +9,10 @@ public interface IBlobStore
     Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default);
 
     Task DeleteAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Every stored key under a prefix ("" for all), with its size and last change (backups use these to find
+    /// new or changed files).</summary>
+    IAsyncEnumerable<BlobInfo> ListAsync(string prefix = "", CancellationToken cancellationToken = default);
 }
+
+public sealed record BlobInfo(string Key, long Size, DateTimeOffset LastModified);

@@ -33,6 +33,24 @@ public sealed class LocalFileBlobStore(IOptions<KnowledgeBaseOptions> options) :
         return Task.CompletedTask;
     }
 
+    public async IAsyncEnumerable<BlobInfo> ListAsync(string prefix = "",
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (!Directory.Exists(Root)) yield break;
+        var files = Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal))
+            .Select(f => (Path: f, Key: Path.GetRelativePath(Root, f).Replace(Path.DirectorySeparatorChar, '/')))
+            .Where(f => f.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .OrderBy(f => f.Key, StringComparer.Ordinal);
+        foreach (var (path, key) in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var info = new FileInfo(path);
+            if (info.Exists) yield return new BlobInfo(key, info.Length, info.LastWriteTimeUtc);
+        }
+        await Task.CompletedTask;
+    }
+
     // Keys are produced by the api (documentId/version/sha), but a key must never escape the root.
     private string PathFor(string key)
     {

@@ -125,5 +125,19 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
         => _client.DeleteObjectAsync(_options.Bucket, key, cancellationToken);
 
+    public async IAsyncEnumerable<BlobInfo> ListAsync(string prefix = "",
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var request = new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = prefix };
+        do
+        {
+            var page = await _client.ListObjectsV2Async(request, cancellationToken);
+            foreach (var o in page.S3Objects ?? [])
+                yield return new BlobInfo(o.Key, o.Size ?? 0, o.LastModified is { } m ? new DateTimeOffset(m.ToUniversalTime()) : DateTimeOffset.MinValue);
+            request.ContinuationToken = page.IsTruncated == true ? page.NextContinuationToken : null;
+        }
+        while (request.ContinuationToken is not null);
+    }
+
     public void Dispose() => _client.Dispose();
 }
