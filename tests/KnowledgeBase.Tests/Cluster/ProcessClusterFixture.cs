@@ -79,7 +79,9 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
         foreach (var silo in Cluster.Silos.Where(s => !s.HasExited))
         {
             var ready = await http.GetFromJsonAsync<JsonElement>(silo.BaseUrl + "/health/ready");
-            byAddress[ready.GetProperty("silo").GetString()!] = silo;
+            // The silo part's description is "{address} active" (the silo's private port shows every part's detail).
+            var description = ready.GetProperty("parts").GetProperty("silo").GetProperty("description").GetString()!;
+            byAddress[description.Split(' ')[0]] = silo;
         }
         return byAddress;
     }
