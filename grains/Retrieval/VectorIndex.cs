@@ -138,26 +138,65 @@ public sealed class VectorIndex : IDisposable
     private const long CoarseScanChunks = 40_000;
     private const int CoarseCandidates = 500;
 
+    /// <summary>Every chunk's sign bits in one contiguous array (and which entry and chunk each row is), rebuilt on the
+    /// first search after a change. Walking the entries instead meant two cache misses per document; at 80k documents
+    /// that memory latency, not the arithmetic, was the cost of the scan.</summary>
+    private sealed record SignTable(int Dimensions, int Words, ulong[] Signs, Entry[] Entries, int[] Chunks);
+
+    private SignTable? _signTable;
+    private readonly Lock _signTableGate = new();
+
+    /// <summary>Called under the read lock; writers (under the write lock) drop the table.</summary>
+    private SignTable Signs(int dimensions)
+    {
+        var table = _signTable;
+        if (table is not null && table.Dimensions == dimensions) return table;
+        lock (_signTableGate)
+        {
+            table = _signTable;
+            if (table is not null && table.Dimensions == dimensions) return table;
+            var words = (dimensions + 63) / 64;
+            var rows = 0;
+            for (var s = 0; s < _used; s++)
+                if (_slots[s] is { } e && e.Dimensions == dimensions) rows += e.ChunkIds.Length;
+            var signs = new ulong[rows * words];
+            var entries = new Entry[rows];
+            var chunks = new int[rows];
+            var row = 0;
+            for (var s = 0; s < _used; s++)
+            {
+                if (_slots[s] is not { } e || e.Dimensions != dimensions) continue;
+                e.Signs.CopyTo(signs, row * words);
+                for (var c = 0; c < e.ChunkIds.Length; c++, row++)
+                {
+                    entries[row] = e;
+                    chunks[row] = c;
+                }
+            }
+            return _signTable = new SignTable(dimensions, words, signs, entries, chunks);
+        }
+    }
+
     /// <summary>The chunks whose sign bits are closest to the query's, closest last. Called under the read lock.</summary>
     private PriorityQueue<(Entry Entry, int Chunk), int> CoarseScan(ulong[] querySigns, int dimensions, IReadOnlySet<string>? tags, int count)
     {
         // Larger distance = worse; the heap keeps the count smallest distances with the largest on top.
         var heap = new PriorityQueue<(Entry Entry, int Chunk), int>(count + 1, Comparer<int>.Create((a, b) => b.CompareTo(a)));
-        var words = querySigns.Length;
-        for (var s = 0; s < _used; s++)
+        var table = Signs(dimensions);
+        var words = table.Words;
+        var signs = table.Signs;
+        var worst = int.MaxValue;
+        for (var row = 0; row < table.Entries.Length; row++)
         {
-            var entry = _slots[s];
-            if (entry is null || entry.Dimensions != dimensions) continue;
-            var signs = entry.Signs;
-            for (var c = 0; c < entry.ChunkIds.Length; c++)
-            {
-                if (tags is not null && !entry.Tags[c].Any(tags.Contains)) continue;
-                var distance = 0;
-                var offset = c * words;
-                for (var w = 0; w < words; w++) distance += System.Numerics.BitOperations.PopCount(signs[offset + w] ^ querySigns[w]);
-                if (heap.Count < count) heap.Enqueue((entry, c), distance);
-                else if (heap.TryPeek(out _, out var worst) && distance < worst) heap.EnqueueDequeue((entry, c), distance);
-            }
+            var distance = 0;
+            var offset = row * words;
+            for (var w = 0; w < words; w++) distance += System.Numerics.BitOperations.PopCount(signs[offset + w] ^ querySigns[w]);
+            if (distance >= worst && heap.Count >= count) continue;
+            var (entry, c) = (table.Entries[row], table.Chunks[row]);
+            if (tags is not null && !entry.Tags[c].Any(tags.Contains)) continue;
+            if (heap.Count < count) heap.Enqueue((entry, c), distance);
+            else heap.EnqueueDequeue((entry, c), distance);
+            if (heap.Count >= count) heap.TryPeek(out _, out worst);
         }
         return heap;
     }
@@ -201,6 +240,7 @@ public sealed class VectorIndex : IDisposable
 
     private void Put(Entry entry)
     {
+        _signTable = null;
         if (!_free.TryPop(out var slot))
         {
             if (_used == _slots.Length) Array.Resize(ref _slots, _slots.Length * 2);
@@ -213,6 +253,7 @@ public sealed class VectorIndex : IDisposable
 
     private void Remove(string documentId)
     {
+        _signTable = null;
         if (!_slotOf.Remove(documentId, out var slot)) return;
         Interlocked.Add(ref _chunks, -_slots[slot]!.ChunkIds.Length);
         _slots[slot] = null;

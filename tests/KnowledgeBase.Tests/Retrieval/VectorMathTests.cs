@@ -97,6 +97,14 @@ public sealed class VectorIndexScanTests : IDisposable
             // int8 quantization may swap near-ties, but the best ten are (nearly) the same set.
             Assert.True(expected.Intersect(found.Select(f => f.ChunkId)).Count() >= 8);
         }
+
+        // A document added or removed after searches have run is seen by the next search.
+        var added = new float[dimensions];
+        for (var i = 0; i < dimensions; i++) added[i] = (float)(random.NextDouble() * 2 - 1);
+        index.Apply([new("d_new", VectorIndex.Prepare("d_new", [new IndexedChunk("d_new_0", "d_new", "f.txt", "t", "", null, "x", [], added)]))]);
+        Assert.Equal("d_new_0", index.Search(added, null, 5)[0].ChunkId);
+        index.Apply([new("d_new", null)]);
+        Assert.DoesNotContain(index.Search(added, null, 5), h => h.DocumentId == "d_new");
     }
 
     private static float Cosine(float[] a, float[] b)
