@@ -191,7 +191,7 @@ public static class SiloHostingExtensions
         services.TryAddSingleton<SourceSelector>();
         services.TryAddSingleton<PromptBuilder>();
         services.TryAddSingleton<IQueryLog, JsonlQueryLog>();
-        services.AddModelAndRetrievalTelemetry();
+        services.AddModelAndRetrievalTelemetry(tracing: !string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"]));
         return services;
     }
 

@@ -42,6 +42,9 @@ public static class KnowledgeBaseTelemetry
     public static readonly Counter<long> Feedback = Meter.CreateCounter<long>("kb.feedback", "{feedback}", "Answer feedback by rating and reason.");
 
     /// <summary>Model tokens by model and type (input, output): calls that reached a model, cached answers excluded.</summary>
+    public static readonly Histogram<double> ModelDuration = Meter.CreateHistogram("kb.model.duration", "s",
+        "One chat-model call, request to last token, by model.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
+
     public static readonly Counter<long> ModelTokens = Meter.CreateCounter<long>("kb.model.tokens", "{token}", "Model tokens by model and type.");
 
     /// <summary>USD by model at the price table's rates (no unit, so the Prometheus name stays kb_model_cost_usd_total).</summary>

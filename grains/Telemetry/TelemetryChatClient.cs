@@ -4,19 +4,21 @@ using Microsoft.Extensions.AI;
 namespace KnowledgeBase.Grains.Telemetry;
 
 /// <summary>Counts the tokens every model answer used, and their cost at the price table's rates, per model. Sits at
-/// the model boundary, so cached answers (which call no model) cost nothing here either.</summary>
+/// the model boundary, so cached answers (which call no model) cost nothing here either. Also times each call.</summary>
 public sealed class TelemetryChatClient(IChatClient inner, PriceTable prices) : DelegatingChatClient(inner)
 {
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var response = await base.GetResponseAsync(messages, options, cancellationToken);
-        Record(response.ModelId, response.Usage);
+        Record(response.ModelId, response.Usage, started);
         return response;
     }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         string? model = null;
         UsageDetails? usage = null;
         await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken))
@@ -25,13 +27,14 @@ public sealed class TelemetryChatClient(IChatClient inner, PriceTable prices) : 
             if (update.Contents.OfType<UsageContent>().FirstOrDefault() is { } content) usage = content.Details;
             yield return update;
         }
-        Record(model, usage);
+        Record(model, usage, started);
     }
 
-    private void Record(string? responseModel, UsageDetails? usage)
+    private void Record(string? responseModel, UsageDetails? usage, long started)
     {
-        if (usage is null) return;
         var model = responseModel ?? this.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown";
+        KnowledgeBaseTelemetry.ModelDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, KnowledgeBaseTelemetry.Tag("model", model));
+        if (usage is null) return;
         var input = usage.InputTokenCount ?? 0;
         var output = usage.OutputTokenCount ?? 0;
         var modelTag = KnowledgeBaseTelemetry.Tag("model", model);
