@@ -54,6 +54,9 @@ public static class DatabaseExport
     /// <summary>Replaces every row with the file's rows in one transaction: all or nothing.</summary>
     public static async Task<int> ImportAsync(DatabaseOptions database, string path, CancellationToken cancellationToken)
     {
+        // SQLite connections are pooled per connection string: one opened before the file was deleted or replaced still
+        // points at the old file, and a later reader would find no tables there.
+        if (database.Dialect == DatabaseDialect.Sqlite) Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         DatabaseSchema.EnsureCreated(database);
         await using var connection = DatabaseSchema.CreateConnection(database);
         await connection.OpenAsync(cancellationToken);
