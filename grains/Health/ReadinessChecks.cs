@@ -9,9 +9,12 @@ namespace KnowledgeBase.Grains.Health;
 public sealed class SiloHealthCheck(ISiloStatusOracle oracle) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        => Task.FromResult(oracle.CurrentStatus == SiloStatus.Active
-            ? HealthCheckResult.Healthy($"{oracle.SiloAddress} active")
-            : HealthCheckResult.Unhealthy($"{oracle.SiloAddress} {oracle.CurrentStatus}"));
+    {
+        var data = new Dictionary<string, object> { ["address"] = oracle.SiloAddress.ToString() };
+        return Task.FromResult(oracle.CurrentStatus == SiloStatus.Active
+            ? HealthCheckResult.Healthy($"{oracle.SiloAddress} active", data)
+            : HealthCheckResult.Unhealthy($"{oracle.SiloAddress} {oracle.CurrentStatus}", data: data));
+    }
 }
 
 /// <summary>The grain-state database answers a trivial query.</summary>

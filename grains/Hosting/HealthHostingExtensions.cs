@@ -84,6 +84,7 @@ public static class HealthHostingExtensions
                     status = e.Value.Status.ToString(),
                     durationMs = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
                     description = e.Value.Description ?? e.Value.Exception?.GetType().Name,
+                    data = e.Value.Data.Count > 0 ? e.Value.Data : null,
                 }),
             }
             : new { status = report.Status.ToString() };

@@ -17,6 +17,7 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
     private readonly RetrievalOptions _options;
     private readonly ILogger _logger;
     private readonly ISharedVectorStore? _sharedVectors;
+    private readonly string _root;
 
     // Writers are serialized; searches hold the read side of _visibility, and writes become visible under its write
     // side (Lucene reopen and vector swap together), so a search never sees one half updated and the other not.
@@ -34,8 +35,7 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         _sharedVectors = sharedVectors;
         _options = retrieval?.Value ?? new RetrievalOptions();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        var root = Path.Combine(Path.GetFullPath(options.Value.DataDir), "index");
-        _root = root;
+        var root = _root = Path.Combine(Path.GetFullPath(options.Value.DataDir), "index");
         var lexicalDir = Path.Combine(root, "lexical");
         System.IO.Directory.CreateDirectory(lexicalDir);
         // NIOFSDirectory: Lucene.Net's memory-mapped directory reads byte by byte through a buffer abstraction and was
@@ -248,7 +248,6 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         finally { _writeGate.Release(); }
         _visibility.Dispose();
     }
-    private readonly string _root;
 
     /// <summary>Copies a consistent copy of the index into target (lexical/ with the files of the last Lucene commit,
     /// vectors/vectors.log): writers wait while it runs, searches do not. Backups call this.</summary>

@@ -121,7 +121,7 @@ public sealed class VectorIndex : IDisposable
         try
         {
             heap = Interlocked.Read(ref _chunks) < CoarseScanChunks
-                ? Scan(0, _used, q, qScale, tags, count)
+                ? Scan(q, qScale, tags, count)
                 : Rescore(CoarseScan(VectorMath.SignBits(q, q.Length), q.Length, tags, Math.Max(count * 8, CoarseCandidates)), q, qScale, count);
         }
         finally { _lock.ExitReadLock(); }
@@ -213,11 +213,12 @@ public sealed class VectorIndex : IDisposable
         return heap;
     }
 
-    /// <summary>The best <paramref name="count"/> chunks of slots [from, to), lowest score first. Called under the read lock.</summary>
-    private PriorityQueue<(Entry Entry, int Chunk), float> Scan(int from, int to, sbyte[] q, float qScale, IReadOnlySet<string>? tags, int count)
+    /// <summary>The best <paramref name="count"/> chunks of all, lowest score first (the exact scan of a small index).
+    /// Called under the read lock.</summary>
+    private PriorityQueue<(Entry Entry, int Chunk), float> Scan(sbyte[] q, float qScale, IReadOnlySet<string>? tags, int count)
     {
         var heap = new PriorityQueue<(Entry Entry, int Chunk), float>(count + 1);
-        for (var s = from; s < to; s++)
+        for (var s = 0; s < _used; s++)
         {
             var entry = _slots[s];
             if (entry is null || entry.Dimensions != q.Length) continue;

@@ -79,9 +79,8 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
         foreach (var silo in Cluster.Silos.Where(s => !s.HasExited))
         {
             var ready = await http.GetFromJsonAsync<JsonElement>(silo.BaseUrl + "/health/ready");
-            // The silo part's description is "{address} active" (the silo's private port shows every part's detail).
-            var description = ready.GetProperty("parts").GetProperty("silo").GetProperty("description").GetString()!;
-            byAddress[description.Split(' ')[0]] = silo;
+            // The silo's private port shows every part's detail; the silo part carries the address it advertises.
+            byAddress[ready.GetProperty("parts").GetProperty("silo").GetProperty("data").GetProperty("address").GetString()!] = silo;
         }
         return byAddress;
     }
