@@ -38,9 +38,9 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         var root = _root = Path.Combine(Path.GetFullPath(options.Value.DataDir), "index");
         var lexicalDir = Path.Combine(root, "lexical");
         System.IO.Directory.CreateDirectory(lexicalDir);
-        // NIOFSDirectory: Lucene.Net's memory-mapped directory reads byte by byte through a buffer abstraction and was
-        // the single largest cost of a query here.
-        _lexical = new LexicalIndex(new BufferedNiofsDirectory(new DirectoryInfo(lexicalDir)), _options);
+        // Not Lucene.Net's memory-mapped directory: it reads byte by byte through a buffer abstraction and was the single
+        // largest cost of a query here. The files a query reads are held in arrays instead.
+        _lexical = new LexicalIndex(new InMemoryPostingsDirectory(new DirectoryInfo(lexicalDir)), _options);
         _vectors = new VectorIndex(Path.Combine(root, "vectors"));
         // A merge changes no document, only the segment layout; the next search picks it up through the usual publish.
         _lexical.MergeCompleted += () => _dirty = true;
@@ -89,11 +89,23 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         var searcher = _lexical.Acquire();
         try
         {
-            var lexical = string.IsNullOrWhiteSpace(query) ? [] : _lexical.Search(searcher, query, tags, candidates);
+            IReadOnlyList<(int LuceneDoc, float Score, string ChunkId, string DocumentId)> lexical = [];
+            List<(string ChunkId, string DocumentId, float Score)>? localVector = null;
+            void SearchLexical() => lexical = string.IsNullOrWhiteSpace(query) ? [] : _lexical.Search(searcher, query, tags, candidates);
+            void SearchVectors() => localVector = _vectors.Search(queryEmbedding.Span, tagSet, candidates);
+            var local = useVectors && shared is null;
+            // On a large index both searches take milliseconds: they run side by side (the calling thread runs one, and
+            // both when no other thread is free). On a small one the hand-off would cost more than it saves.
+            if (local && searcher.IndexReader.MaxDoc >= _options.ParallelSearchMinChunks) Parallel.Invoke(SearchLexical, SearchVectors);
+            else
+            {
+                SearchLexical();
+                if (local) SearchVectors();
+            }
             var luceneDocs = lexical.ToDictionary(h => h.ChunkId, h => h.LuceneDoc, StringComparer.Ordinal);
             var vector = !useVectors ? []
                 : shared is not null ? shared.Where(h => Cached(h.ChunkId, searcher, luceneDocs) is not null).ToList()
-                : _vectors.Search(queryEmbedding.Span, tagSet, candidates);
+                : localVector!;
             var fused = Fusion.Fuse(lexical.Select(h => (h.ChunkId, h.DocumentId, h.Score)).ToList(), vector, _options);
 
             SearchHit? Load(string chunkId) => Cached(chunkId, searcher, luceneDocs)?.Hit;

@@ -4,7 +4,6 @@ using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Miscellaneous;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
-using Lucene.Net.Queries;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Util;
@@ -111,9 +110,14 @@ public sealed class LexicalIndex : IDisposable
         var boolean = new BooleanQuery(disableCoord: true);
         // In a large corpus the terms found in a big share of all chunks (바, 있다, 에서 ...) have the longest postings and
         // the lowest IDF: they then only add their score to chunks that match a rarer term of the question, instead of
-        // being scanned in full (Lucene's CommonTermsQuery). Small corpora run the plain disjunction.
-        var commonFraction = searcher.IndexReader.MaxDoc >= _options.CommonTermsMinChunks ? _options.CommonTermFraction : 0f;
-        void AddTerms(BooleanQuery q, string field, List<string> terms, float boost) => LexicalIndex.AddTerms(q, field, terms, boost, commonFraction);
+        // being scanned in full (what Lucene's CommonTermsQuery does), and a long question keeps only its rarest terms
+        // per field. Small corpora run the plain disjunction of every term.
+        var large = searcher.IndexReader.MaxDoc >= _options.CommonTermsMinChunks && _options.CommonTermFraction > 0;
+        void AddTerms(BooleanQuery q, string field, List<string> terms, float boost)
+        {
+            if (large) AddRarestTerms(searcher, q, field, terms, boost);
+            else LexicalIndex.AddTerms(q, field, terms, boost);
+        }
         AddTerms(boolean, TextBigrams, KoreanAnalyzers.Terms(_bigrams, TextBigrams, cleaned), _options.TextBoost);
         AddTerms(boolean, TextUnigrams, KoreanAnalyzers.Terms(_unigrams, TextUnigrams, cleaned), _options.UnigramBoost);
         AddTerms(boolean, TextTrigrams, KoreanAnalyzers.Terms(_trigrams, TextTrigrams, cleaned), _options.TrigramBoost);
@@ -169,19 +173,57 @@ public sealed class LexicalIndex : IDisposable
         return builder.Length == 0 ? query : builder.ToString();
     }
 
-    private static void AddTerms(BooleanQuery query, string field, List<string> terms, float boost, float commonFraction)
+    private static void AddTerms(BooleanQuery query, string field, List<string> terms, float boost)
     {
         if (boost <= 0) return;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var common = commonFraction > 0 ? new CommonTermsQuery(Occur.SHOULD, Occur.SHOULD, commonFraction, disableCoord: true) { Boost = boost } : null;
         foreach (var term in terms)
         {
             if (seen.Count >= MaxQueryTerms) break;
-            if (!seen.Add(term)) continue;
-            if (common is not null) common.Add(new Term(field, term));
-            else query.Add(new TermQuery(new Term(field, term)) { Boost = boost }, Occur.SHOULD);
+            if (seen.Add(term)) query.Add(new TermQuery(new Term(field, term)) { Boost = boost }, Occur.SHOULD);
         }
-        if (common is not null && seen.Count > 0) query.Add(common, Occur.SHOULD);
+    }
+
+    /// <summary>The large-corpus form of one field's terms: each term is looked up once (its statistics go into the
+    /// query, so Lucene does not look it up again); terms in more than <see cref="RetrievalOptions.CommonTermFraction"/>
+    /// of the chunks only add to chunks that match a rarer one; of the rarer ones the
+    /// <see cref="RetrievalOptions.MaxRareTermsPerField"/> with the fewest chunks are kept. A long question's postings
+    /// then stay bounded, and the terms left out are the ones with the lowest IDF.</summary>
+    private void AddRarestTerms(IndexSearcher searcher, BooleanQuery query, string field, List<string> terms, float boost)
+    {
+        if (boost <= 0) return;
+        var context = searcher.TopReaderContext;
+        var commonAbove = (int)(_options.CommonTermFraction * searcher.IndexReader.MaxDoc);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var rare = new List<(Term Term, TermContext Stats)>();
+        var common = new List<(Term Term, TermContext Stats)>();
+        foreach (var text in terms)
+        {
+            if (seen.Count >= MaxQueryTerms) break;
+            if (!seen.Add(text)) continue;
+            var term = new Term(field, text);
+            var stats = TermContext.Build(context, term);
+            if (stats.DocFreq == 0) continue;
+            (stats.DocFreq > commonAbove ? common : rare).Add((term, stats));
+        }
+        if (rare.Count > _options.MaxRareTermsPerField)
+        {
+            rare.Sort((a, b) => a.Stats.DocFreq.CompareTo(b.Stats.DocFreq));
+            rare.RemoveRange(_options.MaxRareTermsPerField, rare.Count - _options.MaxRareTermsPerField);
+        }
+        static BooleanQuery Disjunction(List<(Term Term, TermContext Stats)> list)
+        {
+            var q = new BooleanQuery(disableCoord: true);
+            foreach (var (term, stats) in list) q.Add(new TermQuery(term, stats), Occur.SHOULD);
+            return q;
+        }
+        if (rare.Count == 0 && common.Count == 0) return;
+        BooleanQuery clause;
+        if (rare.Count == 0) clause = Disjunction(common);
+        else if (common.Count == 0) clause = Disjunction(rare);
+        else clause = new BooleanQuery(disableCoord: true) { { Disjunction(rare), Occur.MUST }, { Disjunction(common), Occur.SHOULD } };
+        clause.Boost = boost;
+        query.Add(clause, Occur.SHOULD);
     }
 
     private static Filter? TagFilter(IReadOnlyList<string>? tags)

@@ -34,7 +34,13 @@ public sealed class RetrievalOptions
     /// <summary>From this many chunks on, query terms found in more than <see cref="CommonTermFraction"/> of all chunks
     /// only score chunks that match a rarer query term (0 turns it off).</summary>
     public int CommonTermsMinChunks { get; set; } = 20_000;
-    public float CommonTermFraction { get; set; } = 0.05f;
+    public float CommonTermFraction { get; set; } = 0.02f;
+
+    /// <summary>In the same large corpora, at most this many of a field's rarer query terms (the rarest) are searched.</summary>
+    public int MaxRareTermsPerField { get; set; } = 8;
+
+    /// <summary>From this many chunks on, the lexical and the vector search of one query run in parallel.</summary>
+    public int ParallelSearchMinChunks { get; set; } = 20_000;
 
     /// <summary>How many fused candidates the proximity reranker rescores, and the weights of its two features.</summary>
     public int RerankDepth { get; set; } = 30;

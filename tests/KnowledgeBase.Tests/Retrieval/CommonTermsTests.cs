@@ -47,4 +47,28 @@ public sealed class CommonTermsTests
         Assert.Equal(5, hits.Count);
         Assert.All(hits, h => Assert.StartsWith("doc_", h.DocumentId));
     }
+
+    [Fact]
+    public async Task A_long_question_keeps_its_rarest_words_when_terms_are_capped()
+    {
+        // Ten notices share the question's everyday words; one chunk holds its rare word. With two terms per field
+        // kept, the ones kept must be the rare ones, or that chunk would not match at all.
+        using var index = new TempIndex(new RetrievalOptions
+        {
+            CommonTermsMinChunks = 0,
+            CommonTermFraction = 0.5f,
+            MaxRareTermsPerField = 2,
+            VectorWeight = 0f,
+        });
+        for (var i = 0; i < 10; i++)
+            await index.Index.ReplaceDocumentAsync($"doc_notice_{i}",
+                [TempIndex.Chunk($"doc_notice_{i}", 0, $"출근 기록 관리 안내 제{i}호: 출근 기록은 관리 부서가 확인한다.")]);
+        for (var i = 0; i < 20; i++)
+            await index.Index.ReplaceDocumentAsync($"doc_other_{i}", [TempIndex.Chunk($"doc_other_{i}", 0, $"회사 행사 일정 제{i}호를 알린다.")]);
+        await index.Index.ReplaceDocumentAsync("doc_leave", [TempIndex.Chunk("doc_leave", 0, "출근율이 낮아도 배우자출산휴가는 보장된다.")]);
+
+        var hits = await index.SearchAsync("출근 기록 관리 안내에 따라 배우자출산휴가를 쓸 수 있나요?", topK: 3);
+
+        Assert.Equal("doc_leave", hits[0].DocumentId);
+    }
 }
