@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text;
 using KnowledgeBase.Grains.Models;
 using Lucene.Net.Analysis;
@@ -113,10 +115,11 @@ public sealed class LexicalIndex : IDisposable
         // being scanned in full (what Lucene's CommonTermsQuery does), and a long question keeps only its rarest terms
         // per field. Small corpora run the plain disjunction of every term.
         var large = searcher.IndexReader.MaxDoc >= _options.CommonTermsMinChunks && _options.CommonTermFraction > 0;
+        var stats = _termStats.GetValue(searcher.IndexReader, _ => new TermStatistics(searcher.TopReaderContext));
         void AddTerms(BooleanQuery q, string field, List<string> terms, float boost)
         {
-            if (large) AddRarestTerms(searcher, q, field, terms, boost);
-            else LexicalIndex.AddTerms(q, field, terms, boost);
+            if (large) AddRarestTerms(searcher, stats, q, field, terms, boost);
+            else LexicalIndex.AddTerms(stats, q, field, terms, boost);
         }
         AddTerms(boolean, TextBigrams, KoreanAnalyzers.Terms(_bigrams, TextBigrams, cleaned), _options.TextBoost);
         AddTerms(boolean, TextUnigrams, KoreanAnalyzers.Terms(_unigrams, TextUnigrams, cleaned), _options.UnigramBoost);
@@ -128,7 +131,11 @@ public sealed class LexicalIndex : IDisposable
         AddTerms(boolean, SectionBigrams, bigrams, _options.SectionBoost);
         if (boolean.Clauses.Count == 0) return [];
 
-        var top = searcher.Search(boolean, TagFilter(tags), count);
+        // Lucene scores a pure disjunction out of doc order with a table of 2,048 buckets per segment; on a small index
+        // allocating those tables cost more than scoring, so below the large-corpus size the in-order scorer runs.
+        var collector = TopScoreDocCollector.Create(count, docsScoredInOrder: !large);
+        searcher.Search(boolean, TagFilter(tags), collector);
+        var top = collector.GetTopDocs();
         var hits = new List<(int, float, string, string)>(top.ScoreDocs.Length);
         // Ids come from doc values: loading stored fields (compressed blocks with the whole text) per candidate is slow.
         var leaves = searcher.IndexReader.Leaves;
@@ -173,26 +180,27 @@ public sealed class LexicalIndex : IDisposable
         return builder.Length == 0 ? query : builder.ToString();
     }
 
-    private static void AddTerms(BooleanQuery query, string field, List<string> terms, float boost)
+    private static void AddTerms(TermStatistics stats, BooleanQuery query, string field, List<string> terms, float boost)
     {
         if (boost <= 0) return;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var term in terms)
+        foreach (var text in terms)
         {
             if (seen.Count >= MaxQueryTerms) break;
-            if (seen.Add(term)) query.Add(new TermQuery(new Term(field, term)) { Boost = boost }, Occur.SHOULD);
+            if (!seen.Add(text)) continue;
+            // A term no chunk contains adds nothing to any score.
+            var (term, context) = stats.Get(field, text);
+            if (context.DocFreq > 0) query.Add(new TermQuery(term, context) { Boost = boost }, Occur.SHOULD);
         }
     }
 
-    /// <summary>The large-corpus form of one field's terms: each term is looked up once (its statistics go into the
-    /// query, so Lucene does not look it up again); terms in more than <see cref="RetrievalOptions.CommonTermFraction"/>
-    /// of the chunks only add to chunks that match a rarer one; of the rarer ones the
-    /// <see cref="RetrievalOptions.MaxRareTermsPerField"/> with the fewest chunks are kept. A long question's postings
-    /// then stay bounded, and the terms left out are the ones with the lowest IDF.</summary>
-    private void AddRarestTerms(IndexSearcher searcher, BooleanQuery query, string field, List<string> terms, float boost)
+    /// <summary>The large-corpus form of one field's terms: terms in more than
+    /// <see cref="RetrievalOptions.CommonTermFraction"/> of the chunks only add to chunks that match a rarer one; of the
+    /// rarer ones the <see cref="RetrievalOptions.MaxRareTermsPerField"/> with the fewest chunks are kept. A long
+    /// question's postings then stay bounded, and the terms left out are the ones with the lowest IDF.</summary>
+    private void AddRarestTerms(IndexSearcher searcher, TermStatistics stats, BooleanQuery query, string field, List<string> terms, float boost)
     {
         if (boost <= 0) return;
-        var context = searcher.TopReaderContext;
         var commonAbove = (int)(_options.CommonTermFraction * searcher.IndexReader.MaxDoc);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var rare = new List<(Term Term, TermContext Stats)>();
@@ -201,10 +209,9 @@ public sealed class LexicalIndex : IDisposable
         {
             if (seen.Count >= MaxQueryTerms) break;
             if (!seen.Add(text)) continue;
-            var term = new Term(field, text);
-            var stats = TermContext.Build(context, term);
-            if (stats.DocFreq == 0) continue;
-            (stats.DocFreq > commonAbove ? common : rare).Add((term, stats));
+            var (term, context) = stats.Get(field, text);
+            if (context.DocFreq == 0) continue;
+            (context.DocFreq > commonAbove ? common : rare).Add((term, context));
         }
         if (rare.Count > _options.MaxRareTermsPerField)
         {
@@ -224,6 +231,26 @@ public sealed class LexicalIndex : IDisposable
         else clause = new BooleanQuery(disableCoord: true) { { Disjunction(rare), Occur.MUST }, { Disjunction(common), Occur.SHOULD } };
         clause.Boost = boost;
         query.Add(clause, Occur.SHOULD);
+    }
+
+    /// <summary>The per-segment statistics of query terms in one searcher's view, looked up once and kept for the life
+    /// of that view (until the next refresh after a change). Looking a term up in every segment's terms dictionary was the
+    /// largest part of a query on a small index, and employees' questions share most of their words.</summary>
+    private readonly ConditionalWeakTable<IndexReader, TermStatistics> _termStats = new();
+
+    private sealed class TermStatistics(IndexReaderContext context)
+    {
+        private const int MaxTerms = 100_000;
+        private readonly ConcurrentDictionary<(string Field, string Text), (Term, TermContext)> _terms = new();
+
+        public (Term Term, TermContext Context) Get(string field, string text)
+        {
+            if (_terms.TryGetValue((field, text), out var known)) return known;
+            var term = new Term(field, text);
+            var found = (term, TermContext.Build(context, term));
+            if (_terms.Count < MaxTerms) _terms.TryAdd((field, text), found);
+            return found;
+        }
     }
 
     private static Filter? TagFilter(IReadOnlyList<string>? tags)

@@ -60,28 +60,32 @@ public static class ProximityReranker
     /// any window of <paramref name="window"/> characters, as a share of all query terms.</summary>
     public static (double Coverage, double Proximity) Features(string text, HashSet<string> terms, int window)
     {
-        var positions = new List<(int Position, string Term)>();
+        if (terms.Count == 0) return (0, 0);
+        // Occurrences as (position, term number) pairs in one array: this runs for every candidate of every query.
+        var positions = new List<(int Position, int Term)>(32);
+        var number = 0;
         foreach (var term in terms)
         {
             for (var at = text.IndexOf(term, StringComparison.Ordinal); at >= 0; at = text.IndexOf(term, at + 1, StringComparison.Ordinal))
-                positions.Add((at, term));
+                positions.Add((at, number));
+            number++;
         }
         if (positions.Count == 0) return (0, 0);
         positions.Sort((a, b) => a.Position.CompareTo(b.Position));
-        var found = positions.Select(p => p.Term).Distinct().Count();
 
-        var inWindow = new Dictionary<string, int>(StringComparer.Ordinal);
-        var best = 0;
-        var start = 0;
+        Span<int> counts = terms.Count <= 256 ? stackalloc int[terms.Count] : new int[terms.Count];
+        foreach (var (_, term) in positions) counts[term] = 1;
+        var found = 0;
+        foreach (var c in counts) found += c;
+        counts.Clear();
+
+        int best = 0, distinct = 0, start = 0;
         for (var end = 0; end < positions.Count; end++)
         {
-            inWindow[positions[end].Term] = inWindow.GetValueOrDefault(positions[end].Term) + 1;
+            if (counts[positions[end].Term]++ == 0) distinct++;
             while (positions[end].Position - positions[start].Position > window)
-            {
-                var term = positions[start++].Term;
-                if (--inWindow[term] == 0) inWindow.Remove(term);
-            }
-            best = Math.Max(best, inWindow.Count);
+                if (--counts[positions[start++].Term] == 0) distinct--;
+            best = Math.Max(best, distinct);
         }
         return ((double)found / terms.Count, (double)best / terms.Count);
     }

@@ -1,7 +1,7 @@
 namespace KnowledgeBase.Bench;
 
 /// <summary>Benchmarks that print figures: `chat` (api overhead and throughput with a stub model), `korquad`
-/// (retrieval quality and latency on KorQuAD 1.0 dev), `backup` (recovery time after data loss).</summary>
+/// (retrieval quality and latency on KorQuAD 1.0 dev), `retrieval` (the chat path's retrieval cost), `backup` (recovery time after data loss).</summary>
 public static class BenchProgram
 {
     public static async Task<int> Main(string[] args)
@@ -14,13 +14,16 @@ public static class BenchProgram
                 return await ChatBenchmark.RunAsync(args[1..]);
             case "korquad":
                 return await KorQuadBench.RunAsync(args[1..]);
+            case "retrieval":
+                return await RetrievalBench.RunAsync(args[1..]);
             case "backup":
                 return await BackupBench.RunAsync(args[1..]);
             default:
-                Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <chat|korquad|backup> [options]");
+                Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <chat|korquad|retrieval|backup> [options]");
                 Console.Error.WriteLine("  chat [--users 64] [--seconds 15] [--delay-ms 50] [--answer-words 30]");
                 Console.Error.WriteLine("  chat --cluster [--users 32] [--seconds 10] [--delay-ms 50] [--answer-words 30]   (needs redis-server, postgresql)");
-                Console.Error.WriteLine("  korquad PATH [--repeat N] [--parallel N] [--keep DIR]");
+                Console.Error.WriteLine("  korquad PATH [--repeat N] [--parallel N] [--index-dir DIR] [--show-slowest N]");
+                Console.Error.WriteLine("  retrieval [--queries N]   (the chat questions over the five statutes, in process)");
                 Console.Error.WriteLine("  backup [--repeat N] [--users 20] [--data DIR]   (RTO: restore + restart + first answer)");
                 return 2;
         }
