@@ -115,7 +115,10 @@ public sealed class LexicalIndex : IDisposable
         // being scanned in full (what Lucene's CommonTermsQuery does), and a long question keeps only its rarest terms
         // per field. Small corpora run the plain disjunction of every term.
         var large = searcher.IndexReader.MaxDoc >= _options.CommonTermsMinChunks && _options.CommonTermFraction > 0;
-        var stats = _termStats.GetValue(searcher.IndexReader, _ => new TermStatistics(searcher.TopReaderContext));
+        // Kept only for small indexes: in a large one, term lookups are a small part of a query and a cache of their
+        // per-segment states grows the heap enough to lengthen the slowest queries.
+        var stats = large ? new TermStatistics(searcher.TopReaderContext, capacity: 0)
+            : _termStats.GetValue(searcher.IndexReader, _ => new TermStatistics(searcher.TopReaderContext, capacity: 100_000));
         void AddTerms(BooleanQuery q, string field, List<string> terms, float boost)
         {
             if (large) AddRarestTerms(searcher, stats, q, field, terms, boost);
@@ -238,9 +241,8 @@ public sealed class LexicalIndex : IDisposable
     /// largest part of a query on a small index, and employees' questions share most of their words.</summary>
     private readonly ConditionalWeakTable<IndexReader, TermStatistics> _termStats = new();
 
-    private sealed class TermStatistics(IndexReaderContext context)
+    private sealed class TermStatistics(IndexReaderContext context, int capacity)
     {
-        private const int MaxTerms = 100_000;
         private readonly ConcurrentDictionary<(string Field, string Text), (Term, TermContext)> _terms = new();
 
         public (Term Term, TermContext Context) Get(string field, string text)
@@ -248,7 +250,7 @@ public sealed class LexicalIndex : IDisposable
             if (_terms.TryGetValue((field, text), out var known)) return known;
             var term = new Term(field, text);
             var found = (term, TermContext.Build(context, term));
-            if (_terms.Count < MaxTerms) _terms.TryAdd((field, text), found);
+            if (_terms.Count < capacity) _terms.TryAdd((field, text), found);
             return found;
         }
     }

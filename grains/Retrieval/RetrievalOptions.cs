@@ -37,7 +37,7 @@ public sealed class RetrievalOptions
     public float CommonTermFraction { get; set; } = 0.02f;
 
     /// <summary>In the same large corpora, at most this many of a field's rarer query terms (the rarest) are searched.</summary>
-    public int MaxRareTermsPerField { get; set; } = 8;
+    public int MaxRareTermsPerField { get; set; } = 6;
 
     /// <summary>From this many chunks on, the lexical and the vector search of one query run in parallel.</summary>
     public int ParallelSearchMinChunks { get; set; } = 20_000;
