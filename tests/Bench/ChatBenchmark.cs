@@ -22,7 +22,7 @@ public static class ChatBenchmark
         var answerWords = IntArg(args, "--answer-words", 30);
         // A fresh process runs on quickly compiled code and recompiles its hot paths in the background for the first
         // minute or so under load (about 1,000 methods/s here); a server that has been up for a while does not.
-        var warmupSeconds = IntArg(args, "--warmup-seconds", 30);
+        var warmupSeconds = IntArg(args, "--warmup-seconds", 60);
         var sharedData = StringArg(args, "--data", Path.GetFullPath(Path.Combine(HostProcess.RepoRoot(), "..", "shared", "data")));
         var statutes = Directory.GetFiles(Path.Combine(sharedData, "labor-law"), "*.md").Where(f => !f.EndsWith("SOURCE.md")).Order().ToList();
 
