@@ -19,7 +19,8 @@ app.MapChatEndpoints();
 app.MapDocumentEndpoints();
 app.MapAdminEndpoints();
 app.MapKnowledgeBaseHealth(showDetail: context => context.User.IsAdmin());
-app.MapOrleansDashboard(routePrefix: ApiHostingExtensions.DashboardPath).RequireAuthorization("admin");
+if (KnowledgeBaseSettings.DashboardEnabled(app.Configuration))
+    app.MapOrleansDashboard(routePrefix: ApiHostingExtensions.DashboardPath).RequireAuthorization("admin");
 app.MapBackupEndpoints();
 app.Run();
 return 0;

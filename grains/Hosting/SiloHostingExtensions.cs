@@ -39,7 +39,7 @@ public static class SiloHostingExtensions
         silo.AddStartupTask(ResumeUnfinishedIngestionAsync);
         // The api's request span becomes the parent of the grain calls, so one chat is one trace.
         silo.AddActivityPropagation();
-        silo.AddDashboard();
+        if (KnowledgeBaseSettings.DashboardEnabled(config)) silo.AddDashboard();
         silo.AddBackupSchedule(config);
         silo.Services.AddKnowledgeBaseServices(config);
         return silo;
@@ -145,7 +145,7 @@ public static class SiloHostingExtensions
         });
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout(config));
         client.AddActivityPropagation();
-        client.AddDashboard();
+        if (KnowledgeBaseSettings.DashboardEnabled(config)) client.AddDashboard();
         if (config["REDIS_URL"] is { Length: > 0 } redis) client.UseRedisClustering(RedisUrl.ToConfiguration(redis));
         else client.UseLocalhostClustering(KnowledgeBaseSettings.Int(config, "GATEWAY_PORT", 30000, 1, 65535));
         return client;

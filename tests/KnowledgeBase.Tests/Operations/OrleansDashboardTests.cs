@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Net;
 
 namespace KnowledgeBase.Tests.Operations;
@@ -37,5 +39,26 @@ public sealed class OrleansDashboardTests(OperationsFixture fixture)
 
         // The cookie of a non-admin opens nothing, and the session endpoint itself is admin-only.
         Assert.Equal(HttpStatusCode.Forbidden, (await fixture.User.Client.PostAsync("/api/admin/dashboard-session", null)).StatusCode);
+    }
+}
+
+/// <summary>ORLEANS_DASHBOARD=false leaves the dashboard (and its per-call grain profiler) out; the product works.</summary>
+public sealed class OrleansDashboardOffTests
+{
+    private sealed class NoDashboardApiFactory : ApiFactory
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["ORLEANS_DASHBOARD"] = "false" };
+    }
+
+    [Fact]
+    public async Task Without_the_dashboard_an_admin_gets_404_there_and_chat_still_answers()
+    {
+        await using var api = new NoDashboardApiFactory();
+        var admin = await api.CreateAdminAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Client.GetAsync("/dashboard/")).StatusCode);
+        var chat = await admin.Client.PostAsJsonAsync("/api/chat", new { question = "연차휴가는 며칠인가요?" });
+        Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
+        Assert.False(string.IsNullOrWhiteSpace((await chat.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("answer").GetString()));
     }
 }
