@@ -183,18 +183,27 @@ public sealed class LexicalIndex : IDisposable
         return builder.Length == 0 ? query : builder.ToString();
     }
 
-    private static void AddTerms(TermStatistics stats, BooleanQuery query, string field, List<string> terms, float boost)
+    /// <summary>A field's distinct query terms (at most <see cref="MaxQueryTerms"/>) that some chunk contains, with their
+    /// statistics: a term no chunk contains adds nothing to any score.</summary>
+    private static List<(Term Term, TermContext Stats)> Present(TermStatistics stats, string field, List<string> terms)
     {
-        if (boost <= 0) return;
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var present = new List<(Term, TermContext)>();
         foreach (var text in terms)
         {
             if (seen.Count >= MaxQueryTerms) break;
             if (!seen.Add(text)) continue;
-            // A term no chunk contains adds nothing to any score.
             var (term, context) = stats.Get(field, text);
-            if (context.DocFreq > 0) query.Add(new TermQuery(term, context) { Boost = boost }, Occur.SHOULD);
+            if (context.DocFreq > 0) present.Add((term, context));
         }
+        return present;
+    }
+
+    private static void AddTerms(TermStatistics stats, BooleanQuery query, string field, List<string> terms, float boost)
+    {
+        if (boost <= 0) return;
+        foreach (var (term, context) in Present(stats, field, terms))
+            query.Add(new TermQuery(term, context) { Boost = boost }, Occur.SHOULD);
     }
 
     /// <summary>The large-corpus form of one field's terms: terms in more than
@@ -205,17 +214,9 @@ public sealed class LexicalIndex : IDisposable
     {
         if (boost <= 0) return;
         var commonAbove = (int)(_options.CommonTermFraction * searcher.IndexReader.MaxDoc);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var rare = new List<(Term Term, TermContext Stats)>();
-        var common = new List<(Term Term, TermContext Stats)>();
-        foreach (var text in terms)
-        {
-            if (seen.Count >= MaxQueryTerms) break;
-            if (!seen.Add(text)) continue;
-            var (term, context) = stats.Get(field, text);
-            if (context.DocFreq == 0) continue;
-            (context.DocFreq > commonAbove ? common : rare).Add((term, context));
-        }
+        var present = Present(stats, field, terms);
+        var rare = present.Where(t => t.Stats.DocFreq <= commonAbove).ToList();
+        var common = present.Where(t => t.Stats.DocFreq > commonAbove).ToList();
         if (rare.Count > _options.MaxRareTermsPerField)
         {
             rare.Sort((a, b) => a.Stats.DocFreq.CompareTo(b.Stats.DocFreq));

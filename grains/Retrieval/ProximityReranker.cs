@@ -61,7 +61,7 @@ public static class ProximityReranker
     public static (double Coverage, double Proximity) Features(string text, HashSet<string> terms, int window)
     {
         if (terms.Count == 0) return (0, 0);
-        // Occurrences as (position, term number) pairs in one array: this runs for every candidate of every query.
+        // Occurrences as (position, term number) pairs and per-term counts in arrays: this runs for every candidate of every query.
         var positions = new List<(int Position, int Term)>(32);
         var number = 0;
         foreach (var term in terms)
