@@ -16,6 +16,7 @@ namespace KnowledgeBase.Grains;
 /// case before any model call and settles the real usage after, so concurrent turns can never overspend.</summary>
 public sealed class UserSessionGrain(
     [PersistentState("session", "kb")] IPersistentState<UserSessionState> session,
+    [PersistentState("conversations", "kb")] IPersistentState<ConversationListState> list,
     IntentTagger tagger,
     QueryRewriter rewriter,
     IRetriever retriever,
@@ -34,8 +35,38 @@ public sealed class UserSessionGrain(
 {
     private const int MaxQuestionLength = 4000;
     private const int MaxConversations = 500;
+    private static readonly TimeSpan ListWriteInterval = TimeSpan.FromSeconds(10);
     private TokenBucket? _bucket;
     private long _reserved;
+    private bool _listDirty;
+    private DateTimeOffset _listWrittenAt;
+
+    private Dictionary<string, ConversationSummary> Conversations => list.State.Conversations;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Sessions stored before the list had its own state: move the list over, then drop it from the session.
+        if (session.State.Conversations is { Count: > 0 } legacy)
+        {
+            foreach (var (id, summary) in legacy) Conversations.TryAdd(id, summary);
+            await list.WriteStateAsync(cancellationToken);
+            session.State.Conversations = null;
+            await session.WriteStateAsync(cancellationToken);
+        }
+        _listWrittenAt = clock.GetUtcNow();
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_listDirty) await WriteListAsync();
+    }
+
+    private async Task WriteListAsync()
+    {
+        await list.WriteStateAsync();
+        _listDirty = false;
+        _listWrittenAt = clock.GetUtcNow();
+    }
 
     private TokenBucket Bucket
     {
@@ -171,7 +202,7 @@ public sealed class UserSessionGrain(
         }
 
         ConversationSummary? conversation = null;
-        if (!string.IsNullOrEmpty(request.ConversationId) && !session.State.Conversations.TryGetValue(request.ConversationId, out conversation))
+        if (!string.IsNullOrEmpty(request.ConversationId) && !Conversations.TryGetValue(request.ConversationId, out conversation))
         {
             refusal = new ErrorEvent("not_found", "대화를 찾을 수 없습니다. (Conversation not found.)", null);
             return null;
@@ -301,10 +332,13 @@ public sealed class UserSessionGrain(
 
         if (turn.Prompt is not null)
         {
-            var summary = session.State.Conversations.GetValueOrDefault(turn.ConversationId)
-                ?? new ConversationSummary(turn.ConversationId, turn.Title, now, now, 0);
-            session.State.Conversations[turn.ConversationId] = summary with { UpdatedAt = now, MessageCount = summary.MessageCount + 1 };
-            await ForgetOldestConversationsAsync();
+            var known = Conversations.GetValueOrDefault(turn.ConversationId);
+            var summary = known ?? new ConversationSummary(turn.ConversationId, turn.Title, now, now, 0);
+            Conversations[turn.ConversationId] = summary with { UpdatedAt = now, MessageCount = summary.MessageCount + 1 };
+            _listDirty = true;
+            // A new conversation is written at once; a known one's time and count at most every ListWriteInterval.
+            var forgotOld = await ForgetOldestConversationsAsync();
+            if (known is null || forgotOld || now - _listWrittenAt >= ListWriteInterval) await WriteListAsync();
         }
         await session.WriteStateAsync();
 
@@ -326,31 +360,31 @@ public sealed class UserSessionGrain(
     }
 
     public Task<IReadOnlyList<ConversationSummary>> ListConversationsAsync()
-        => Task.FromResult<IReadOnlyList<ConversationSummary>>(session.State.Conversations.Values.OrderByDescending(c => c.UpdatedAt).ToList());
+        => Task.FromResult<IReadOnlyList<ConversationSummary>>(Conversations.Values.OrderByDescending(c => c.UpdatedAt).ToList());
 
     public async Task<Conversation?> GetConversationAsync(string conversationId)
-        => session.State.Conversations.ContainsKey(conversationId) ? await Conversation(conversationId).GetAsync() : null;
+        => Conversations.ContainsKey(conversationId) ? await Conversation(conversationId).GetAsync() : null;
 
     public async Task<bool> RenameConversationAsync(string conversationId, string title)
     {
-        if (!session.State.Conversations.TryGetValue(conversationId, out var summary)) return false;
-        session.State.Conversations[conversationId] = summary with { Title = title };
-        await session.WriteStateAsync();
+        if (!Conversations.TryGetValue(conversationId, out var summary)) return false;
+        Conversations[conversationId] = summary with { Title = title };
+        await WriteListAsync();
         await Conversation(conversationId).RenameAsync(title);
         return true;
     }
 
     public async Task<bool> DeleteConversationAsync(string conversationId)
     {
-        if (!session.State.Conversations.Remove(conversationId)) return false;
-        await session.WriteStateAsync();
+        if (!Conversations.Remove(conversationId)) return false;
+        await WriteListAsync();
         await Conversation(conversationId).DeleteAsync();
         return true;
     }
 
     public async Task<bool> SubmitFeedbackAsync(string messageId, MessageFeedback feedback)
     {
-        if (MessageIds.ConversationOf(messageId) is not { } conversationId || !session.State.Conversations.ContainsKey(conversationId)) return false;
+        if (MessageIds.ConversationOf(messageId) is not { } conversationId || !Conversations.ContainsKey(conversationId)) return false;
         var turn = await Conversation(conversationId).SetFeedbackAsync(messageId, feedback);
         if (turn is null) return false;
         await GrainFactory.GetGrain<IFeedbackLogGrain>("all").AddAsync(new FeedbackReport(this.GetPrimaryKeyString(),
@@ -358,16 +392,17 @@ public sealed class UserSessionGrain(
         return true;
     }
 
-    // The list keeps the newest conversations; older ones are deleted with their turns.
-    private async Task ForgetOldestConversationsAsync()
+    // The list keeps the newest conversations; older ones are deleted with their turns. True when any was deleted.
+    private async Task<bool> ForgetOldestConversationsAsync()
     {
-        var excess = session.State.Conversations.Count - MaxConversations;
-        if (excess <= 0) return;
-        foreach (var old in session.State.Conversations.Values.OrderBy(c => c.UpdatedAt).Take(excess).ToList())
+        var excess = Conversations.Count - MaxConversations;
+        if (excess <= 0) return false;
+        foreach (var old in Conversations.Values.OrderBy(c => c.UpdatedAt).Take(excess).ToList())
         {
-            session.State.Conversations.Remove(old.ConversationId);
+            Conversations.Remove(old.ConversationId);
             await Conversation(old.ConversationId).DeleteAsync();
         }
+        return true;
     }
 
     public Task<UsageSnapshot?> GetUsageAsync()

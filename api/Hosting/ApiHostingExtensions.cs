@@ -52,6 +52,9 @@ public static class ApiHostingExtensions
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            // Korean text leaves as UTF-8 (3 bytes a syllable) instead of \uXXXX escapes (6); characters that matter to
+            // HTML (<, >, &, quotes) are still escaped.
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
         });
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();

@@ -1,14 +1,24 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
 using System.Text.Json;
 
 namespace KnowledgeBase.Api.Hosting;
 
 /// <summary>Writes Server-Sent Events: one `event:` + `data:` pair per message, flushed at once, and a heartbeat
-/// comment every 15 s so proxies keep the connection open. Writes are serialised (the heartbeat runs alongside).</summary>
+/// comment every 15 s so proxies keep the connection open. Writes are serialised (the heartbeat runs alongside).
+/// Events are serialised as UTF-8 straight into the response's pipe: no intermediate strings per event.</summary>
 public sealed class SseWriter : IAsyncDisposable
 {
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
+    private static readonly byte[] EventPrefix = "event: "u8.ToArray();
+    private static readonly byte[] DataPrefix = "\ndata: "u8.ToArray();
+    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+    private static readonly byte[] Heartbeat = ": heartbeat\n\n"u8.ToArray();
     private readonly HttpResponse _response;
+    private readonly PipeWriter _body;
     private readonly JsonSerializerOptions _json;
+    private readonly Utf8JsonWriter _writer;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stop;
     private readonly Task _heartbeat;
@@ -16,7 +26,9 @@ public sealed class SseWriter : IAsyncDisposable
     private SseWriter(HttpResponse response, JsonSerializerOptions json, CancellationToken aborted)
     {
         _response = response;
+        _body = response.BodyWriter;
         _json = json;
+        _writer = new Utf8JsonWriter(_body, new JsonWriterOptions { Encoder = json.Encoder, SkipValidation = true });
         _stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         _heartbeat = HeartbeatAsync(_stop.Token);
     }
@@ -36,12 +48,18 @@ public sealed class SseWriter : IAsyncDisposable
     /// <param name="flush">False when more events are already at hand: they go out together in the next flush.</param>
     public async Task WriteAsync(string eventName, object payload, CancellationToken cancellationToken, bool flush = true)
     {
-        var data = JsonSerializer.Serialize(payload, payload.GetType(), _json);
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            await _response.WriteAsync($"event: {eventName}\ndata: {data}\n\n", cancellationToken);
-            if (flush) await _response.Body.FlushAsync(cancellationToken);
+            _body.Write(EventPrefix);
+            Encoding.UTF8.GetBytes(eventName, _body);
+            _body.Write(DataPrefix);
+            // JSON text has no raw line breaks, so one data line carries the whole payload.
+            _writer.Reset(_body);
+            JsonSerializer.Serialize(_writer, payload, payload.GetType(), _json);
+            _writer.Flush();
+            _body.Write(EventEnd);
+            if (flush) await _body.FlushAsync(cancellationToken);
         }
         finally
         {
@@ -54,7 +72,7 @@ public sealed class SseWriter : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            await _response.Body.FlushAsync(cancellationToken);
+            await _body.FlushAsync(cancellationToken);
         }
         finally
         {
@@ -72,8 +90,8 @@ public sealed class SseWriter : IAsyncDisposable
                 await _gate.WaitAsync(cancellationToken);
                 try
                 {
-                    await _response.WriteAsync(": heartbeat\n\n", cancellationToken);
-                    await _response.Body.FlushAsync(cancellationToken);
+                    _body.Write(Heartbeat);
+                    await _body.FlushAsync(cancellationToken);
                 }
                 finally
                 {
@@ -90,5 +108,6 @@ public sealed class SseWriter : IAsyncDisposable
         await _stop.CancelAsync();
         await _heartbeat;
         _stop.Dispose();
+        await _writer.DisposeAsync();
     }
 }

@@ -56,14 +56,14 @@ public static class ChatBenchmark
 
             await RunLoadAsync(clients, TimeSpan.FromSeconds(warmupSeconds), delay, report: false);
             var result = await RunLoadAsync(clients, TimeSpan.FromSeconds(seconds), delay, report: true);
-            Console.WriteLine($"chat: users={users} model_delay={delay}ms turns={result.Turns} errors={result.Errors} " +
+            Console.WriteLine($"chat: users={users} model_delay={delay}ms turns={result.Turns} errors={result.Errors} cached={result.Cached} " +
                 $"throughput={result.Turns / result.Elapsed.TotalSeconds:F0}/s ttft_p50={result.P(50):F1}ms ttft_p99={result.P(99):F1}ms " +
                 $"overhead_p50={result.P(50) - delay:F1}ms overhead_p99={result.P(99) - delay:F1}ms api_rss={api.RssMegabytes():F0}MB");
         }
         return 0;
     }
 
-    internal sealed record LoadResult(int Turns, int Errors, TimeSpan Elapsed, double[] Ttft)
+    internal sealed record LoadResult(int Turns, int Errors, int Cached, TimeSpan Elapsed, double[] Ttft)
     {
         public double P(double percentile)
         {
@@ -73,17 +73,22 @@ public static class ChatBenchmark
         }
     }
 
-    // Questions employees ask about the statutes; each turn adds a unique tag so that no answer comes from the cache.
+    // Questions employees ask about the statutes; each turn adds a tag unique across runs (warm-up included) so that no
+    // answer comes from the answer cache: a replayed answer never calls the model and would flatter every figure.
     internal static readonly string[] Questions =
     [
         "연차 유급휴가는 며칠인가요?", "연장근로 가산임금은 얼마인가요?", "육아휴직은 얼마나 쓸 수 있나요?", "퇴직금은 언제까지 지급해야 하나요?",
         "최저임금은 어떻게 정해지나요?", "휴게시간은 얼마나 주어야 하나요?", "해고 예고는 며칠 전에 해야 하나요?", "야간근로 수당은 어떻게 계산하나요?",
     ];
 
+    private static int _runs;
+
     internal static async Task<LoadResult> RunLoadAsync(HttpClient[] clients, TimeSpan duration, int delayMs, bool report)
     {
+        var run = Interlocked.Increment(ref _runs);
         var ttfts = new List<double>[clients.Length];
         var errors = 0;
+        var cached = 0;
         var stop = DateTime.UtcNow + duration;
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(clients.Select(async (client, i) =>
@@ -96,9 +101,10 @@ public static class ChatBenchmark
                 if (turn++ % 4 == 0) conversationId = null;
                 try
                 {
-                    var question = $"{Questions[(i + turn) % Questions.Length]} ({i}-{turn})";
-                    var (ttft, conversation) = await AskAsync(client, question, conversationId);
+                    var question = $"{Questions[(i + turn) % Questions.Length]} ({run}-{i}-{turn})";
+                    var (ttft, conversation, fromCache) = await AskAsync(client, question, conversationId);
                     conversationId = conversation;
+                    if (fromCache) Interlocked.Increment(ref cached);
                     mine.Add(ttft);
                 }
                 catch (Exception ex)
@@ -108,10 +114,10 @@ public static class ChatBenchmark
             }
         }));
         var all = ttfts.SelectMany(t => t).Order().ToArray();
-        return new LoadResult(all.Length, errors, watch.Elapsed, all);
+        return new LoadResult(all.Length, errors, cached, watch.Elapsed, all);
     }
 
-    private static async Task<(double TtftMs, string? ConversationId)> AskAsync(HttpClient client, string question, string? conversationId)
+    private static async Task<(double TtftMs, string? ConversationId, bool Cached)> AskAsync(HttpClient client, string question, string? conversationId)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat") { Content = JsonContent.Create(new { question, conversationId }) };
         request.Headers.Accept.ParseAdd("text/event-stream");
@@ -123,6 +129,7 @@ public static class ChatBenchmark
         double ttft = -1;
         string? conversation = conversationId;
         string? eventName = null;
+        var fromCache = false;
         while (await reader.ReadLineAsync() is { } line)
         {
             if (line.StartsWith("event: ", StringComparison.Ordinal)) eventName = line[7..];
@@ -132,11 +139,15 @@ public static class ChatBenchmark
                 else if (eventName == "meta" && conversation is null)
                     conversation = JsonDocument.Parse(line[6..]).RootElement.GetProperty("conversationId").GetString();
                 else if (eventName == "error") throw new InvalidOperationException("stream error: " + line);
-                else if (eventName == "done") break;
+                else if (eventName == "done")
+                {
+                    fromCache = line.Contains("\"cached\":true", StringComparison.Ordinal);
+                    break;
+                }
             }
         }
         if (ttft < 0) throw new InvalidOperationException("no delta arrived");
-        return (ttft, conversation);
+        return (ttft, conversation, fromCache);
     }
 
     private static Task<HostProcess> StartApiAsync(string? stubUrl)

@@ -87,7 +87,7 @@ public static class ClusterBenchmark
         var throughput = r.Turns / r.Elapsed.TotalSeconds;
         var baseThroughput = baseline.Turns / baseline.Elapsed.TotalSeconds;
         double Overhead(ChatBenchmark.LoadResult x, double p) => Math.Max(0.01, x.P(p) - delayMs);
-        Console.WriteLine($"{row.Name,-38} turns={r.Turns} errors={r.Errors} throughput={throughput:F0}/s ({throughput / baseThroughput:F2}x baseline) " +
+        Console.WriteLine($"{row.Name,-38} turns={r.Turns} errors={r.Errors} cached={r.Cached} throughput={throughput:F0}/s ({throughput / baseThroughput:F2}x baseline) " +
             $"overhead_p50={Overhead(r, 50):F1}ms ({Overhead(r, 50) / Overhead(baseline, 50):F1}x) overhead_p99={Overhead(r, 99):F1}ms ({Overhead(r, 99) / Overhead(baseline, 99):F1}x)");
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace KnowledgeBase.Tests.Grains;
 
 [Collection(ClusterCollection.Name)]
@@ -114,6 +116,54 @@ public sealed class UserSessionGrainTests(ClusterFixture fixture)
         Assert.Equal(15, turns.Count);
         Assert.All(turns.Take(5), t => Assert.True(t.Sources[0].Text.Length <= 301));
         Assert.All(turns.Skip(5), t => Assert.Equal(text, t.Sources[0].Text));
+    }
+
+    [Fact]
+    public async Task A_conversations_latest_time_and_turn_count_survive_deactivation()
+    {
+        // Only a conversation's first turn writes the list at once; the next turns are written when the grain deactivates.
+        var grain = await NewUserAsync();
+        var first = await AskAsync(grain, "연차 유급휴가는 며칠인가요?");
+        var conversationId = Assert.IsType<MetaEvent>(first[0]).ConversationId;
+        await AskAsync(grain, "그럼 1년 미만은?", conversationId);
+        await AskAsync(grain, "사용하지 못한 연차는 어떻게 되나요?", conversationId);
+        var before = Assert.Single(await grain.ListConversationsAsync());
+
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var after = Assert.Single(await grain.ListConversationsAsync());
+        Assert.Equal(3, after.MessageCount);
+        Assert.Equal(before.UpdatedAt, after.UpdatedAt);
+    }
+
+    [Fact]
+    public async Task A_session_stored_with_its_conversation_list_inside_keeps_that_list()
+    {
+        // Sessions written before the list had a state of its own carried it inside; activating one moves it over.
+        var id = "usr_" + Guid.NewGuid().ToString("N")[..16];
+        var grain = fixture.Grains.GetGrain<IUserSessionGrain>(id);
+        var storage = ((Orleans.TestingHost.InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost!.Services
+            .GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("kb");
+        var earlier = DateTimeOffset.UtcNow.AddDays(-3);
+        var legacy = new KnowledgeBase.Grains.Chat.UserSessionState
+        {
+            Profile = new UserProfile(id, id + "@soosan.com", "테스트", Roles.User, earlier),
+            Limits = new BudgetLimits(200_000, 2_000_000, 10_000),
+            Conversations = new() { ["conv_0123456789abcdef"] = new ConversationSummary("conv_0123456789abcdef", "예전 대화", earlier, earlier, 4) },
+        };
+        await storage.WriteStateAsync("session", grain.GetGrainId(), new GrainState<KnowledgeBase.Grains.Chat.UserSessionState>(legacy));
+
+        var listed = Assert.Single(await grain.ListConversationsAsync());
+        Assert.Equal(("예전 대화", 4), (listed.Title, listed.MessageCount));
+        await AskAsync(grain, "휴게시간은 얼마나 주어야 하나요?");
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var conversations = await grain.ListConversationsAsync();
+        Assert.Equal(2, conversations.Count);
+        Assert.Contains(conversations, c => c.ConversationId == "conv_0123456789abcdef" && c.MessageCount == 4);
+        var stored = new GrainState<KnowledgeBase.Grains.Chat.UserSessionState>();
+        await storage.ReadStateAsync("session", grain.GetGrainId(), stored);
+        Assert.Null(stored.State!.Conversations);
     }
 
     [Fact]
