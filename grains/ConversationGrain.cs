@@ -46,10 +46,11 @@ public sealed class ConversationGrain(
         await state.WriteStateAsync();
     }
 
-    private static ConversationTurn Trimmed(ConversationTurn turn) => turn with
-    {
-        Sources = turn.Sources.Select(s => s.Text.Length <= TrimmedSourceChars ? s : s with { Text = s.Text[..TrimmedSourceChars] + "…" }).ToList(),
-    };
+    private static ConversationTurn Trimmed(ConversationTurn turn) => turn with { Sources = turn.Sources.Select(Excerpt).ToList() };
+
+    /// <summary>The start of a source's text, as older turns keep it (and a turn keeps the sources its answer did not cite).</summary>
+    public static SourceReference Excerpt(SourceReference source)
+        => source.Text.Length <= TrimmedSourceChars ? source : source with { Text = source.Text[..TrimmedSourceChars] + "…" };
 
     public async Task RenameAsync(string title)
     {

@@ -310,9 +310,13 @@ public sealed class UserSessionGrain(
         var noResult = sources.Count == 0;
         try
         {
+            // The sources the answer cites are kept verbatim; the others as excerpts (a turn is rewritten with its
+            // conversation, so every kept character is written again at each later turn).
+            var cited = turn.Filter?.Cited ?? [];
+            var stored = sources.Select(s => cited.Contains(s.N) ? s : ConversationGrain.Excerpt(s)).ToList();
             if (turn.Prompt is not null)
                 await Conversation(turn.ConversationId).AppendAsync(turn.Title, new ConversationTurn(turn.MessageId, turn.Question, answer,
-                    turn.Tagging?.Intent ?? "info_request", turn.Tagging?.Tags ?? [], sources, usage, cost, now, completed, null, turn.RetrievalQuery));
+                    turn.Tagging?.Intent ?? "info_request", turn.Tagging?.Tags ?? [], stored, usage, cost, now, completed, null, turn.RetrievalQuery));
         }
         finally
         {
