@@ -13,6 +13,7 @@ if (string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
 builder.UseOrleans(silo => silo.AddKnowledgeBaseSilo(builder.Configuration));
 builder.AddKnowledgeBaseTelemetry("kb-silo");
 builder.Services.AddKnowledgeBaseHealthChecks(builder.Configuration, hostsSilo: true);
+builder.Services.AddIdleMemoryTrimmer();
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(
     KnowledgeBaseSettings.Int(builder.Configuration, "SHUTDOWN_TIMEOUT_SECONDS", 45, 1, 600)));
 

@@ -41,6 +41,7 @@ public static class ApiHostingExtensions
         builder.AddKnowledgeBaseTelemetry("kb-api");
         var services = builder.Services;
         services.AddKnowledgeBaseHealthChecks(config, hostsSilo: !IsClientMode(config));
+        services.AddIdleMemoryTrimmer();
         services.AddSingleton(settings);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<JwtIssuer>();

@@ -24,6 +24,7 @@ public sealed class OperationsFixture : IAsyncLifetime
             ["OPENAI_API_KEY"] = ApiKey,
             ["OPENAI_BASE_URL"] = Stub.BaseUrl,
             ["OPENAI_MAX_RETRIES"] = "3",
+            ["ORLEANS_DASHBOARD"] = "true",
         });
         Admin = await Api.CreateAdminAsync();
         User = await Api.CreateUserAsync();
