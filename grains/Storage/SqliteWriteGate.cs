@@ -20,25 +20,18 @@ public sealed class SqliteWriteGate(IGrainStorage inner, string connectionString
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
         => inner.ReadStateAsync(stateName, grainId, grainState);
 
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        await _gate.WaitAsync();
-        try
-        {
-            await inner.WriteStateAsync(stateName, grainId, grainState);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        => InTurnAsync(() => inner.WriteStateAsync(stateName, grainId, grainState));
 
-    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        => InTurnAsync(() => inner.ClearStateAsync(stateName, grainId, grainState));
+
+    private async Task InTurnAsync(Func<Task> write)
     {
         await _gate.WaitAsync();
         try
         {
-            await inner.ClearStateAsync(stateName, grainId, grainState);
+            await write();
         }
         finally
         {
