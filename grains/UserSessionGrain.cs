@@ -53,6 +53,14 @@ public sealed class UserSessionGrain(
             session.State.Conversations = null;
             await session.WriteStateAsync(cancellationToken);
         }
+        // Turns since the list was last written left their time and count in the session record (written every turn).
+        if (session.State.RecentActivity is { Count: > 0 } recent)
+        {
+            foreach (var (id, activity) in recent)
+                if (Conversations.TryGetValue(id, out var summary) && activity.MessageCount >= summary.MessageCount)
+                    Conversations[id] = summary with { UpdatedAt = activity.UpdatedAt, MessageCount = activity.MessageCount };
+            _listDirty = true;
+        }
         _listWrittenAt = clock.GetUtcNow();
     }
 
@@ -61,11 +69,14 @@ public sealed class UserSessionGrain(
         if (_listDirty) await WriteListAsync();
     }
 
+    /// <summary>Writes the list; the activity the session record carried for it is then in the list, and is dropped
+    /// from the session record with its next write.</summary>
     private async Task WriteListAsync()
     {
         await list.WriteStateAsync();
         _listDirty = false;
         _listWrittenAt = clock.GetUtcNow();
+        session.State.RecentActivity = null;
     }
 
     private TokenBucket Bucket
@@ -343,6 +354,7 @@ public sealed class UserSessionGrain(
             // A new conversation is written at once; a known one's time and count at most every ListWriteInterval.
             var forgotOld = await ForgetOldestConversationsAsync();
             if (known is null || forgotOld || now - _listWrittenAt >= ListWriteInterval) await WriteListAsync();
+            else (session.State.RecentActivity ??= [])[turn.ConversationId] = new ConversationActivity(now, summary.MessageCount + 1);
         }
         await session.WriteStateAsync();
 

@@ -17,13 +17,20 @@ public sealed record UserSessionState
     public long Sequence { get; set; }
     public DateTimeOffset? LastActivityAt { get; set; }
 
+    /// <summary>The time and message count of conversations that had turns since the list was last written (a few
+    /// entries): written with every turn, so the list is exact after a crash or a restore without being rewritten.</summary>
+    public Dictionary<string, ConversationActivity>? RecentActivity { get; set; }
+
     /// <summary>Where the conversation list was kept before it had its own state; moved out when the grain activates.</summary>
     public Dictionary<string, ConversationSummary>? Conversations { get; set; }
 }
 
+public sealed record ConversationActivity(DateTimeOffset UpdatedAt, int MessageCount);
+
 /// <summary>The user's conversations (their turns live in conversation grains). Written when a conversation is added,
-/// renamed or removed; a turn's new time and message count are written at most every few seconds and when the grain
-/// deactivates, so a busy user no longer rewrites the whole list (up to 500 entries) with every answer.</summary>
+/// renamed or removed, and otherwise at most every few seconds and when the grain deactivates; in between, a turn's new
+/// time and message count travel in the session record. A busy user no longer rewrites the whole list (up to 500
+/// entries) with every answer.</summary>
 public sealed record ConversationListState
 {
     public Dictionary<string, ConversationSummary> Conversations { get; init; } = new();

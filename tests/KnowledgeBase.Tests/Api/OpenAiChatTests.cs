@@ -49,6 +49,30 @@ public sealed class OpenAiApiFixture : IAsyncLifetime
 public sealed class OpenAiChatTests(OpenAiApiFixture fixture) : IClassFixture<OpenAiApiFixture>
 {
     [Fact]
+    public async Task A_stored_turn_keeps_the_sources_its_answer_cites_verbatim_and_excerpts_of_the_others()
+    {
+        // The model here cites [1] only, whatever it was given.
+        var user = await fixture.Api.CreateUserAsync();
+        var events = await Sse.ReadAllAsync(await user.Client.SendAsync(Sse.ChatRequest("연차 유급휴가의 사용 촉진과 대체는 어떻게 하나요?"), HttpCompletionOption.ResponseHeadersRead));
+        var streamed = events[1].Data.EnumerateArray().ToDictionary(s => s.GetProperty("n").GetInt32(), s => s.GetProperty("text").GetString()!);
+        var cited = events[^1].Data.GetProperty("citedSources").EnumerateArray().Select(n => n.GetInt32()).ToHashSet();
+        Assert.Equal([1], cited);
+        Assert.Contains(streamed, s => !cited.Contains(s.Key) && s.Value.Length > 301);
+
+        var conversationId = events[0].Data.GetProperty("conversationId").GetString();
+        var stored = (await user.Client.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}"))
+            .GetProperty("turns")[0].GetProperty("sources").EnumerateArray().ToList();
+        Assert.Equal(streamed.Count, stored.Count);
+        foreach (var source in stored)
+        {
+            var n = source.GetProperty("n").GetInt32();
+            var text = source.GetProperty("text").GetString()!;
+            if (cited.Contains(n)) Assert.Equal(streamed[n], text);
+            else Assert.Equal(streamed[n].Length <= 300 ? streamed[n] : streamed[n][..300] + "…", text);
+        }
+    }
+
+    [Fact]
     public async Task Streamed_answer_comes_from_the_model_with_its_usage_and_gpt_4o_mini_cost()
     {
         var user = await fixture.Api.CreateUserAsync();

@@ -137,6 +137,39 @@ public sealed class UserSessionGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task The_stored_records_alone_give_the_exact_list_though_the_list_itself_was_not_rewritten()
+    {
+        // What a crash or a restored backup leaves: the rows as stored, no deactivation. They are copied to a user
+        // that was never activated, which then lists the conversation as the live grain does.
+        var grain = await NewUserAsync();
+        var first = await AskAsync(grain, "연차 유급휴가는 며칠인가요?");
+        var conversationId = Assert.IsType<MetaEvent>(first[0]).ConversationId;
+        await AskAsync(grain, "그럼 1년 미만은?", conversationId);
+        await AskAsync(grain, "사용하지 못한 연차는 어떻게 되나요?", conversationId);
+        var live = Assert.Single(await grain.ListConversationsAsync());
+        Assert.Equal(3, live.MessageCount);
+
+        var storage = ((Orleans.TestingHost.InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost!.Services
+            .GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("kb");
+        var copy = fixture.Grains.GetGrain<IUserSessionGrain>("usr_" + Guid.NewGuid().ToString("N")[..16]);
+        await CopyStateAsync<KnowledgeBase.Grains.Chat.UserSessionState>(storage, "session", grain, copy);
+        var list = await CopyStateAsync<KnowledgeBase.Grains.Chat.ConversationListState>(storage, "conversations", grain, copy);
+        Assert.Equal(1, list.Conversations[conversationId].MessageCount); // the list row itself is from the first turn
+
+        var restored = Assert.Single(await copy.ListConversationsAsync());
+        Assert.Equal((live.MessageCount, live.UpdatedAt), (restored.MessageCount, restored.UpdatedAt));
+    }
+
+    private static async Task<T> CopyStateAsync<T>(Orleans.Storage.IGrainStorage storage, string name, IUserSessionGrain from, IUserSessionGrain to)
+        where T : new()
+    {
+        var state = new GrainState<T>();
+        await storage.ReadStateAsync(name, from.GetGrainId(), state);
+        await storage.WriteStateAsync(name, to.GetGrainId(), new GrainState<T>(state.State));
+        return state.State!;
+    }
+
+    [Fact]
     public async Task A_session_stored_with_its_conversation_list_inside_keeps_that_list()
     {
         // Sessions written before the list had a state of its own carried it inside; activating one moves it over.
