@@ -118,15 +118,21 @@ public sealed class UserSessionGrainTests(ClusterFixture fixture)
         Assert.All(turns.Skip(5), t => Assert.Equal(text, t.Sources[0].Text));
     }
 
-    [Fact]
-    public async Task A_conversations_latest_time_and_turn_count_survive_deactivation()
+    private async Task<(IUserSessionGrain Grain, string ConversationId)> ThreeTurnConversationAsync()
     {
-        // Only a conversation's first turn writes the list at once; the next turns are written when the grain deactivates.
         var grain = await NewUserAsync();
         var first = await AskAsync(grain, "연차 유급휴가는 며칠인가요?");
         var conversationId = Assert.IsType<MetaEvent>(first[0]).ConversationId;
         await AskAsync(grain, "그럼 1년 미만은?", conversationId);
         await AskAsync(grain, "사용하지 못한 연차는 어떻게 되나요?", conversationId);
+        return (grain, conversationId);
+    }
+
+    [Fact]
+    public async Task A_conversations_latest_time_and_turn_count_survive_deactivation()
+    {
+        // Only a conversation's first turn writes the list at once; the next turns are written when the grain deactivates.
+        var (grain, conversationId) = await ThreeTurnConversationAsync();
         var before = Assert.Single(await grain.ListConversationsAsync());
 
         await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
@@ -141,11 +147,7 @@ public sealed class UserSessionGrainTests(ClusterFixture fixture)
     {
         // What a crash or a restored backup leaves: the rows as stored, no deactivation. They are copied to a user
         // that was never activated, which then lists the conversation as the live grain does.
-        var grain = await NewUserAsync();
-        var first = await AskAsync(grain, "연차 유급휴가는 며칠인가요?");
-        var conversationId = Assert.IsType<MetaEvent>(first[0]).ConversationId;
-        await AskAsync(grain, "그럼 1년 미만은?", conversationId);
-        await AskAsync(grain, "사용하지 못한 연차는 어떻게 되나요?", conversationId);
+        var (grain, conversationId) = await ThreeTurnConversationAsync();
         var live = Assert.Single(await grain.ListConversationsAsync());
         Assert.Equal(3, live.MessageCount);
 
