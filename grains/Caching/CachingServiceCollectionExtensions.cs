@@ -9,6 +9,8 @@ namespace KnowledgeBase.Grains.Caching;
 
 public static class CachingServiceCollectionExtensions
 {
+    public const long InMemoryCacheBytes = 64L * 1024 * 1024;
+
     /// <summary>The answer and embedding caches: Redis when REDIS_URL is set (shared by every silo), in memory otherwise.
     /// Model embeddings are cached (a repeated query or re-indexed chunk costs nothing); the offline embedder is not,
     /// because computing it is cheaper than a cache round trip.</summary>
@@ -21,7 +23,8 @@ public static class CachingServiceCollectionExtensions
                 o.InstanceName = "";
             });
         else
-            services.AddDistributedMemoryCache(o => o.SizeLimit = null);
+            // Bounded by bytes (each entry counts its length): unique questions would otherwise grow it for a day.
+            services.AddDistributedMemoryCache(o => o.SizeLimit = InMemoryCacheBytes);
 
         services.TryAddSingleton<CacheStatistics>();
         services.TryAddSingleton<AnswerCache>();
