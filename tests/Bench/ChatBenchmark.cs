@@ -24,13 +24,15 @@ public static class ChatBenchmark
         // A fresh process runs on quickly compiled code and recompiles its hot paths in the background for the first
         // minute or so under load (about 1,000 methods/s here); a server that has been up for a while does not.
         var warmupSeconds = IntArg(args, "--warmup-seconds", 60);
+        // --api-dll: run another build of the api, e.g. a ReadyToRun publish (dotnet publish -p:PublishReadyToRun=true).
+        var apiDll = StringArg(args, "--api-dll", HostProcess.DllPath("api", "KnowledgeBase.Api.dll"));
         var sharedData = StringArg(args, "--data", Path.GetFullPath(Path.Combine(HostProcess.RepoRoot(), "..", "shared", "data")));
         var statutes = Directory.GetFiles(Path.Combine(sharedData, "labor-law"), "*.md").Where(f => !f.EndsWith("SOURCE.md")).Order().ToList();
 
         Console.WriteLine($"chat benchmark: {Environment.ProcessorCount} cores, {users} users, {seconds} s per run, answers of {answerWords} words");
 
         // 1. Idle memory of the embedded default (offline models) with the five statutes indexed.
-        await using (var offline = await StartApiAsync(stubUrl: null))
+        await using (var offline = await StartApiAsync(apiDll, stubUrl: null))
         {
             var admin = await SignInAsync(offline.BaseUrl, "admin@soosan.com");
             var watch = Stopwatch.StartNew();
@@ -53,7 +55,7 @@ public static class ChatBenchmark
                 EmbeddingDimensions = 256,
                 Responder = _ => string.Join(' ', Enumerable.Range(1, answerWords).Select(i => i == answerWords ? "끝입니다 [1]." : "연차휴가는")),
             });
-            await using var api = await StartApiAsync(stub.BaseUrl);
+            await using var api = await StartApiAsync(apiDll, stub.BaseUrl);
             var admin = await SignInAsync(api.BaseUrl, "admin@soosan.com");
             await UploadAllAsync(admin, statutes);
             var clients = await Task.WhenAll(Enumerable.Range(0, users).Select(i => SignInAsync(api.BaseUrl, $"bench{i}@soosan.com")));
@@ -154,7 +156,7 @@ public static class ChatBenchmark
         return (ttft, conversation, fromCache);
     }
 
-    private static Task<HostProcess> StartApiAsync(string? stubUrl)
+    private static Task<HostProcess> StartApiAsync(string apiDll, string? stubUrl)
     {
         var root = Path.Combine(Path.GetTempPath(), "kb-bench", Guid.NewGuid().ToString("N")[..8]);
         var port = LocalServers.FreePort();
@@ -178,7 +180,7 @@ public static class ChatBenchmark
             environment["OPENAI_BASE_URL"] = stubUrl;
         }
         Directory.CreateDirectory(root);
-        return HostProcess.StartAsync(HostProcess.DllPath("api", "KnowledgeBase.Api.dll"), environment, port);
+        return HostProcess.StartAsync(apiDll, environment, port);
     }
 
     internal static HttpClient NewClient(string baseUrl) => new(new SocketsHttpHandler { MaxConnectionsPerServer = 4096, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
