@@ -15,7 +15,6 @@ public sealed class SseWriter : IAsyncDisposable
     private static readonly byte[] DataPrefix = "\ndata: "u8.ToArray();
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] Heartbeat = ": heartbeat\n\n"u8.ToArray();
-    private readonly HttpResponse _response;
     private readonly PipeWriter _body;
     private readonly JsonSerializerOptions _json;
     private readonly Utf8JsonWriter _writer;
@@ -26,7 +25,6 @@ public sealed class SseWriter : IAsyncDisposable
 
     private SseWriter(HttpResponse response, JsonSerializerOptions json, TimeProvider clock, CancellationToken aborted)
     {
-        _response = response;
         _body = response.BodyWriter;
         _json = json;
         _writer = new Utf8JsonWriter(_body, new JsonWriterOptions { Encoder = json.Encoder, SkipValidation = true });

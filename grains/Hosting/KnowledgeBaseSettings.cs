@@ -50,7 +50,7 @@ public static class KnowledgeBaseSettings
     }
 
     /// <summary>ORLEANS_DASHBOARD: the Orleans dashboard at /dashboard, with its per-call grain profiler. Off unless set
-    /// (it holds ~60-75 MB and profiles every grain call); docker-compose and the Kubernetes ConfigMap turn it on for
+    /// (it holds ~60-77 MB and profiles every grain call); docker-compose and the Kubernetes ConfigMap turn it on for
     /// operators. Set it the same on every silo and api.</summary>
     public static bool DashboardEnabled(IConfiguration config) => Bool(config, "ORLEANS_DASHBOARD", false);
 

@@ -14,7 +14,7 @@ public static class RetrievalBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var queries = args.SkipWhile(a => a != "--queries").Skip(1).Select(int.Parse).FirstOrDefault(20_000);
+        var queries = ChatBenchmark.IntArg(args, "--queries", 20_000);
         var sharedData = Path.GetFullPath(Path.Combine(HostProcess.RepoRoot(), "..", "shared", "data"));
         var statutes = Directory.GetFiles(Path.Combine(sharedData, "labor-law"), "*.md").Where(f => !f.EndsWith("SOURCE.md")).Order().ToList();
         var dataDir = Path.Combine(Path.GetTempPath(), "kb-retrieval-" + Guid.NewGuid().ToString("N")[..8]);
