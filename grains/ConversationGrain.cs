@@ -1,76 +1,174 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+
 namespace KnowledgeBase.Grains;
 
+/// <summary>A conversation's own record. Its turns are records of their own (<see cref="ConversationGrain.TurnStateName"/>),
+/// so this one is written only when the conversation is renamed or drops its oldest turn.</summary>
 public sealed record ConversationState
 {
     public string ConversationId { get; set; } = "";
-    public string Title { get; set; } = "";
-    public DateTimeOffset CreatedAt { get; set; }
-    public DateTimeOffset UpdatedAt { get; set; }
-    public List<ConversationTurn> Turns { get; init; } = [];
+
+    /// <summary>Set by a rename; until then the title is the one the user's conversation list holds.</summary>
+    public string? Title { get; set; }
+
+    /// <summary>Set once the oldest turns are dropped; until then the first turn's time.</summary>
+    public DateTimeOffset? CreatedAt { get; set; }
+
+    /// <summary>Index of the oldest kept turn record.</summary>
+    public int FirstTurn { get; set; }
+
+    /// <summary>Where turns were kept before each had a record of its own; moved out when the grain activates.</summary>
+    public List<ConversationTurn>? Turns { get; set; }
 }
 
-/// <summary>The turns of one conversation. Kept apart from the user's session so that a turn writes one
-/// conversation, not the user's whole history; the newest turns are kept up to a cap.</summary>
+/// <summary>One turn's record (a class, so that the storage provider can make an empty one for a key with no record).</summary>
+public sealed class StoredTurn
+{
+    public ConversationTurn? Turn { get; set; }
+}
+
+/// <summary>The turns of one conversation, keyed "{userId}/{conversationId}". Each turn is stored as a record of its own
+/// (key "{userId}/{conversationId}/{index}"), so answering writes one turn however long the conversation is, instead
+/// of rewriting every earlier turn; the newest <see cref="MaxTurns"/> are kept.</summary>
 public sealed class ConversationGrain(
     [PersistentState("conversation", "kb")] IPersistentState<ConversationState> state) : Grain, IConversationGrain
 {
     public const int MaxTurns = 200;
+    public const string TurnStateName = "turn";
 
-    // Older turns keep only the start of each source's text (the source panel links to the original file), so that
-    // appending a turn writes a bounded state however long the conversation grows.
+    // Turns before the newest ones are returned with only the start of each source's text (the source panel links to
+    // the original file), so that opening a long conversation stays a bounded read.
     private const int FullSourceTurns = 10;
     private const int TrimmedSourceChars = 300;
+    private const int ReadBatch = 16;
+
+    private readonly List<GrainState<StoredTurn>> _turns = [];
+    private IGrainStorage _storage = null!;
+    private string? _title;
 
     private string ConversationId => this.GetPrimaryKeyString().Split('/', 2)[1];
 
-    public Task<Conversation?> GetAsync() => Task.FromResult(state.RecordExists && state.State.Turns.Count > 0
-        ? new Conversation(state.State.ConversationId, state.State.Title, state.State.CreatedAt, state.State.UpdatedAt, state.State.Turns.ToList())
-        : null);
+    private GrainId TurnId(int index) => TurnRecordId(this.GetPrimaryKeyString(), index);
 
-    public Task<IReadOnlyList<ConversationTurn>> RecentAsync(int count)
-        => Task.FromResult<IReadOnlyList<ConversationTurn>>(state.State.Turns.TakeLast(count).ToList());
+    /// <summary>Where turn <paramref name="index"/> of conversation "{userId}/{conversationId}" is stored.</summary>
+    public static GrainId TurnRecordId(string conversationKey, int index) => GrainId.Create(TurnStateName, $"{conversationKey}/{index}");
 
-    public async Task AppendAsync(string title, ConversationTurn turn)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Turns.Count == 0)
+        _storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>("kb");
+        _title = state.State.Title;
+        if (state.State.Turns is { Count: > 0 } legacy)
         {
-            state.State.ConversationId = ConversationId;
-            state.State.Title = title;
-            state.State.CreatedAt = turn.CreatedAt;
+            await MoveLegacyTurnsAsync(legacy);
+            return;
         }
-        state.State.Turns.Add(turn);
-        if (state.State.Turns.Count > MaxTurns) state.State.Turns.RemoveRange(0, state.State.Turns.Count - MaxTurns);
-        var trim = state.State.Turns.Count - FullSourceTurns - 1;
-        if (trim >= 0) state.State.Turns[trim] = Trimmed(state.State.Turns[trim]);
-        state.State.UpdatedAt = turn.CreatedAt;
+        // Turns are written in order, so the kept ones run from FirstTurn to the first index with no record.
+        // One read first: most activations are of a conversation that is just starting.
+        for (int start = state.State.FirstTurn, size = 1; ; start += size, size = ReadBatch)
+        {
+            var batch = Enumerable.Range(start, size).Select(i => (Index: i, Record: new GrainState<StoredTurn>())).ToList();
+            await Task.WhenAll(batch.Select(b => _storage.ReadStateAsync(TurnStateName, TurnId(b.Index), b.Record)));
+            foreach (var (_, record) in batch)
+            {
+                if (!record.RecordExists || record.State?.Turn is null) return;
+                _turns.Add(record);
+            }
+        }
+    }
+
+    private async Task MoveLegacyTurnsAsync(List<ConversationTurn> legacy)
+    {
+        for (var i = 0; i < legacy.Count; i++)
+        {
+            // Read first: a move cut short by a crash left some records, and writing over one needs its version.
+            var record = new GrainState<StoredTurn>();
+            await _storage.ReadStateAsync(TurnStateName, TurnId(i), record);
+            record.State = new StoredTurn { Turn = legacy[i] };
+            await _storage.WriteStateAsync(TurnStateName, TurnId(i), record);
+            _turns.Add(record);
+        }
+        state.State.CreatedAt ??= legacy[0].CreatedAt;
+        state.State.FirstTurn = 0;
+        state.State.Turns = null;
         await state.WriteStateAsync();
     }
 
+    public Task<Conversation?> GetAsync()
+    {
+        if (_turns.Count == 0) return Task.FromResult<Conversation?>(null);
+        var turns = _turns.Select((t, i) => i < _turns.Count - FullSourceTurns ? Trimmed(TurnOf(t)) : TurnOf(t)).ToList();
+        return Task.FromResult<Conversation?>(new Conversation(ConversationId, _title ?? "",
+            state.State.CreatedAt ?? turns[0].CreatedAt, turns[^1].CreatedAt, turns));
+    }
+
+    public Task<IReadOnlyList<ConversationTurn>> RecentAsync(int count)
+        => Task.FromResult<IReadOnlyList<ConversationTurn>>(_turns.TakeLast(count).Select(t => TurnOf(t)).ToList());
+
+    public async Task AppendAsync(string title, ConversationTurn turn)
+    {
+        _title ??= title;
+        var record = new GrainState<StoredTurn>(new StoredTurn { Turn = turn });
+        await _storage.WriteStateAsync(TurnStateName, TurnId(state.State.FirstTurn + _turns.Count), record);
+        _turns.Add(record);
+        if (_turns.Count > MaxTurns) await DropOldestAsync();
+    }
+
+    private async Task DropOldestAsync()
+    {
+        state.State.ConversationId = ConversationId;
+        state.State.CreatedAt ??= TurnOf(_turns[0]).CreatedAt;
+        state.State.FirstTurn++;
+        await state.WriteStateAsync();
+        // Written first: had the record gone first and the header not followed, the turns would seem to start over.
+        await _storage.ClearStateAsync(TurnStateName, TurnId(state.State.FirstTurn - 1), _turns[0]);
+        _turns.RemoveAt(0);
+    }
+
+    private static ConversationTurn TurnOf(GrainState<StoredTurn> record) => record.State!.Turn!;
+
     private static ConversationTurn Trimmed(ConversationTurn turn) => turn with { Sources = turn.Sources.Select(Excerpt).ToList() };
 
-    /// <summary>The start of a source's text, as older turns keep it (and a turn keeps the sources its answer did not cite).</summary>
+    /// <summary>The start of a source's text, as older turns show it (and a turn keeps the sources its answer did not cite).</summary>
     public static SourceReference Excerpt(SourceReference source)
         => source.Text.Length <= TrimmedSourceChars ? source : source with { Text = source.Text[..TrimmedSourceChars] + "…" };
 
     public async Task RenameAsync(string title)
     {
+        _title = title;
+        state.State.ConversationId = ConversationId;
         state.State.Title = title;
         await state.WriteStateAsync();
     }
 
     public async Task<ConversationTurn?> SetFeedbackAsync(string messageId, MessageFeedback feedback)
     {
-        var index = state.State.Turns.FindIndex(t => t.MessageId == messageId);
+        var index = _turns.FindIndex(t => TurnOf(t).MessageId == messageId);
         if (index < 0) return null;
-        var turn = state.State.Turns[index] with { Feedback = feedback };
-        state.State.Turns[index] = turn;
-        await state.WriteStateAsync();
-        return turn;
+        var record = _turns[index];
+        var previous = record.State!;
+        record.State = new StoredTurn { Turn = previous.Turn! with { Feedback = feedback } };
+        try
+        {
+            await _storage.WriteStateAsync(TurnStateName, TurnId(state.State.FirstTurn + index), record);
+        }
+        catch
+        {
+            record.State = previous;
+            throw;
+        }
+        return record.State.Turn;
     }
 
     public async Task DeleteAsync()
     {
-        await state.ClearStateAsync();
+        // Newest first: a delete cut short leaves a shorter conversation, never one with a gap.
+        for (var i = _turns.Count - 1; i >= 0; i--)
+        {
+            await _storage.ClearStateAsync(TurnStateName, TurnId(state.State.FirstTurn + i), _turns[i]);
+            _turns.RemoveAt(i);
+        }
+        if (state.RecordExists) await state.ClearStateAsync();
         DeactivateOnIdle();
     }
 }

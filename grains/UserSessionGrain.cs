@@ -53,12 +53,22 @@ public sealed class UserSessionGrain(
             session.State.Conversations = null;
             await session.WriteStateAsync(cancellationToken);
         }
-        // Turns since the list was last written left their time and count in the session record (written every turn).
+        // Turns since the list was last written left their conversation's summary in the session record (written every
+        // turn): a newer time and count for a listed conversation, the whole summary of one started since.
         if (session.State.RecentActivity is { Count: > 0 } recent)
         {
             foreach (var (id, activity) in recent)
-                if (Conversations.TryGetValue(id, out var summary) && activity.MessageCount >= summary.MessageCount)
-                    Conversations[id] = summary with { UpdatedAt = activity.UpdatedAt, MessageCount = activity.MessageCount };
+            {
+                if (Conversations.TryGetValue(id, out var summary))
+                {
+                    if (activity.MessageCount >= summary.MessageCount)
+                        Conversations[id] = summary with { UpdatedAt = activity.UpdatedAt, MessageCount = activity.MessageCount };
+                }
+                else if (activity.Title is not null)
+                {
+                    Conversations[id] = new ConversationSummary(id, activity.Title, activity.CreatedAt ?? activity.UpdatedAt, activity.UpdatedAt, activity.MessageCount);
+                }
+            }
             _listDirty = true;
         }
         _listWrittenAt = clock.GetUtcNow();
@@ -349,12 +359,14 @@ public sealed class UserSessionGrain(
         {
             var known = Conversations.GetValueOrDefault(turn.ConversationId);
             var summary = known ?? new ConversationSummary(turn.ConversationId, turn.Title, now, now, 0);
-            Conversations[turn.ConversationId] = summary with { UpdatedAt = now, MessageCount = summary.MessageCount + 1 };
+            var updated = summary with { UpdatedAt = now, MessageCount = summary.MessageCount + 1 };
+            Conversations[turn.ConversationId] = updated;
             _listDirty = true;
-            // A new conversation is written at once; a known one's time and count at most every ListWriteInterval.
+            // The list is written at most every ListWriteInterval (and when old conversations were dropped); until then
+            // the conversation's summary travels in the session record, new conversations included.
             var forgotOld = await ForgetOldestConversationsAsync();
-            if (known is null || forgotOld || now - _listWrittenAt >= ListWriteInterval) await WriteListAsync();
-            else (session.State.RecentActivity ??= [])[turn.ConversationId] = new ConversationActivity(now, summary.MessageCount + 1);
+            if (forgotOld || now - _listWrittenAt >= ListWriteInterval) await WriteListAsync();
+            else (session.State.RecentActivity ??= [])[turn.ConversationId] = new ConversationActivity(updated.UpdatedAt, updated.MessageCount, updated.Title, updated.CreatedAt);
         }
         await session.WriteStateAsync();
 
@@ -379,7 +391,9 @@ public sealed class UserSessionGrain(
         => Task.FromResult<IReadOnlyList<ConversationSummary>>(Conversations.Values.OrderByDescending(c => c.UpdatedAt).ToList());
 
     public async Task<Conversation?> GetConversationAsync(string conversationId)
-        => Conversations.ContainsKey(conversationId) ? await Conversation(conversationId).GetAsync() : null;
+        => Conversations.TryGetValue(conversationId, out var summary) && await Conversation(conversationId).GetAsync() is { } conversation
+            ? conversation with { Title = summary.Title }
+            : null;
 
     public async Task<bool> RenameConversationAsync(string conversationId, string title)
     {
@@ -393,6 +407,8 @@ public sealed class UserSessionGrain(
     public async Task<bool> DeleteConversationAsync(string conversationId)
     {
         if (!Conversations.Remove(conversationId)) return false;
+        // The session record first: had it still carried the conversation's summary, a restart would bring it back.
+        if (session.State.RecentActivity?.Remove(conversationId) == true) await session.WriteStateAsync();
         await WriteListAsync();
         await Conversation(conversationId).DeleteAsync();
         return true;
@@ -416,6 +432,7 @@ public sealed class UserSessionGrain(
         foreach (var old in Conversations.Values.OrderBy(c => c.UpdatedAt).Take(excess).ToList())
         {
             Conversations.Remove(old.ConversationId);
+            session.State.RecentActivity?.Remove(old.ConversationId);
             await Conversation(old.ConversationId).DeleteAsync();
         }
         return true;

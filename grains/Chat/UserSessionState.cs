@@ -17,20 +17,22 @@ public sealed record UserSessionState
     public long Sequence { get; set; }
     public DateTimeOffset? LastActivityAt { get; set; }
 
-    /// <summary>The time and message count of conversations that had turns since the list was last written (a few
-    /// entries): written with every turn, so the list is exact after a crash or a restore without being rewritten.</summary>
+    /// <summary>The summaries of conversations that had turns since the list was last written (a few entries): written
+    /// with every turn, so the list is exact after a crash or a restore without being rewritten.</summary>
     public Dictionary<string, ConversationActivity>? RecentActivity { get; set; }
 
     /// <summary>Where the conversation list was kept before it had its own state; moved out when the grain activates.</summary>
     public Dictionary<string, ConversationSummary>? Conversations { get; set; }
 }
 
-public sealed record ConversationActivity(DateTimeOffset UpdatedAt, int MessageCount);
+/// <summary>A conversation's summary as the session record carries it (Title and CreatedAt are absent from records
+/// written before new conversations travelled this way).</summary>
+public sealed record ConversationActivity(DateTimeOffset UpdatedAt, int MessageCount, string? Title = null, DateTimeOffset? CreatedAt = null);
 
-/// <summary>The user's conversations (their turns live in conversation grains). Written when a conversation is added,
-/// renamed or removed, and otherwise at most every few seconds and when the grain deactivates; in between, a turn's new
-/// time and message count travel in the session record. A busy user no longer rewrites the whole list (up to 500
-/// entries) with every answer.</summary>
+/// <summary>The user's conversations (their turns live in conversation grains). Written when a conversation is renamed
+/// or removed, and otherwise at most every few seconds and when the grain deactivates; in between, the summaries of
+/// conversations with new turns (new conversations too) travel in the session record. A busy user no longer rewrites
+/// the whole list (up to 500 entries) with every answer or every new conversation.</summary>
 public sealed record ConversationListState
 {
     public Dictionary<string, ConversationSummary> Conversations { get; init; } = new();

@@ -25,6 +25,9 @@ public static class ChatBenchmark
         // minute or so under load (about 1,000 methods/s here); a server that has been up for a while does not.
         var warmupSeconds = IntArg(args, "--warmup-seconds", 60);
         // --api-dll: run another build of the api, e.g. a ReadyToRun publish (dotnet publish -p:PublishReadyToRun=true).
+        // --delays: the model delays to run (default: --delay-ms, then none); --skip-idle leaves out the idle-memory run.
+        var delays = StringArg(args, "--delays", $"{delayMs},0").Split(',').Select(int.Parse).ToArray();
+        var skipIdle = args.Contains("--skip-idle");
         var apiDll = StringArg(args, "--api-dll", HostProcess.DllPath("api", "KnowledgeBase.Api.dll"));
         var sharedData = StringArg(args, "--data", Path.GetFullPath(Path.Combine(HostProcess.RepoRoot(), "..", "shared", "data")));
         var statutes = Directory.GetFiles(Path.Combine(sharedData, "labor-law"), "*.md").Where(f => !f.EndsWith("SOURCE.md")).Order().ToList();
@@ -32,6 +35,7 @@ public static class ChatBenchmark
         Console.WriteLine($"chat benchmark: {Environment.ProcessorCount} cores, {users} users, {seconds} s per run, answers of {answerWords} words");
 
         // 1. Idle memory of the embedded default (offline models) with the five statutes indexed.
+        if (!skipIdle)
         await using (var offline = await StartApiAsync(apiDll, stubUrl: null))
         {
             var admin = await SignInAsync(offline.BaseUrl, "admin@soosan.com");
@@ -46,7 +50,7 @@ public static class ChatBenchmark
         }
 
         // 2. Overhead with a model that waits before its first token, then throughput with one that never waits.
-        foreach (var delay in new[] { delayMs, 0 })
+        foreach (var delay in delays)
         {
             await using var stub = await OpenAiStubServer.StartAsync(new OpenAiStubOptions
             {
@@ -61,10 +65,13 @@ public static class ChatBenchmark
             var clients = await Task.WhenAll(Enumerable.Range(0, users).Select(i => SignInAsync(api.BaseUrl, $"bench{i}@soosan.com")));
 
             await RunLoadAsync(clients, TimeSpan.FromSeconds(warmupSeconds), delay, report: false);
+            var cpuBefore = api.CpuTime();
             var result = await RunLoadAsync(clients, TimeSpan.FromSeconds(seconds), delay, report: true);
+            var apiCpuMs = (api.CpuTime() - cpuBefore).TotalMilliseconds;
             Console.WriteLine($"chat: users={users} model_delay={delay}ms turns={result.Turns} errors={result.Errors} cached={result.Cached} " +
                 $"throughput={result.Turns / result.Elapsed.TotalSeconds:F0}/s ttft_p50={result.P(50):F1}ms ttft_p99={result.P(99):F1}ms " +
-                $"overhead_p50={result.P(50) - delay:F1}ms overhead_p99={result.P(99) - delay:F1}ms api_rss={api.RssMegabytes():F0}MB");
+                $"overhead_p50={result.P(50) - delay:F1}ms overhead_p99={result.P(99) - delay:F1}ms api_rss={api.RssMegabytes():F0}MB " +
+                $"api_cpu={apiCpuMs / result.Elapsed.TotalMilliseconds:F2}cores api_cpu_per_turn={apiCpuMs / Math.Max(1, result.Turns):F2}ms");
         }
         return 0;
     }

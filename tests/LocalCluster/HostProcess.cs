@@ -86,6 +86,13 @@ public sealed class HostProcess : IAsyncDisposable
         return double.NaN;
     }
 
+    /// <summary>CPU time the process has used so far (user and system, all threads).</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     /// <summary>SIGKILL: the process gets no chance to leave the cluster or flush anything, as in a machine failure.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 

@@ -156,10 +156,105 @@ public sealed class UserSessionGrainTests(ClusterFixture fixture)
         var copy = fixture.Grains.GetGrain<IUserSessionGrain>("usr_" + Guid.NewGuid().ToString("N")[..16]);
         await CopyStateAsync<KnowledgeBase.Grains.Chat.UserSessionState>(storage, "session", grain, copy);
         var list = await CopyStateAsync<KnowledgeBase.Grains.Chat.ConversationListState>(storage, "conversations", grain, copy);
-        Assert.Equal(1, list.Conversations[conversationId].MessageCount); // the list row itself is from the first turn
+        Assert.False(list.Conversations.ContainsKey(conversationId)); // the list row was not written for this conversation
 
         var restored = Assert.Single(await copy.ListConversationsAsync());
-        Assert.Equal((live.MessageCount, live.UpdatedAt), (restored.MessageCount, restored.UpdatedAt));
+        Assert.Equal(live, restored);
+    }
+
+    private Orleans.Storage.IGrainStorage Storage => ((Orleans.TestingHost.InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost!.Services
+        .GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("kb");
+
+    private async Task<KnowledgeBase.Grains.StoredTurn?> StoredTurnAsync(IUserSessionGrain user, string conversationId, int index)
+    {
+        var record = new GrainState<KnowledgeBase.Grains.StoredTurn>();
+        await Storage.ReadStateAsync(KnowledgeBase.Grains.ConversationGrain.TurnStateName,
+            KnowledgeBase.Grains.ConversationGrain.TurnRecordId($"{user.GetPrimaryKeyString()}/{conversationId}", index), record);
+        return record.RecordExists ? record.State : null;
+    }
+
+    [Fact]
+    public async Task Each_turn_is_stored_once_and_the_conversation_comes_back_whole_with_its_feedback_and_title()
+    {
+        var (grain, conversationId) = await ThreeTurnConversationAsync();
+        var second = (await grain.GetConversationAsync(conversationId))!.Turns[1];
+        Assert.True(await grain.SubmitFeedbackAsync(second.MessageId, new MessageFeedback("down", "wrong_answer", null, DateTimeOffset.UtcNow)));
+        Assert.True(await grain.RenameConversationAsync(conversationId, "연차 문의"));
+
+        // A turn's record holds that turn alone: answering the third question did not write the first two again.
+        var stored = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => StoredTurnAsync(grain, conversationId, i)));
+        Assert.Equal(["연차 유급휴가는 며칠인가요?", "그럼 1년 미만은?", "사용하지 못한 연차는 어떻게 되나요?"], stored.Take(3).Select(t => t!.Turn!.Question));
+        Assert.Null(stored[3]);
+        Assert.Equal("down", stored[1]!.Turn!.Feedback?.Rating);
+
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var conversation = (await grain.GetConversationAsync(conversationId))!;
+        Assert.Equal("연차 문의", conversation.Title);
+        Assert.Equal(3, conversation.Turns.Count);
+        Assert.Equal("wrong_answer", conversation.Turns[1].Feedback?.Reason);
+        Assert.Equal(conversation.Turns[0].CreatedAt, conversation.CreatedAt);
+        Assert.Equal(conversation.Turns[2].CreatedAt, conversation.UpdatedAt);
+
+        // A follow-up after the restart still reads the earlier turns as its history, and lands as the fourth record.
+        var follow = await AskAsync(grain, "그럼 1년 미만은?", conversationId);
+        Assert.IsType<DoneEvent>(follow[^1]);
+        Assert.Equal("그럼 1년 미만은?", (await StoredTurnAsync(grain, conversationId, 3))!.Turn!.Question);
+    }
+
+    [Fact]
+    public async Task Deleting_a_conversation_removes_every_stored_turn()
+    {
+        var (grain, conversationId) = await ThreeTurnConversationAsync();
+        Assert.True(await grain.DeleteConversationAsync(conversationId));
+
+        Assert.All(await Task.WhenAll(Enumerable.Range(0, 3).Select(i => StoredTurnAsync(grain, conversationId, i))), Assert.Null);
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        Assert.Empty(await grain.ListConversationsAsync());
+        Assert.Null(await grain.GetConversationAsync(conversationId));
+    }
+
+    [Fact]
+    public async Task A_conversation_keeps_its_newest_turns_up_to_the_cap()
+    {
+        var grain = fixture.Grains.GetGrain<IConversationGrain>($"usr_{Guid.NewGuid():N}/conv_0123456789abcdef");
+        var started = DateTimeOffset.UtcNow;
+        for (var i = 0; i < KnowledgeBase.Grains.ConversationGrain.MaxTurns + 3; i++)
+            await grain.AppendAsync("긴 대화", new ConversationTurn($"msg_{i}", $"질문 {i}", "답변", "info_request", [], [],
+                new TokenUsage(1, 1, 2), 0, started.AddSeconds(i), true, null, null));
+
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var conversation = (await grain.GetAsync())!;
+        Assert.Equal(KnowledgeBase.Grains.ConversationGrain.MaxTurns, conversation.Turns.Count);
+        Assert.Equal(("질문 3", $"질문 {KnowledgeBase.Grains.ConversationGrain.MaxTurns + 2}"), (conversation.Turns[0].Question, conversation.Turns[^1].Question));
+        Assert.Equal(started, conversation.CreatedAt); // the conversation began with the turn that was dropped
+    }
+
+    [Fact]
+    public async Task A_conversation_stored_with_its_turns_inside_is_read_and_continued()
+    {
+        // Conversations written before each turn had a record of its own carried their turns inside.
+        var grain = await NewUserAsync();
+        const string conversationId = "conv_0123456789abcdef";
+        var earlier = DateTimeOffset.UtcNow.AddDays(-2);
+        var turns = Enumerable.Range(0, 2).Select(i => new ConversationTurn($"msg_old_{i}", i == 0 ? "연차 유급휴가는 며칠인가요?" : "그럼 1년 미만은?",
+            "15일입니다 [1].", "info_request", [], [], new TokenUsage(10, 5, 15), 0, earlier.AddMinutes(i), true, null, "연차 유급휴가")).ToList();
+        await Storage.WriteStateAsync("conversation", fixture.Grains.GetGrain<IConversationGrain>($"{grain.GetPrimaryKeyString()}/{conversationId}").GetGrainId(),
+            new GrainState<KnowledgeBase.Grains.ConversationState>(new KnowledgeBase.Grains.ConversationState { ConversationId = conversationId, Title = "예전 대화", Turns = turns }));
+        await Storage.WriteStateAsync("conversations", grain.GetGrainId(), new GrainState<KnowledgeBase.Grains.Chat.ConversationListState>(
+            new KnowledgeBase.Grains.Chat.ConversationListState { Conversations = { [conversationId] = new ConversationSummary(conversationId, "예전 대화", earlier, earlier.AddMinutes(1), 2) } }));
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var before = (await grain.GetConversationAsync(conversationId))!;
+        Assert.Equal(turns.Select(t => t.MessageId), before.Turns.Select(t => t.MessageId));
+        Assert.IsType<DoneEvent>((await AskAsync(grain, "사용하지 못한 연차는 어떻게 되나요?", conversationId))[^1]);
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var after = (await grain.GetConversationAsync(conversationId))!;
+        Assert.Equal(["msg_old_0", "msg_old_1"], after.Turns.Take(2).Select(t => t.MessageId));
+        Assert.Equal(3, after.Turns.Count);
+        Assert.Equal((earlier, "예전 대화"), (after.CreatedAt, after.Title));
     }
 
     private static async Task<T> CopyStateAsync<T>(Orleans.Storage.IGrainStorage storage, string name, IUserSessionGrain from, IUserSessionGrain to)
