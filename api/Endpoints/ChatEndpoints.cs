@@ -36,13 +36,13 @@ public static class ChatEndpoints
 
     /// <summary>Streams SSE when the client accepts text/event-stream; otherwise answers with one JSON object.
     /// Refusals (rate limit, budget) arrive as the grain's first event and become HTTP errors before anything is sent.</summary>
-    private static async Task<IResult> ChatAsync(ChatBody body, HttpContext context, [FromServices] IClusterClient grains,
+    private static async Task<IResult> ChatAsync(ChatBody body, HttpContext context, [FromServices] SessionGrains sessions,
         [FromServices] IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         if (string.IsNullOrWhiteSpace(body.Question)) return Problems.BadRequest("질문을 입력해 주세요. (The question is empty.)");
         var aborted = context.RequestAborted;
         using var turn = ApiTelemetry.StartChat();
-        var grain = grains.GetGrain<IUserSessionGrain>(context.User.Id());
+        var grain = sessions.For(context.User.Id());
         var events = turn.Observe(grain.AskAsync(new ChatRequest(body.Question, string.IsNullOrWhiteSpace(body.ConversationId) ? null : body.ConversationId), aborted));
         await using var enumerator = events.GetAsyncEnumerator(aborted);
         if (!await enumerator.MoveNextAsync()) return Problems.Create(503, "model_error", "응답이 없습니다. (No response.)");

@@ -45,6 +45,7 @@ public static class ApiHostingExtensions
         services.AddSingleton(settings);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<JwtIssuer>();
+        services.AddSingleton<SessionGrains>();
         services.AddOptions<KnowledgeBaseOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o));
         services.AddDocumentStore(config);
         services.TryAddSingleton(BudgetPeriods.FromId(config["BUDGET_TIMEZONE"]));

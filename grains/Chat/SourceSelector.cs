@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace KnowledgeBase.Grains.Chat;
@@ -25,7 +26,7 @@ public sealed class SourceSelector
 
     public static double Coverage(IReadOnlySet<string> terms, SearchHit hit)
     {
-        var haystack = Normalize(hit.Section + " " + hit.Title + " " + hit.Text);
+        var haystack = HaystackOf(hit);
         var matched = terms.Count(t => haystack.Contains(t, StringComparison.Ordinal));
         return (double)matched / terms.Count;
     }
@@ -58,6 +59,21 @@ public sealed class SourceSelector
         }
         FlushWord();
         return result;
+    }
+
+    // A chunk's normalised text, kept as long as the chunk's text string lives: the embedded index hands out the same
+    // strings for a chunk until the chunk changes, so a question no longer normalises and lowercases ten chunks anew.
+    private static readonly ConditionalWeakTable<string, Haystack> Haystacks = new();
+
+    private sealed record Haystack(string Section, string Title, string Normalized);
+
+    private static string HaystackOf(SearchHit hit)
+    {
+        if (Haystacks.TryGetValue(hit.Text, out var kept) && ReferenceEquals(kept.Section, hit.Section) && ReferenceEquals(kept.Title, hit.Title))
+            return kept.Normalized;
+        var normalized = Normalize(hit.Section + " " + hit.Title + " " + hit.Text);
+        Haystacks.AddOrUpdate(hit.Text, new Haystack(hit.Section, hit.Title, normalized));
+        return normalized;
     }
 
     private static bool IsHangul(char c) => c is >= '\uAC00' and <= '\uD7A3';
