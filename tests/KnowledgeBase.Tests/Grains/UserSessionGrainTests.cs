@@ -232,7 +232,7 @@ public sealed class UserSessionGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_conversation_stored_with_its_turns_inside_is_read_and_continued()
+    public async Task A_conversation_stored_with_its_turns_inside_is_read_and_continued_even_after_a_move_cut_short()
     {
         // Conversations written before each turn had a record of its own carried their turns inside.
         var grain = await NewUserAsync();
@@ -245,6 +245,11 @@ public sealed class UserSessionGrainTests(ClusterFixture fixture)
         await Storage.WriteStateAsync("conversations", grain.GetGrainId(), new GrainState<KnowledgeBase.Grains.Chat.ConversationListState>(
             new KnowledgeBase.Grains.Chat.ConversationListState { Conversations = { [conversationId] = new ConversationSummary(conversationId, "예전 대화", earlier, earlier.AddMinutes(1), 2) } }));
         await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        // A move cut short by a crash: the first turn already has its record, the conversation still holds them all.
+        var firstRecord = KnowledgeBase.Grains.ConversationGrain.TurnRecordId($"{grain.GetPrimaryKeyString()}/{conversationId}", 0);
+        await Storage.WriteStateAsync(KnowledgeBase.Grains.ConversationGrain.TurnStateName, firstRecord,
+            new GrainState<KnowledgeBase.Grains.StoredTurn>(new KnowledgeBase.Grains.StoredTurn { Turn = turns[0] }));
 
         var before = (await grain.GetConversationAsync(conversationId))!;
         Assert.Equal(turns.Select(t => t.MessageId), before.Turns.Select(t => t.MessageId));
