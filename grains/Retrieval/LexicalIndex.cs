@@ -45,7 +45,7 @@ public sealed class LexicalIndex : IDisposable
             [TextStems] = _stems,
             [TextPairs] = _pairs,
         });
-        var similarity = new BM25Similarity(options.Bm25K1, options.Bm25B);
+        var similarity = new SharedNormBm25Similarity(options.Bm25K1, options.Bm25B);
         var config = new IndexWriterConfig(KoreanAnalyzers.Version, _analyzer)
         {
             OpenMode = OpenMode.CREATE_OR_APPEND,
@@ -308,6 +308,16 @@ public sealed class LexicalIndex : IDisposable
 
     private sealed class Bm25SearcherFactory(Similarity similarity) : SearcherFactory
     {
-        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = similarity };
+        public override IndexSearcher NewSearcher(IndexReader reader) => new StatisticsCachingSearcher(reader) { Similarity = similarity };
+    }
+
+    /// <summary>A searcher that works out each field's collection statistics once: its reader is a fixed point in time,
+    /// and Lucene otherwise sums them over the segments (through fresh merged views) for every term of every query.</summary>
+    private sealed class StatisticsCachingSearcher(IndexReader reader) : IndexSearcher(reader)
+    {
+        private readonly ConcurrentDictionary<string, CollectionStatistics> _fields = new(StringComparer.Ordinal);
+
+        public override CollectionStatistics CollectionStatistics(string field)
+            => _fields.TryGetValue(field, out var statistics) ? statistics : _fields[field] = base.CollectionStatistics(field);
     }
 }
