@@ -137,7 +137,7 @@ public sealed class LexicalIndex : IDisposable
         // Lucene scores a pure disjunction out of doc order with a table of 2,048 buckets per segment; on a small index
         // allocating those tables cost more than scoring, so below the large-corpus size the in-order scorer runs.
         var collector = TopScoreDocCollector.Create(count, docsScoredInOrder: !large);
-        searcher.Search(boolean, TagFilter(tags), collector);
+        using (PostingsReaders.Lend()) searcher.Search(boolean, TagFilter(tags), collector);
         var top = collector.GetTopDocs();
         var hits = new List<(int, float, string, string)>(top.ScoreDocs.Length);
         // Ids come from doc values: loading stored fields (compressed blocks with the whole text) per candidate is slow.
@@ -203,7 +203,7 @@ public sealed class LexicalIndex : IDisposable
     {
         if (boost <= 0) return;
         foreach (var (term, context) in Present(stats, field, terms))
-            query.Add(new TermQuery(term, context) { Boost = boost }, Occur.SHOULD);
+            query.Add(new ReusingTermQuery(term, context) { Boost = boost }, Occur.SHOULD);
     }
 
     /// <summary>The large-corpus form of one field's terms: terms in more than
@@ -225,7 +225,7 @@ public sealed class LexicalIndex : IDisposable
         static BooleanQuery Disjunction(List<(Term Term, TermContext Stats)> list)
         {
             var q = new BooleanQuery(disableCoord: true);
-            foreach (var (term, stats) in list) q.Add(new TermQuery(term, stats), Occur.SHOULD);
+            foreach (var (term, stats) in list) q.Add(new ReusingTermQuery(term, stats), Occur.SHOULD);
             return q;
         }
         if (rare.Count == 0 && common.Count == 0) return;

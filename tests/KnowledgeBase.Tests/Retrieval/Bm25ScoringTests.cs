@@ -61,6 +61,50 @@ public sealed class Bm25ScoringTests
     }
 
     [Fact]
+    public void Term_queries_reading_through_lent_postings_readers_match_Lucenes_term_queries_search_after_search()
+    {
+        // Several segments (one per statute) and deleted paragraphs, so readers are lent per segment and filter
+        // deleted documents; every question runs three times, so the later runs reuse the first run's readers.
+        using var index = new RAMDirectory();
+        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, KoreanAnalyzers.Bigrams()) { Similarity = new SharedNormBm25Similarity(K1, B), MergePolicy = NoMergePolicy.NO_COMPOUND_FILES };
+        using (var writer = new IndexWriter(index, config))
+        {
+            foreach (var file in LaborLawIndexFixture.Files)
+            {
+                var paragraphs = File.ReadAllText(TestData.LaborLaw(file)).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+                for (var i = 0; i < paragraphs.Length; i++)
+                    writer.AddDocument(new Document { new StringField("id", $"{file}/{i}", Field.Store.NO), new TextField("text", paragraphs[i], Field.Store.NO) });
+                writer.Commit();
+            }
+            for (var i = 0; i < 200; i += 7) writer.DeleteDocuments(new Term("id", $"{LaborLawIndexFixture.Files[i % 5]}/{i}"));
+            writer.Commit();
+        }
+        using var reader = DirectoryReader.Open(index);
+        Assert.True(reader.Leaves.Count >= 5);
+        Assert.True(reader.HasDeletions);
+        var searcher = new IndexSearcher(reader) { Similarity = new SharedNormBm25Similarity(K1, B) };
+
+        List<(int, float)> Run(string question, Func<Term, TermContext, Query> termQuery)
+        {
+            var query = new BooleanQuery(disableCoord: true);
+            foreach (var text in KoreanAnalyzers.Terms(KoreanAnalyzers.Bigrams(), "text", question).Distinct())
+            {
+                var term = new Term("text", text);
+                query.Add(termQuery(term, TermContext.Build(searcher.TopReaderContext, term)), Occur.SHOULD);
+            }
+            using (PostingsReaders.Lend()) return searcher.Search(query, 50).ScoreDocs.Select(d => (d.Doc, d.Score)).ToList();
+        }
+
+        for (var round = 0; round < 3; round++)
+            foreach (var question in Questions)
+            {
+                var expected = Run(question, (term, states) => new TermQuery(term, states));
+                Assert.NotEmpty(expected);
+                Assert.Equal(expected, Run(question, (term, states) => new ReusingTermQuery(term, states)));
+            }
+    }
+
+    [Fact]
     public void Explains_a_score_as_Lucenes_BM25_does()
     {
         using var index = Index(new BM25Similarity(K1, B));
