@@ -7,8 +7,6 @@ namespace KnowledgeBase.Grains;
 /// so this one is written only when the conversation is renamed or drops its oldest turn.</summary>
 public sealed record ConversationState
 {
-    public string ConversationId { get; set; } = "";
-
     /// <summary>Set by a rename; until then the title is the one the user's conversation list holds.</summary>
     public string? Title { get; set; }
 
@@ -116,7 +114,6 @@ public sealed class ConversationGrain(
 
     private async Task DropOldestAsync()
     {
-        state.State.ConversationId = ConversationId;
         state.State.CreatedAt ??= TurnOf(_turns[0]).CreatedAt;
         state.State.FirstTurn++;
         await state.WriteStateAsync();
@@ -136,7 +133,6 @@ public sealed class ConversationGrain(
     public async Task RenameAsync(string title)
     {
         _title = title;
-        state.State.ConversationId = ConversationId;
         state.State.Title = title;
         await state.WriteStateAsync();
     }

@@ -89,7 +89,7 @@ public sealed class PromptBuilder(ITokenCounter tokens, IOptions<KnowledgeBaseOp
     // copying every source's text for every question was ~1.5% of what a chat turn allocated.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, string> Escaped = new();
 
-    private static string EscapedText(string text) => text.AsSpan().IndexOfAny(Markup) < 0 ? text : Escaped.GetValue(text, Escape);
+    private static string EscapedText(string text) => Escaped.GetValue(text, Escape);
 
     /// <summary>Markup in retrieved text cannot close or open the prompt's source tags.</summary>
     private static string Escape(string text)

@@ -10,7 +10,8 @@ namespace KnowledgeBase.Grains.Retrieval;
 /// A term query that matches and scores exactly as Lucene's <see cref="TermQuery"/>, but reads its postings through
 /// readers kept per segment (<see cref="PostingsReaders"/>) instead of new ones: Lucene opens a terms
 /// dictionary reader and a postings reader (a few KB of buffers) per term per segment per query, which was about 40%
-/// of what a chat question's search allocated. Only valid inside <see cref="PostingsReaders.Lend"/>.
+/// of what a chat question's search allocated. Readers are shared only inside <see cref="PostingsReaders.Lend"/>;
+/// outside it the query reads as Lucene's does.
 /// </summary>
 public sealed class ReusingTermQuery(Term term, TermContext states) : Query
 {
@@ -119,7 +120,7 @@ public static class PostingsReaders
     {
         if (_lending is not { Active: true } lending)
         {
-            // Outside a lending scope (e.g. a query explained later): plain, unshared readers, as Lucene's TermQuery.
+            // Outside a lending scope: new readers, as Lucene's TermQuery.
             var terms = segment.GetTerms(term.Field)?.GetEnumerator();
             if (terms is null) return null;
             terms.SeekExact(term.Bytes, state);
@@ -150,29 +151,30 @@ public static class PostingsReaders
 
     internal sealed class Pool
     {
+        private readonly Lock _gate = new();
         private readonly Stack<TermsEnum> _terms = new();
         private readonly Stack<DocsEnum> _docs = new();
 
         public TermsEnum? TakeTerms(AtomicReader segment, string field)
         {
-            lock (this)
+            lock (_gate)
                 if (_terms.TryPop(out var terms)) return terms;
             return segment.GetTerms(field)?.GetEnumerator();
         }
 
         public DocsEnum? TakeDocs()
         {
-            lock (this) return _docs.TryPop(out var docs) ? docs : null;
+            lock (_gate) return _docs.TryPop(out var docs) ? docs : null;
         }
 
         public void Return(TermsEnum terms)
         {
-            lock (this) _terms.Push(terms);
+            lock (_gate) _terms.Push(terms);
         }
 
         public void Return(DocsEnum docs)
         {
-            lock (this) _docs.Push(docs);
+            lock (_gate) _docs.Push(docs);
         }
     }
 

@@ -9,7 +9,7 @@ namespace KnowledgeBase.Grains.Retrieval;
 /// <summary>
 /// BM25 with the same norms, arithmetic and scores as Lucene's <see cref="BM25Similarity"/>, without its per-term
 /// costs: Lucene builds a 256-entry length-normalisation table and formats an explanation string for every term of
-/// every query (a question here becomes ~60 term clauses over seven fields). The table depends only on the field's
+/// every query (a question becomes one clause per distinct term per field, over seven fields). The table depends only on the field's
 /// average length, so it is built once per value; the explanation is made only when one is asked for.
 /// </summary>
 public sealed class SharedNormBm25Similarity(float k1, float b) : Similarity
@@ -22,8 +22,6 @@ public sealed class SharedNormBm25Similarity(float k1, float b) : Similarity
     private readonly ConcurrentDictionary<float, float[]> _lengthNorms = new();
 
     public float K1 => k1;
-
-    public float B => b;
 
     /// <summary>Index time: exactly Lucene's BM25 norm, so indexes written with either similarity are the same.</summary>
     public override long ComputeNorm(FieldInvertState state) => _lucene.ComputeNorm(state);

@@ -241,7 +241,7 @@ public sealed class UserSessionGrainTests(ClusterFixture fixture)
         var turns = Enumerable.Range(0, 2).Select(i => new ConversationTurn($"msg_old_{i}", i == 0 ? "연차 유급휴가는 며칠인가요?" : "그럼 1년 미만은?",
             "15일입니다 [1].", "info_request", [], [], new TokenUsage(10, 5, 15), 0, earlier.AddMinutes(i), true, null, "연차 유급휴가")).ToList();
         await Storage.WriteStateAsync("conversation", fixture.Grains.GetGrain<IConversationGrain>($"{grain.GetPrimaryKeyString()}/{conversationId}").GetGrainId(),
-            new GrainState<KnowledgeBase.Grains.ConversationState>(new KnowledgeBase.Grains.ConversationState { ConversationId = conversationId, Title = "예전 대화", Turns = turns }));
+            new GrainState<KnowledgeBase.Grains.ConversationState>(new KnowledgeBase.Grains.ConversationState { Title = "예전 대화", Turns = turns }));
         await Storage.WriteStateAsync("conversations", grain.GetGrainId(), new GrainState<KnowledgeBase.Grains.Chat.ConversationListState>(
             new KnowledgeBase.Grains.Chat.ConversationListState { Conversations = { [conversationId] = new ConversationSummary(conversationId, "예전 대화", earlier, earlier.AddMinutes(1), 2) } }));
         await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
