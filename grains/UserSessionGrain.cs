@@ -173,10 +173,11 @@ public sealed class UserSessionGrain(
                     }
                     if (!hasNext) break;
                     var update = enumerator.Current;
-                    if (update.Contents.OfType<UsageContent>().FirstOrDefault() is { } usage) turn.ModelUsage = usage.Details;
-                    if (string.IsNullOrEmpty(update.Text)) continue;
-                    turn.RawAnswer.Append(update.Text);
-                    var text = filter.Push(update.Text);
+                    if (ChatUpdates.UsageOf(update) is { } usage) turn.ModelUsage = usage;
+                    var piece = update.Text;
+                    if (string.IsNullOrEmpty(piece)) continue;
+                    turn.RawAnswer.Append(piece);
+                    var text = filter.Push(piece);
                     if (text.Length > 0) yield return new DeltaEvent(text);
                 }
             }

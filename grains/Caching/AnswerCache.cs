@@ -107,29 +107,3 @@ public sealed class CacheStatistics
     public (long Hits, long Misses, long Errors) Get(string cache)
         => _counts.TryGetValue(cache, out var c) ? (Interlocked.Read(ref c[0]), Interlocked.Read(ref c[1]), Interlocked.Read(ref c[2])) : (0, 0, 0);
 }
-
-/// <summary>Counts hits and misses of the embedding cache that Microsoft.Extensions.AI's caching generator uses.</summary>
-public sealed class CountingCache(IDistributedCache inner, CacheStatistics statistics, string name) : IDistributedCache
-{
-    public byte[]? Get(string key) => Count(inner.Get(key));
-
-    public async Task<byte[]?> GetAsync(string key, CancellationToken token = default) => Count(await inner.GetAsync(key, token));
-
-    public void Set(string key, byte[] value, DistributedCacheEntryOptions options) => inner.Set(key, value, options);
-
-    public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default) => inner.SetAsync(key, value, options, token);
-
-    public void Refresh(string key) => inner.Refresh(key);
-
-    public Task RefreshAsync(string key, CancellationToken token = default) => inner.RefreshAsync(key, token);
-
-    public void Remove(string key) => inner.Remove(key);
-
-    public Task RemoveAsync(string key, CancellationToken token = default) => inner.RemoveAsync(key, token);
-
-    private byte[]? Count(byte[]? value)
-    {
-        statistics.Record(name, value is { Length: > 0 });
-        return value;
-    }
-}

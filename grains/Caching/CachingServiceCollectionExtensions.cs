@@ -36,8 +36,7 @@ public static class CachingServiceCollectionExtensions
             services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
             {
                 var inner = (IEmbeddingGenerator<string, Embedding<float>>)factory(sp);
-                var cache = new CountingCache(sp.GetRequiredService<IDistributedCache>(), sp.GetRequiredService<CacheStatistics>(), "embedding");
-                return inner.AsBuilder().UseDistributedCache(cache).Build(sp);
+                return new EmbeddingCache(inner, sp.GetRequiredService<IDistributedCache>(), sp.GetRequiredService<CacheStatistics>());
             });
         }
         return services;

@@ -17,6 +17,12 @@ public sealed class CitationFilter(int sourceCount)
 
     public string Push(string delta)
     {
+        // Most deltas are a word with no marker in it: passed on as they are, without copies.
+        if (_pending.Length == 0 && !delta.Contains('['))
+        {
+            _answer.Append(delta);
+            return delta;
+        }
         var output = new StringBuilder();
         foreach (var c in delta)
         {

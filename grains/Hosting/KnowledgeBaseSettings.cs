@@ -54,6 +54,9 @@ public static class KnowledgeBaseSettings
     /// operators. Set it the same on every silo and api.</summary>
     public static bool DashboardEnabled(IConfiguration config) => Bool(config, "ORLEANS_DASHBOARD", false);
 
+    /// <summary>Traces are collected and exported only when OTEL_EXPORTER_OTLP_ENDPOINT names a collector.</summary>
+    public static bool TracingEnabled(IConfiguration config) => !string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+
     public static long Long(IConfiguration config, string name, long fallback)
     {
         var raw = config[name];

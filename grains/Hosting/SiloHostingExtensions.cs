@@ -37,8 +37,9 @@ public static class SiloHostingExtensions
         silo.AddClustering(config);
         silo.AddGrainStorage(config);
         silo.AddStartupTask(ResumeUnfinishedIngestionAsync);
-        // The api's request span becomes the parent of the grain calls, so one chat is one trace.
-        silo.AddActivityPropagation();
+        // The api's request span becomes the parent of the grain calls, so one chat is one trace. Only with tracing on:
+        // the propagation filters otherwise still ran on every grain call (~3.6% of a chat turn's allocations).
+        if (KnowledgeBaseSettings.TracingEnabled(config)) silo.AddActivityPropagation();
         if (KnowledgeBaseSettings.DashboardEnabled(config)) silo.AddDashboard();
         silo.AddBackupSchedule(config);
         silo.Services.AddKnowledgeBaseServices(config);
@@ -147,7 +148,7 @@ public static class SiloHostingExtensions
             o.ServiceId = config["ORLEANS_SERVICE_ID"] is { Length: > 0 } s ? s : "knowledge-base";
         });
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout(config));
-        client.AddActivityPropagation();
+        if (KnowledgeBaseSettings.TracingEnabled(config)) client.AddActivityPropagation();
         if (KnowledgeBaseSettings.DashboardEnabled(config)) client.AddDashboard();
         if (config["REDIS_URL"] is { Length: > 0 } redis) client.UseRedisClustering(RedisUrl.ToConfiguration(redis));
         else client.UseLocalhostClustering(KnowledgeBaseSettings.Int(config, "GATEWAY_PORT", 30000, 1, 65535));
@@ -198,7 +199,7 @@ public static class SiloHostingExtensions
         services.TryAddSingleton<SourceSelector>();
         services.TryAddSingleton<PromptBuilder>();
         services.TryAddSingleton<IQueryLog, JsonlQueryLog>();
-        services.AddModelAndRetrievalTelemetry(tracing: !string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"]));
+        services.AddModelAndRetrievalTelemetry(tracing: KnowledgeBaseSettings.TracingEnabled(config));
         return services;
     }
 

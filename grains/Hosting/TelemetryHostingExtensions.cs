@@ -31,7 +31,7 @@ public static class TelemetryHostingExtensions
     public static IHostApplicationBuilder AddKnowledgeBaseTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
         var config = builder.Configuration;
-        var otlp = config["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 };
+        var otlp = KnowledgeBaseSettings.TracingEnabled(config);
         var options = new KnowledgeBaseOptions();
         KnowledgeBaseSettings.Bind(config, options);
         KnowledgeBaseTelemetry.ObserveHost(options.DataDir);

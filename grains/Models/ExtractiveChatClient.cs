@@ -20,7 +20,7 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens) : IChatCl
         await foreach (var update in GetStreamingResponseAsync(messages, options, cancellationToken))
         {
             text.Append(update.Text);
-            usage = update.Contents.OfType<UsageContent>().FirstOrDefault()?.Details ?? usage;
+            usage = ChatUpdates.UsageOf(update) ?? usage;
         }
         return new ChatResponse(new ChatMessage(ChatRole.Assistant, text.ToString())) { Usage = usage, ModelId = ModelId, FinishReason = ChatFinishReason.Stop };
     }

@@ -12,17 +12,19 @@ public static class Fusion
         var vectorWeight = Math.Clamp(options.VectorWeight, 0f, 1f);
         Accumulate(scores, lexical, 1 - vectorWeight, options);
         Accumulate(scores, vector, vectorWeight, options);
-        return scores.Select(kv => (kv.Key, kv.Value.DocumentId, kv.Value.Score))
-            .OrderByDescending(h => h.Score)
-            .ThenBy(h => h.Key, StringComparer.Ordinal)
-            .ToList();
+        var fused = new List<(string ChunkId, string DocumentId, double Score)>(scores.Count);
+        foreach (var (chunkId, (documentId, score)) in scores) fused.Add((chunkId, documentId, score));
+        // Best first; equal scores by chunk id, so the order never depends on the dictionary's.
+        fused.Sort(static (a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.ChunkId, b.ChunkId));
+        return fused;
     }
 
     private static void Accumulate(Dictionary<string, (string DocumentId, double Score)> scores,
         IReadOnlyList<(string ChunkId, string DocumentId, float Score)> list, double weight, RetrievalOptions options)
     {
         if (list.Count == 0 || weight <= 0) return;
-        var max = list.Max(h => h.Score);
+        var max = float.MinValue;
+        for (var i = 0; i < list.Count; i++) max = Math.Max(max, list[i].Score);
         for (var rank = 0; rank < list.Count; rank++)
         {
             var (chunkId, documentId, score) = list[rank];

@@ -140,20 +140,46 @@ public sealed class LexicalIndex : IDisposable
         using (PostingsReaders.Lend()) searcher.Search(boolean, TagFilter(tags), collector);
         var top = collector.GetTopDocs();
         var hits = new List<(int, float, string, string)>(top.ScoreDocs.Length);
-        // Ids come from doc values: loading stored fields (compressed blocks with the whole text) per candidate is slow.
         var leaves = searcher.IndexReader.Leaves;
-        var bytes = new BytesRef();
         foreach (var scoreDoc in top.ScoreDocs)
         {
             var leaf = leaves[ReaderUtil.SubIndex(scoreDoc.Doc, leaves)];
-            var local = scoreDoc.Doc - leaf.DocBase;
-            leaf.AtomicReader.GetBinaryDocValues(IdValues).Get(local, bytes);
-            var chunkId = bytes.Utf8ToString();
-            leaf.AtomicReader.GetBinaryDocValues(DocValues).Get(local, bytes);
-            hits.Add((scoreDoc.Doc, scoreDoc.Score, chunkId, bytes.Utf8ToString()));
+            var ids = SegmentIds.Get(leaf.AtomicReader, scoreDoc.Doc - leaf.DocBase);
+            hits.Add((scoreDoc.Doc, scoreDoc.Score, ids.ChunkId, ids.DocumentId));
         }
         return hits;
     }
+
+    /// <summary>
+    /// A segment's chunk and document ids, read from doc values the first time a doc is a hit and kept with the
+    /// segment's core (its docs never change; deletions make new readers over the same core, which share this). Loading stored
+    /// fields (compressed blocks with the whole text) per candidate was slow, and decoding two id strings for each of
+    /// ~100 candidates per query was ~1% of what a chat turn allocated. Costs a reference per doc of each segment.
+    /// Concurrent queries may both fill a slot, with equal ids, so the race is harmless.
+    /// </summary>
+    private sealed class SegmentIds
+    {
+        private static readonly ConditionalWeakTable<object, SegmentIds> BySegment = new();
+        private readonly Ids?[] _ids;
+
+        private SegmentIds(int maxDoc) => _ids = new Ids?[maxDoc];
+
+        public static Ids Get(AtomicReader reader, int doc)
+        {
+            if (!BySegment.TryGetValue(reader.CoreCacheKey, out var segment)) segment = Add(reader);
+            if (segment._ids[doc] is { } known) return known;
+            var bytes = new BytesRef();
+            reader.GetBinaryDocValues(IdValues).Get(doc, bytes);
+            var chunkId = bytes.Utf8ToString();
+            reader.GetBinaryDocValues(DocValues).Get(doc, bytes);
+            return segment._ids[doc] = new Ids(chunkId, bytes.Utf8ToString());
+        }
+
+        private static SegmentIds Add(AtomicReader reader) => BySegment.GetValue(reader.CoreCacheKey, _ => new SegmentIds(reader.MaxDoc));
+    }
+
+    /// <summary>A class, so a slot is published whole.</summary>
+    private sealed record Ids(string ChunkId, string DocumentId);
 
     /// <summary>The Lucene doc of a chunk in this searcher's view, or -1.</summary>
     public static int Find(IndexSearcher searcher, string chunkId)

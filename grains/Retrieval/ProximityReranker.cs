@@ -19,18 +19,19 @@ public static class ProximityReranker
         var top = ranked[0].Score;
         var window = Math.Clamp(query.Length * 2, 24, 160);
         var rescored = new List<(string, string, double)>(ranked.Count);
+        var positions = new List<(int Position, int Term)>(64); // reused by every candidate of this query
         for (var i = 0; i < depth; i++)
         {
             var (chunkId, documentId, score) = ranked[i];
             var (text, heading) = textOf(chunkId) ?? ("", "");
-            var (coverage, proximity) = Features(text, terms, window);
+            var (coverage, proximity) = Features(text, terms, window, positions);
             // A chunk whose own heading names the question's topic is about it, not merely mentioning it
             // (제60조 (연차 유급휴가) rather than 제62조, which refers to "제60조에 따른 연차 유급휴가").
-            var headingCoverage = heading.Length == 0 ? 0 : (double)terms.Count(t => heading.Contains(t, StringComparison.Ordinal)) / terms.Count;
+            var headingCoverage = heading.Length == 0 ? 0 : (double)CountContained(heading, terms) / terms.Count;
             rescored.Add((chunkId, documentId, (top > 0 ? score / top : 0) + options.CoverageWeight * coverage
                 + options.ProximityWeight * proximity + options.HeadingWeight * headingCoverage));
         }
-        rescored.Sort((a, b) => b.Item3.CompareTo(a.Item3));
+        rescored.Sort(static (a, b) => b.Item3.CompareTo(a.Item3));
         // Candidates below the rerank depth keep their order after the reranked ones.
         for (var i = depth; i < ranked.Count; i++) rescored.Add((ranked[i].ChunkId, ranked[i].DocumentId, double.MinValue + i));
         return rescored;
@@ -59,10 +60,13 @@ public static class ProximityReranker
     /// <summary>Coverage: the share of query terms the text contains. Proximity: the most distinct query terms found in
     /// any window of <paramref name="window"/> characters, as a share of all query terms.</summary>
     public static (double Coverage, double Proximity) Features(string text, HashSet<string> terms, int window)
+        => Features(text, terms, window, new List<(int Position, int Term)>(32));
+
+    private static (double Coverage, double Proximity) Features(string text, HashSet<string> terms, int window, List<(int Position, int Term)> positions)
     {
         if (terms.Count == 0) return (0, 0);
         // Occurrences as (position, term number) pairs and per-term counts in arrays: this runs for every candidate of every query.
-        var positions = new List<(int Position, int Term)>(32);
+        positions.Clear();
         var number = 0;
         foreach (var term in terms)
         {
@@ -71,7 +75,7 @@ public static class ProximityReranker
             number++;
         }
         if (positions.Count == 0) return (0, 0);
-        positions.Sort((a, b) => a.Position.CompareTo(b.Position));
+        positions.Sort(static (a, b) => a.Position.CompareTo(b.Position));
 
         Span<int> counts = terms.Count <= 256 ? stackalloc int[terms.Count] : new int[terms.Count];
         foreach (var (_, term) in positions) counts[term] = 1;
@@ -88,5 +92,13 @@ public static class ProximityReranker
             best = Math.Max(best, distinct);
         }
         return ((double)found / terms.Count, (double)best / terms.Count);
+    }
+
+    private static int CountContained(string text, HashSet<string> terms)
+    {
+        var count = 0;
+        foreach (var term in terms)
+            if (text.Contains(term, StringComparison.Ordinal)) count++;
+        return count;
     }
 }

@@ -1,4 +1,5 @@
 using KnowledgeBase.Grains.Accounting;
+using KnowledgeBase.Grains.Models;
 using Microsoft.Extensions.AI;
 
 namespace KnowledgeBase.Grains.Telemetry;
@@ -24,7 +25,7 @@ public sealed class TelemetryChatClient(IChatClient inner, PriceTable prices) : 
         await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken))
         {
             model ??= update.ModelId;
-            if (update.Contents.OfType<UsageContent>().FirstOrDefault() is { } content) usage = content.Details;
+            if (ChatUpdates.UsageOf(update) is { } details) usage = details;
             yield return update;
         }
         Record(model, usage, started);

@@ -59,19 +59,23 @@ public static class ChatBenchmark
                 EmbeddingDimensions = 256,
                 Responder = _ => string.Join(' ', Enumerable.Range(1, answerWords).Select(i => i == answerWords ? "끝입니다 [1]." : "연차휴가는")),
             });
-            await using var api = await StartApiAsync(apiDll, stub.BaseUrl);
+            var metricsPort = LocalServers.FreePort();
+            await using var api = await StartApiAsync(apiDll, stub.BaseUrl, metricsPort);
             var admin = await SignInAsync(api.BaseUrl, "admin@soosan.com");
             await UploadAllAsync(admin, statutes);
             var clients = await Task.WhenAll(Enumerable.Range(0, users).Select(i => SignInAsync(api.BaseUrl, $"bench{i}@soosan.com")));
 
             await RunLoadAsync(clients, TimeSpan.FromSeconds(warmupSeconds), delay, report: false);
             var cpuBefore = api.CpuTime();
+            var allocatedBefore = await AllocatedBytesAsync(metricsPort);
             var result = await RunLoadAsync(clients, TimeSpan.FromSeconds(seconds), delay, report: true);
             var apiCpuMs = (api.CpuTime() - cpuBefore).TotalMilliseconds;
+            var allocatedKb = (await AllocatedBytesAsync(metricsPort) - allocatedBefore) / 1024.0;
             Console.WriteLine($"chat: users={users} model_delay={delay}ms turns={result.Turns} errors={result.Errors} cached={result.Cached} " +
                 $"throughput={result.Turns / result.Elapsed.TotalSeconds:F0}/s ttft_p50={result.P(50):F1}ms ttft_p99={result.P(99):F1}ms " +
                 $"overhead_p50={result.P(50) - delay:F1}ms overhead_p99={result.P(99) - delay:F1}ms api_rss={api.RssMegabytes():F0}MB " +
-                $"api_cpu={apiCpuMs / result.Elapsed.TotalMilliseconds:F2}cores api_cpu_per_turn={apiCpuMs / Math.Max(1, result.Turns):F2}ms");
+                $"api_cpu={apiCpuMs / result.Elapsed.TotalMilliseconds:F2}cores api_cpu_per_turn={apiCpuMs / Math.Max(1, result.Turns):F2}ms " +
+                $"api_alloc_per_turn={allocatedKb / Math.Max(1, result.Turns):F0}KB");
         }
         return 0;
     }
@@ -163,7 +167,17 @@ public static class ChatBenchmark
         return (ttft, conversation, fromCache);
     }
 
-    private static Task<HostProcess> StartApiAsync(string apiDll, string? stubUrl)
+    /// <summary>Bytes the api has allocated since it started, from its own runtime metrics (the Prometheus scrape).
+    /// Unlike CPU time, allocation per turn does not move with this VM's speed, so it shows small changes.</summary>
+    private static async Task<double> AllocatedBytesAsync(int metricsPort)
+    {
+        using var http = new HttpClient();
+        var scrape = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
+        var line = scrape.Split('\n').First(l => l.StartsWith("dotnet_gc_heap_total_allocated_bytes_total", StringComparison.Ordinal));
+        return double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static Task<HostProcess> StartApiAsync(string apiDll, string? stubUrl, int? metricsPort = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "kb-bench", Guid.NewGuid().ToString("N")[..8]);
         var port = LocalServers.FreePort();
@@ -181,6 +195,7 @@ public static class ChatBenchmark
             ["MONTHLY_TOKEN_BUDGET"] = "100000000000",
             ["AUTH_RATE_LIMIT_PER_MINUTE"] = "100000",
         };
+        if (metricsPort is not null) environment["METRICS_PORT"] = metricsPort.Value.ToString();
         if (stubUrl is not null)
         {
             environment["OPENAI_API_KEY"] = "bench-key";
