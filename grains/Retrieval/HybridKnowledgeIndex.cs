@@ -27,7 +27,8 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
     private readonly Dictionary<string, VectorIndex.Entry?> _pending = new(StringComparer.Ordinal);
     private volatile bool _dirty;
     private long _writeSequence, _durableSequence;
-    private bool _disposed;
+    private volatile bool _disposed;
+    private readonly Timer _compaction;
 
     public HybridKnowledgeIndex(IOptions<KnowledgeBaseOptions> options, IOptions<RetrievalOptions>? retrieval = null,
         ILogger<HybridKnowledgeIndex>? logger = null, ISharedVectorStore? sharedVectors = null)
@@ -44,7 +45,21 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         _vectors = new VectorIndex(Path.Combine(root, "vectors"));
         // A merge changes no document, only the segment layout; the next search picks it up through the usual publish.
         _lexical.MergeCompleted += () => _dirty = true;
+        _compaction = new Timer(_ => _ = CompactAsync(), null, Timeout.Infinite, Timeout.Infinite);
         Reconcile();
+        ScheduleCompaction();
+    }
+
+    /// <summary>Segments in the current search view (refreshed first).</summary>
+    public int SegmentCount
+    {
+        get
+        {
+            RefreshIfDirty();
+            var searcher = _lexical.Acquire();
+            try { return _lexical.SegmentCount(searcher); }
+            finally { _lexical.Release(searcher); }
+        }
     }
 
     public long ChunkCount
@@ -169,12 +184,12 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
 
     /// <summary>Group commit: the first writer in line commits everything written so far; those behind it find their
     /// write already durable and return.</summary>
-    private async Task EnsureDurableAsync(long sequence)
+    private async Task EnsureDurableAsync(long sequence, bool compacted = false)
     {
         await _commitGate.WaitAsync();
         try
         {
-            if (Interlocked.Read(ref _durableSequence) >= sequence) return;
+            if (!compacted && Interlocked.Read(ref _durableSequence) >= sequence) return;
             long target;
             await _writeGate.WaitAsync();
             try
@@ -187,6 +202,35 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
             Interlocked.Exchange(ref _durableSequence, target);
         }
         finally { _commitGate.Release(); }
+        if (!compacted) ScheduleCompaction();
+    }
+
+    /// <summary>Each write moves the compaction to <see cref="RetrievalOptions.CompactAfterQuiet"/> from now, so a bulk
+    /// upload is merged once, after its last document.</summary>
+    private void ScheduleCompaction()
+    {
+        if (_options.CompactMaxChunks <= 0 || _disposed) return;
+        try { _compaction.Change(_options.CompactAfterQuiet, Timeout.InfiniteTimeSpan); }
+        catch (ObjectDisposedException) { /* closing */ }
+    }
+
+    private async Task CompactAsync()
+    {
+        try
+        {
+            if (_disposed || !await Task.Run(() => _lexical.CompactIfSmall(_options.CompactMaxChunks))) return;
+            // The merged segment is made durable like a write (vectors flushed, Lucene committed); searches switch to it
+            // at their next refresh (the merge marked the index changed).
+            await EnsureDurableAsync(Interlocked.Read(ref _writeSequence), compacted: true);
+        }
+        catch (Exception) when (_disposed)
+        {
+            // The index closed during the merge; Lucene finishes or drops it on close.
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Merging the index into one segment failed; searches go on over the segments as they are");
+        }
     }
 
     private async Task RefreshAsync(CancellationToken cancellationToken)
@@ -249,6 +293,7 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        _compaction.Dispose();
         _writeGate.Wait();
         try
         {

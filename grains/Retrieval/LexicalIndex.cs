@@ -79,6 +79,21 @@ public sealed class LexicalIndex : IDisposable
 
     public void Refresh() => _searchers.MaybeRefreshBlocking();
 
+    /// <summary>Merges the index into one segment when it has several and at most <paramref name="maxDocs"/> documents,
+    /// and waits for the merge; false when there was nothing to do. Searches go on meanwhile on the segments they have.</summary>
+    public bool CompactIfSmall(int maxDocs)
+    {
+        int segments, docs;
+        using (var current = DirectoryReader.Open(_writer, applyAllDeletes: false))
+        {
+            segments = current.Leaves.Count;
+            docs = current.MaxDoc;
+        }
+        if (segments <= 1 || docs > maxDocs) return false;
+        _writer.ForceMerge(1, doWait: true);
+        return true;
+    }
+
     public void Commit() => _writer.Commit();
 
     public IndexSearcher Acquire() => _searchers.Acquire();
@@ -119,19 +134,23 @@ public sealed class LexicalIndex : IDisposable
         // per-segment states grows the heap enough to lengthen the slowest queries.
         var stats = large ? new TermStatistics(searcher.TopReaderContext, capacity: 0)
             : _termStats.GetValue(searcher.IndexReader, _ => new TermStatistics(searcher.TopReaderContext, capacity: 100_000));
-        void AddTerms(BooleanQuery q, string field, List<string> terms, float boost)
+        // A field weighted 0 is not even analysed (the defaults leave unigrams, trigrams and titles out), and the
+        // bigrams of the text, title and section fields (one analyzer, whatever the field) are worked out once.
+        List<string>? bigrams = null;
+        void AddTerms(BooleanQuery q, string field, Analyzer analyzer, float boost)
         {
+            if (boost <= 0) return;
+            var terms = analyzer == _bigrams ? bigrams ??= KoreanAnalyzers.Terms(analyzer, field, cleaned) : KoreanAnalyzers.Terms(analyzer, field, cleaned);
             if (large) AddRarestTerms(searcher, stats, q, field, terms, boost);
             else LexicalIndex.AddTerms(stats, q, field, terms, boost);
         }
-        AddTerms(boolean, TextBigrams, KoreanAnalyzers.Terms(_bigrams, TextBigrams, cleaned), _options.TextBoost);
-        AddTerms(boolean, TextUnigrams, KoreanAnalyzers.Terms(_unigrams, TextUnigrams, cleaned), _options.UnigramBoost);
-        AddTerms(boolean, TextTrigrams, KoreanAnalyzers.Terms(_trigrams, TextTrigrams, cleaned), _options.TrigramBoost);
-        AddTerms(boolean, TextStems, KoreanAnalyzers.Terms(_stems, TextStems, cleaned), _options.StemBoost);
-        AddTerms(boolean, TextPairs, KoreanAnalyzers.Terms(_pairs, TextPairs, cleaned), _options.PairBoost);
-        var bigrams = KoreanAnalyzers.Terms(_bigrams, TitleBigrams, cleaned);
-        AddTerms(boolean, TitleBigrams, bigrams, _options.TitleBoost);
-        AddTerms(boolean, SectionBigrams, bigrams, _options.SectionBoost);
+        AddTerms(boolean, TextBigrams, _bigrams, _options.TextBoost);
+        AddTerms(boolean, TextUnigrams, _unigrams, _options.UnigramBoost);
+        AddTerms(boolean, TextTrigrams, _trigrams, _options.TrigramBoost);
+        AddTerms(boolean, TextStems, _stems, _options.StemBoost);
+        AddTerms(boolean, TextPairs, _pairs, _options.PairBoost);
+        AddTerms(boolean, TitleBigrams, _bigrams, _options.TitleBoost);
+        AddTerms(boolean, SectionBigrams, _bigrams, _options.SectionBoost);
         if (boolean.Clauses.Count == 0) return [];
 
         // Lucene scores a pure disjunction out of doc order with a table of 2,048 buckets per segment; on a small index

@@ -70,6 +70,7 @@ public static class KorQuadBench
                 else Console.WriteLine($"ingest: {repeat * paragraphs.Count} documents, {chunks} chunks in {ingest.Elapsed.TotalSeconds:F1} s " +
                     $"({repeat * paragraphs.Count / ingest.Elapsed.TotalSeconds:F0} docs/s)");
 
+                Console.WriteLine($"index: {await RetrievalBench.SettledSegmentsAsync(index)} segment(s)");
                 // Warm-up (JIT, caches) before the measured pass.
                 foreach (var q in questions.Take(200)) await retriever.RetrieveAsync(q.Text, 10, null);
 

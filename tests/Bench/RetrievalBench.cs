@@ -12,6 +12,18 @@ namespace KnowledgeBase.Bench;
 /// on one thread: the retrieval share of a chat turn's CPU, without HTTP, grains or a model.</summary>
 public static class RetrievalBench
 {
+    /// <summary>Waits (up to a minute) for the merge into one segment that a quiet index of up to
+    /// <see cref="RetrievalOptions.CompactMaxChunks"/> chunks gets in production, so queries are measured on the index
+    /// users search; returns the segment count.</summary>
+    public static async Task<int> SettledSegmentsAsync(IKnowledgeIndex index)
+    {
+        if (index is not HybridKnowledgeIndex hybrid) return 0;
+        var waited = Stopwatch.StartNew();
+        while (hybrid.SegmentCount > 1 && hybrid.ChunkCount <= new RetrievalOptions().CompactMaxChunks && waited.Elapsed < TimeSpan.FromMinutes(1))
+            await Task.Delay(250);
+        return hybrid.SegmentCount;
+    }
+
     public static async Task<int> RunAsync(string[] args)
     {
         var queries = ChatBenchmark.IntArg(args, "--queries", 20_000);
@@ -34,7 +46,7 @@ public static class RetrievalBench
             }
             var retriever = provider.GetRequiredService<IRetriever>();
             var index = provider.GetRequiredService<IKnowledgeIndex>();
-            Console.WriteLine($"retrieval: {statutes.Count} statutes, {index.ChunkCount} chunks");
+            Console.WriteLine($"retrieval: {statutes.Count} statutes, {index.ChunkCount} chunks, {await SettledSegmentsAsync(index)} segment(s)");
 
             string Question(int i) => $"{ChatBenchmark.Questions[i % ChatBenchmark.Questions.Length]} ({i % 64}-{i / 64})";
             for (var i = 0; i < 2_000; i++) await retriever.RetrieveAsync(Question(i), 10, null);
