@@ -38,7 +38,8 @@ public static class SiloHostingExtensions
         silo.AddGrainStorage(config);
         silo.AddStartupTask(ResumeUnfinishedIngestionAsync);
         // The api's request span becomes the parent of the grain calls, so one chat is one trace. Only with tracing on:
-        // the propagation filters otherwise still ran on every grain call (~3.6% of a chat turn's allocations).
+        // otherwise the filters still ran on every grain call, and Orleans skips its filter chain only when there is none
+        // (~1.5% of the api's CPU in a chat profile).
         if (KnowledgeBaseSettings.TracingEnabled(config)) silo.AddActivityPropagation();
         if (KnowledgeBaseSettings.DashboardEnabled(config)) silo.AddDashboard();
         silo.AddBackupSchedule(config);

@@ -295,7 +295,7 @@ public sealed class LexicalIndex : IDisposable
         {
             if (_terms.TryGetValue((field, text), out var known)) return known;
             var term = new Term(field, text);
-            var found = (term, TermContext.Build(context, term));
+            var found = (term, PostingsReaders.Statistics(context, term));
             if (_terms.Count < capacity) _terms.TryAdd((field, text), found);
             return found;
         }

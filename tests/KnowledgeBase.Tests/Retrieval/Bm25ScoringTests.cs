@@ -84,24 +84,56 @@ public sealed class Bm25ScoringTests
         Assert.True(reader.HasDeletions);
         var searcher = new IndexSearcher(reader) { Similarity = new SharedNormBm25Similarity(K1, B) };
 
-        List<(int, float)> Run(string question, Func<Term, TermContext, Query> termQuery)
+        List<(int, float)> Run(string question, Func<Term, Query> termQuery)
         {
             var query = new BooleanQuery(disableCoord: true);
             foreach (var text in KoreanAnalyzers.Terms(KoreanAnalyzers.Bigrams(), "text", question).Distinct())
-            {
-                var term = new Term("text", text);
-                query.Add(termQuery(term, TermContext.Build(searcher.TopReaderContext, term)), Occur.SHOULD);
-            }
+                query.Add(termQuery(new Term("text", text)), Occur.SHOULD);
             using (PostingsReaders.Lend()) return searcher.Search(query, 50).ScoreDocs.Select(d => (d.Doc, d.Score)).ToList();
         }
 
         for (var round = 0; round < 3; round++)
             foreach (var question in Questions)
             {
-                var expected = Run(question, (term, states) => new TermQuery(term, states));
+                var expected = Run(question, term => new TermQuery(term, TermContext.Build(searcher.TopReaderContext, term)));
                 Assert.NotEmpty(expected);
-                Assert.Equal(expected, Run(question, (term, states) => new ReusingTermQuery(term, states)));
+                Assert.Equal(expected, Run(question, term => new ReusingTermQuery(term, PostingsReaders.Statistics(searcher.TopReaderContext, term))));
             }
+    }
+
+    [Fact]
+    public void Term_statistics_from_pooled_readers_equal_Lucenes_in_every_segment()
+    {
+        using var index = new RAMDirectory();
+        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, KoreanAnalyzers.Bigrams()) { MergePolicy = NoMergePolicy.NO_COMPOUND_FILES };
+        using (var writer = new IndexWriter(index, config))
+        {
+            foreach (var file in LaborLawIndexFixture.Files)
+            {
+                foreach (var paragraph in File.ReadAllText(TestData.LaborLaw(file)).Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
+                    writer.AddDocument(new Document { new TextField("text", paragraph, Field.Store.NO) });
+                writer.Commit();
+            }
+        }
+        using var reader = DirectoryReader.Open(index);
+        var top = reader.Context;
+        // Every question's terms, some found in one statute only, some nowhere (a term no chunk has, a field no segment has).
+        var terms = Questions.SelectMany(q => KoreanAnalyzers.Terms(KoreanAnalyzers.Bigrams(), "text", q)).Distinct()
+            .Select(t => new Term("text", t)).Append(new Term("text", "없는낱말")).Append(new Term("title", "연차")).ToList();
+        var foundSomewhere = 0;
+        for (var round = 0; round < 2; round++) // the second round reads through readers the first returned to the pool
+            foreach (var term in terms)
+            {
+                var expected = TermContext.Build(top, term);
+                var actual = PostingsReaders.Statistics(top, term);
+                Assert.Equal(expected.DocFreq, actual.DocFreq);
+                Assert.Equal(expected.TotalTermFreq, actual.TotalTermFreq);
+                foreach (var leaf in top.Leaves)
+                    Assert.Equal(expected.Get(leaf.Ord)?.ToString(), actual.Get(leaf.Ord)?.ToString());
+                if (expected.DocFreq > 0 && round == 0) foundSomewhere++;
+            }
+        Assert.True(foundSomewhere > terms.Count / 2);
+        Assert.True(top.Leaves.Count >= 5);
     }
 
     [Fact]
