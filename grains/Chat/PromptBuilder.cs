@@ -32,7 +32,7 @@ public sealed class PromptBuilder(ITokenCounter tokens, IOptions<KnowledgeBaseOp
     public Prompt Build(string question, IReadOnlyList<ConversationTurn> history, IReadOnlyList<SearchHit> hits)
     {
         var messages = new List<ChatMessage> { new(ChatRole.System, SystemRules) };
-        var used = CountKept(SystemRules) + tokens.Count(question) + 16;
+        var used = RulesTokens + tokens.Count(question) + 16;
 
         var historyBudget = HistoryTokens;
         var recent = history.Where(t => t.Completed).TakeLast(HistoryTurns).ToList();
@@ -56,9 +56,8 @@ public sealed class PromptBuilder(ITokenCounter tokens, IOptions<KnowledgeBaseOp
             if (sourceBudget < MinSourceTokens) break;
             var n = sources.Count + 1;
             var header = $"<source n=\"{n}\" file=\"{Escape(hit.FileName)}\" section=\"{Escape(hit.Section)}\"{(hit.Page is { } p ? $" page=\"{p}\"" : "")}>";
-            var text = EscapedText(hit.Text);
+            var (text, textTokens) = _sourceTexts.GetValue(hit.Text, _prepare);
             var headerTokens = tokens.Count(header) + 4;
-            var textTokens = CountKept(text);
             if (headerTokens + textTokens > sourceBudget)
             {
                 text = tokens.Truncate(text, sourceBudget - headerTokens);
@@ -80,28 +79,26 @@ public sealed class PromptBuilder(ITokenCounter tokens, IOptions<KnowledgeBaseOp
 
     /// <summary>The most a prompt can cost before it is built; reserved up front so concurrent turns never overspend.</summary>
     public int WorstCasePromptTokens(string question)
-        => CountKept(SystemRules) + tokens.Count(question) + HistoryTokens + options.Value.ContextTokens + 64;
+        => RulesTokens + tokens.Count(question) + HistoryTokens + options.Value.ContextTokens + 64;
 
-    // Token counts of texts that live on (the rules, a chunk's escaped text), kept while the text lives: counting ten
-    // sources of ~1 KB with the o200k tokenizer for every question was ~1% of a chat turn's CPU.
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, object> _counts = new();
-
-    private int CountKept(string text)
-    {
-        if (_counts.TryGetValue(text, out var known)) return (int)known;
-        var count = tokens.Count(text);
-        _counts.AddOrUpdate(text, count);
-        return count;
-    }
+    private int? _rulesTokens; // counted once (a benign race: every thread counts the same)
+    private int RulesTokens => _rulesTokens ??= tokens.Count(SystemRules);
 
     // Document text must not be able to close the source block or forge a new one.
     private static readonly System.Buffers.SearchValues<char> Markup = System.Buffers.SearchValues.Create("<>\"");
 
-    // A chunk's escaped text, kept while its text lives (the index hands out the same string until the chunk changes):
-    // copying every source's text for every question was ~1.5% of what a chat turn allocated.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, string> Escaped = new();
+    // A chunk's text as a prompt carries it (escaped) and its token count, kept while the chunk's text lives (the index
+    // hands out the same string until the chunk changes): escaping every source for every question was ~1.5% of what a
+    // chat turn allocated, and counting ten sources of ~1 KB with the o200k tokenizer ~1% of its CPU.
+    private sealed record SourceText(string Text, int Tokens);
 
-    private static string EscapedText(string text) => Escaped.GetValue(text, Escape);
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, SourceText> _sourceTexts = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, SourceText>.CreateValueCallback _prepare
+        = text =>
+        {
+            var escaped = Escape(text);
+            return new SourceText(escaped, tokens.Count(escaped));
+        };
 
     /// <summary>Markup in retrieved text cannot close or open the prompt's source tags.</summary>
     private static string Escape(string text)

@@ -20,7 +20,7 @@ public sealed class ReusingTermQuery(Term term, TermContext states) : Query
     public override Weight CreateWeight(IndexSearcher searcher)
     {
         // As TermQuery: statistics gathered for another view of the index are gathered again for this one.
-        var context = states.TopReaderContext == searcher.TopReaderContext ? states : TermContext.Build(searcher.TopReaderContext, term);
+        var context = states.TopReaderContext == searcher.TopReaderContext ? states : PostingsReaders.Statistics(searcher.TopReaderContext, term);
         return new ReusingTermWeight(this, searcher, context);
     }
 
@@ -141,7 +141,7 @@ public static class PostingsReaders
 
     /// <summary>What Lucene's <c>TermContext.Build</c> gives (the term's state and frequencies in each segment), looked
     /// up with pooled terms-dictionary readers: Build opens a new reader (with its frames and buffers) per segment for
-    /// every term, ~6% of a chat turn's allocations for the question words an index view has not looked up before.</summary>
+    /// every term an index view has not looked up before (retrieval bench: 54 → 50 KB allocated per query).</summary>
     public static TermContext Statistics(IndexReaderContext top, Term term)
     {
         var context = new TermContext(top);
