@@ -24,6 +24,10 @@ public static class ChatBenchmark
         // A fresh process runs on quickly compiled code and recompiles its hot paths in the background for the first
         // minute or so under load (about 1,000 methods/s here); a server that has been up for a while does not.
         var warmupSeconds = IntArg(args, "--warmup-seconds", 60);
+        // --think-ms N: each user pauses a random 0..2N ms between questions (default 0: back to back, as the targets
+        // are stated). Back-to-back users with a fixed model delay move in step: a stall lines them all up, their
+        // delays then end together and each wave queues behind itself, which shows as overhead even on an idle CPU.
+        var thinkMs = IntArg(args, "--think-ms", 0);
         // --api-dll: run another build of the api, e.g. a ReadyToRun publish (dotnet publish -p:PublishReadyToRun=true).
         // --delays: the model delays to run (default: --delay-ms, then none); --skip-idle leaves out the idle-memory run.
         var delays = StringArg(args, "--delays", $"{delayMs},0").Split(',').Select(int.Parse).ToArray();
@@ -32,7 +36,9 @@ public static class ChatBenchmark
         var sharedData = StringArg(args, "--data", Path.GetFullPath(Path.Combine(HostProcess.RepoRoot(), "..", "shared", "data")));
         var statutes = Directory.GetFiles(Path.Combine(sharedData, "labor-law"), "*.md").Where(f => !f.EndsWith("SOURCE.md")).Order().ToList();
 
-        Console.WriteLine($"chat benchmark: {Environment.ProcessorCount} cores, {users} users, {seconds} s per run, answers of {answerWords} words");
+        Console.WriteLine($"chat benchmark: {Environment.ProcessorCount} cores, {users} users, {seconds} s per run, answers of {answerWords} words" +
+            (thinkMs > 0 ? $", a random 0-{2 * thinkMs} ms pause between a user's questions" : ""));
+        if (args.Contains("--floor")) return await FloorAsync(users, seconds, warmupSeconds, delays, answerWords, thinkMs);
 
         // 1. Idle memory of the embedded default (offline models) with the five statutes indexed.
         if (!skipIdle)
@@ -52,41 +58,87 @@ public static class ChatBenchmark
         // 2. Overhead with a model that waits before its first token, then throughput with one that never waits.
         foreach (var delay in delays)
         {
-            await using var stub = await OpenAiStubServer.StartAsync(new OpenAiStubOptions
-            {
-                FirstTokenDelay = TimeSpan.FromMilliseconds(delay),
-                RecordRequests = false,
-                EmbeddingDimensions = 256,
-                Responder = _ => string.Join(' ', Enumerable.Range(1, answerWords).Select(i => i == answerWords ? "끝입니다 [1]." : "연차휴가는")),
-            });
+            var waits = new ModelWaits();
+            await using var stub = await StartStubAsync(delay, answerWords, waits);
             var metricsPort = LocalServers.FreePort();
             await using var api = await StartApiAsync(apiDll, stub.BaseUrl, metricsPort);
             var admin = await SignInAsync(api.BaseUrl, "admin@soosan.com");
             await UploadAllAsync(admin, statutes);
             var clients = await Task.WhenAll(Enumerable.Range(0, users).Select(i => SignInAsync(api.BaseUrl, $"bench{i}@soosan.com")));
 
-            await RunLoadAsync(clients, TimeSpan.FromSeconds(warmupSeconds), delay, report: false);
+            await RunLoadAsync(clients, TimeSpan.FromSeconds(warmupSeconds), delay, report: false, thinkMs: thinkMs);
             var cpuBefore = api.CpuTime();
+            var benchCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var allocatedBefore = await AllocatedBytesAsync(metricsPort);
-            var result = await RunLoadAsync(clients, TimeSpan.FromSeconds(seconds), delay, report: true);
+            var result = await RunLoadAsync(clients, TimeSpan.FromSeconds(seconds), delay, report: true, waits, thinkMs);
             var apiCpuMs = (api.CpuTime() - cpuBefore).TotalMilliseconds;
+            var benchCpuMs = (Process.GetCurrentProcess().TotalProcessorTime - benchCpuBefore).TotalMilliseconds;
             var allocatedKb = (await AllocatedBytesAsync(metricsPort) - allocatedBefore) / 1024.0;
             Console.WriteLine($"chat: users={users} model_delay={delay}ms turns={result.Turns} errors={result.Errors} cached={result.Cached} " +
                 $"throughput={result.Turns / result.Elapsed.TotalSeconds:F0}/s ttft_p50={result.P(50):F1}ms ttft_p99={result.P(99):F1}ms " +
-                $"overhead_p50={result.P(50) - delay:F1}ms overhead_p99={result.P(99) - delay:F1}ms api_rss={api.RssMegabytes():F0}MB " +
+                $"overhead_p50={result.P(50) - delay:F1}ms overhead_p99={result.P(99) - delay:F1}ms {result.ActualOverheads()} api_rss={api.RssMegabytes():F0}MB " +
                 $"api_cpu={apiCpuMs / result.Elapsed.TotalMilliseconds:F2}cores api_cpu_per_turn={apiCpuMs / Math.Max(1, result.Turns):F2}ms " +
-                $"api_alloc_per_turn={allocatedKb / Math.Max(1, result.Turns):F0}KB");
+                $"api_alloc_per_turn={allocatedKb / Math.Max(1, result.Turns):F0}KB " +
+                $"bench_cpu_per_turn={benchCpuMs / Math.Max(1, result.Turns):F2}ms");
         }
         return 0;
     }
 
-    internal sealed record LoadResult(int Turns, int Errors, int Cached, TimeSpan Elapsed, double[] Ttft)
+    /// <summary>The model: the stub with a fixed first-token delay, answers of the given length citing [1], and its real
+    /// first-token waits recorded.</summary>
+    private static Task<OpenAiStubServer> StartStubAsync(int delayMs, int answerWords, ModelWaits waits) => OpenAiStubServer.StartAsync(new OpenAiStubOptions
     {
-        public double P(double percentile)
+        FirstTokenDelay = TimeSpan.FromMilliseconds(delayMs),
+        FirstTokenWaited = waits.Record,
+        RecordRequests = false,
+        EmbeddingDimensions = 256,
+        Responder = _ => string.Join(' ', Enumerable.Range(1, answerWords).Select(i => i == answerWords ? "끝입니다 [1]." : "연차휴가는")),
+    });
+
+    /// <summary>`chat --floor`: the same users, questions and stub against <see cref="BaselineServer"/>, a bare ASP.NET
+    /// Core relay in a process of its own (as the api runs in the product's run) that makes a turn's two model round
+    /// trips (question embedding, streamed answer) and nothing else: no auth, Orleans, retrieval, storage or accounting.
+    /// No implementation of the product can do less per turn, so its figures bound what this machine allows.</summary>
+    private static async Task<int> FloorAsync(int users, int seconds, int warmupSeconds, int[] delays, int answerWords, int thinkMs)
+    {
+        foreach (var delay in delays)
         {
-            if (Ttft.Length == 0) return double.NaN;
-            var index = (int)Math.Ceiling(percentile / 100.0 * Ttft.Length) - 1;
-            return Ttft[Math.Clamp(index, 0, Ttft.Length - 1)];
+            var waits = new ModelWaits();
+            await using var stub = await StartStubAsync(delay, answerWords, waits);
+            var port = LocalServers.FreePort();
+            await using var relay = await HostProcess.StartAsync(typeof(ChatBenchmark).Assembly.Location, new Dictionary<string, string>(), port,
+                healthPath: "/api/auth/me", arguments: $"relay {stub.BaseUrl} {port}");
+            var clients = Enumerable.Range(0, users).Select(_ => NewClient(relay.BaseUrl)).ToArray();
+            await RunLoadAsync(clients, TimeSpan.FromSeconds(warmupSeconds), delay, report: false, thinkMs: thinkMs);
+            var cpuBefore = relay.CpuTime();
+            var benchCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var result = await RunLoadAsync(clients, TimeSpan.FromSeconds(seconds), delay, report: true, waits, thinkMs);
+            var cpuMs = (relay.CpuTime() - cpuBefore).TotalMilliseconds;
+            var benchCpuMs = (Process.GetCurrentProcess().TotalProcessorTime - benchCpuBefore).TotalMilliseconds;
+            Console.WriteLine($"floor (bare relay, embedding + streamed answer): users={users} model_delay={delay}ms turns={result.Turns} errors={result.Errors} " +
+                $"throughput={result.Turns / result.Elapsed.TotalSeconds:F0}/s overhead_p50={result.P(50) - delay:F1}ms overhead_p99={result.P(99) - delay:F1}ms " +
+                $"{result.ActualOverheads()} relay_cpu={cpuMs / result.Elapsed.TotalMilliseconds:F2}cores relay_cpu_per_turn={cpuMs / Math.Max(1, result.Turns):F2}ms " +
+                $"bench_cpu_per_turn={benchCpuMs / Math.Max(1, result.Turns):F2}ms");
+        }
+        return 0;
+    }
+
+    /// <param name="Ttft">Times to first token, sorted.</param>
+    /// <param name="Overheads">Per turn, time to first token minus the stub's real wait for that turn, sorted; empty
+    /// when the stub's waits were not recorded.</param>
+    internal sealed record LoadResult(int Turns, int Errors, int Cached, TimeSpan Elapsed, double[] Ttft, double[] Overheads)
+    {
+        public double P(double percentile) => Percentile(Ttft, percentile);
+
+        /// <summary>Overhead against the model's real first-token wait (the nominal delay plus its timer's overshoot).</summary>
+        public string ActualOverheads()
+            => Overheads.Length == 0 ? "" : $"overhead_vs_real_wait_p50={Percentile(Overheads, 50):F1}ms overhead_vs_real_wait_p99={Percentile(Overheads, 99):F1}ms (turns matched: {Overheads.Length})";
+
+        private static double Percentile(double[] sorted, double percentile)
+        {
+            if (sorted.Length == 0) return double.NaN;
+            var index = (int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1;
+            return sorted[Math.Clamp(index, 0, sorted.Length - 1)];
         }
     }
 
@@ -100,10 +152,12 @@ public static class ChatBenchmark
 
     private static int _runs;
 
-    internal static async Task<LoadResult> RunLoadAsync(HttpClient[] clients, TimeSpan duration, int delayMs, bool report)
+    internal static async Task<LoadResult> RunLoadAsync(HttpClient[] clients, TimeSpan duration, int delayMs, bool report, ModelWaits? waits = null, int thinkMs = 0)
     {
         var run = Interlocked.Increment(ref _runs);
         var ttfts = new List<double>[clients.Length];
+        var overheads = new List<double>[clients.Length];
+        waits?.Clear();
         var errors = 0;
         var cached = 0;
         var stop = DateTime.UtcNow + duration;
@@ -111,6 +165,7 @@ public static class ChatBenchmark
         await Task.WhenAll(clients.Select(async (client, i) =>
         {
             var mine = ttfts[i] = new List<double>();
+            var myOverheads = overheads[i] = new List<double>();
             string? conversationId = null;
             var turn = 0;
             while (DateTime.UtcNow < stop)
@@ -118,11 +173,14 @@ public static class ChatBenchmark
                 if (turn++ % 4 == 0) conversationId = null;
                 try
                 {
-                    var question = $"{Questions[(i + turn) % Questions.Length]} ({run}-{i}-{turn})";
+                    var tag = ModelWaits.TagOf(run, i, turn);
+                    var question = $"{Questions[(i + turn) % Questions.Length]} ({tag})";
                     var (ttft, conversation, fromCache) = await AskAsync(client, question, conversationId);
                     conversationId = conversation;
                     if (fromCache) Interlocked.Increment(ref cached);
                     mine.Add(ttft);
+                    if (waits is not null && waits.TryTake(tag, out var waited)) myOverheads.Add(ttft - waited);
+                    if (thinkMs > 0) await Task.Delay(Random.Shared.Next(0, 2 * thinkMs + 1));
                 }
                 catch (Exception ex)
                 {
@@ -131,7 +189,8 @@ public static class ChatBenchmark
             }
         }));
         var all = ttfts.SelectMany(t => t).Order().ToArray();
-        return new LoadResult(all.Length, errors, cached, watch.Elapsed, all);
+        waits?.Clear();
+        return new LoadResult(all.Length, errors, cached, watch.Elapsed, all, overheads.SelectMany(o => o).Order().ToArray());
     }
 
     private static async Task<(double TtftMs, string? ConversationId, bool Cached)> AskAsync(HttpClient client, string question, string? conversationId)

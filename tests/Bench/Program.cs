@@ -12,6 +12,11 @@ public static class BenchProgram
                 return await ClusterBenchmark.RunAsync(args[1..]);
             case "chat":
                 return await ChatBenchmark.RunAsync(args[1..]);
+            case "relay":
+                // The bare relay of `chat --floor` in a process of its own, as the api runs in the product's run.
+                await using (await BaselineServer.StartAsync(args[1], int.Parse(args[2]), embedQuestion: true))
+                    await Task.Delay(Timeout.Infinite);
+                return 0;
             case "korquad":
                 return await KorQuadBench.RunAsync(args[1..]);
             case "retrieval":
@@ -20,7 +25,7 @@ public static class BenchProgram
                 return await BackupBench.RunAsync(args[1..]);
             default:
                 Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <chat|korquad|retrieval|backup> [options]");
-                Console.Error.WriteLine("  chat [--users 64] [--seconds 15] [--delay-ms 50] [--answer-words 30] [--warmup-seconds 60] [--api-dll PATH] [--delays 50,0] [--skip-idle]");
+                Console.Error.WriteLine("  chat [--users 64] [--seconds 15] [--delay-ms 50] [--answer-words 30] [--warmup-seconds 60] [--api-dll PATH] [--delays 50,0] [--skip-idle] [--floor] [--think-ms 0]");
                 Console.Error.WriteLine("  chat --cluster [--users 32] [--seconds 10] [--delay-ms 50] [--answer-words 30]   (needs redis-server, postgresql)");
                 Console.Error.WriteLine("  korquad PATH [--repeat N] [--parallel N] [--index-dir DIR] [--show-slowest N]");
                 Console.Error.WriteLine("  retrieval [--queries N]   (the chat questions over the five statutes, in process)");

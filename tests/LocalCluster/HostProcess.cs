@@ -39,9 +39,9 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     public static async Task<HostProcess> StartAsync(string dll, IDictionary<string, string> environment, int httpPort, string healthPath = "/health/live",
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null, string arguments = "")
     {
-        var info = new ProcessStartInfo("dotnet", $"\"{dll}\"")
+        var info = new ProcessStartInfo("dotnet", $"\"{dll}\" {arguments}".TrimEnd())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

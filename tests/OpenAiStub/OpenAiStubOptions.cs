@@ -9,6 +9,12 @@ public sealed class OpenAiStubOptions
     /// <summary>Wait before the first token (streaming: after the headers are sent; otherwise before the response).</summary>
     public TimeSpan FirstTokenDelay { get; set; }
 
+    /// <summary>Called on a streamed answer once the first-token wait is over, with the time the stub really waited:
+    /// .NET timers miss the nominal delay here (a 50 ms Task.Delay: +0.6-2 ms at p50, +7-13 ms at p99 on this machine,
+    /// and now and then a millisecond early), so a benchmark can subtract the model's real delay from its time to first
+    /// token instead of the nominal one.</summary>
+    public Action<StubChatRequest, TimeSpan>? FirstTokenWaited { get; set; }
+
     /// <summary>Pace of the deltas after the first one; 0 sends them as fast as the socket takes them.</summary>
     public double TokensPerSecond { get; set; }
 

@@ -276,6 +276,7 @@ public sealed class OpenAiStubServer : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         if (options.FirstTokenDelay > TimeSpan.Zero) await Task.Delay(options.FirstTokenDelay, ct).ConfigureAwait(false);
         var firstTokenAt = Stopwatch.GetElapsedTime(started);
+        options.FirstTokenWaited?.Invoke(chat, firstTokenAt);
 
         await WriteChunkAsync(response, id, created, chat.Model, includeUsage, role: "assistant", content: "", finishReason: null, ct).ConfigureAwait(false);
         for (var i = 0; i < deltas.Count; i++)

@@ -54,6 +54,27 @@ public sealed class OpenAiStubServerTests
     }
 
     [Fact]
+    public async Task Stream_reports_the_first_token_wait_it_really_made_with_the_request()
+    {
+        var waits = new System.Collections.Concurrent.ConcurrentQueue<(string? Question, TimeSpan Waited)>();
+        await using var stub = await OpenAiStubServer.StartAsync(new OpenAiStubOptions
+        {
+            FirstTokenDelay = TimeSpan.FromMilliseconds(80),
+            FirstTokenWaited = (chat, waited) => waits.Enqueue((chat.LastUserMessage, waited)),
+        });
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var request = Post(stub, "/chat/completions", """{"model":"m","stream":true,"messages":[{"role":"user","content":"연차는 며칠? (7-3-1)"}]}""");
+        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        await response.Content.ReadAsStringAsync();
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+
+        var (question, waited) = Assert.Single(waits);
+        Assert.Equal("연차는 며칠? (7-3-1)", question);
+        // .NET's timer ticks in whole milliseconds and may end a wait a little early; it never ends it at once.
+        Assert.InRange(waited, TimeSpan.FromMilliseconds(70), elapsed);
+    }
+
+    [Fact]
     public async Task Stream_without_include_usage_sends_no_usage_chunk()
     {
         await using var stub = await OpenAiStubServer.StartAsync();
