@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
 
@@ -30,14 +28,13 @@ public sealed class EmbeddingCache(IEmbeddingGenerator<string, Embedding<float>>
         var texts = values as IReadOnlyList<string> ?? values.ToList();
         var model = options?.ModelId ?? _model;
         var keys = new string[texts.Count];
-        var found = new Embedding<float>?[texts.Count];
+        for (var i = 0; i < texts.Count; i++) keys[i] = Key(model, options?.Dimensions, texts[i]);
+        // Looked up together: an ingestion batch is 64 texts by default (EMBED_BATCH_SIZE), and against Redis one after
+        // another they were as many round trips.
+        var found = await Task.WhenAll(keys.Select(key => GetAsync(key, model, cancellationToken)));
         List<int>? misses = null;
         for (var i = 0; i < texts.Count; i++)
-        {
-            keys[i] = Key(model, options?.Dimensions, texts[i]);
-            if (await GetAsync(keys[i], model, cancellationToken) is { } hit) found[i] = hit;
-            else (misses ??= []).Add(i);
-        }
+            if (found[i] is null) (misses ??= []).Add(i);
 
         UsageDetails? usage = null;
         if (misses is not null)
@@ -45,11 +42,8 @@ public sealed class EmbeddingCache(IEmbeddingGenerator<string, Embedding<float>>
             var generated = await base.GenerateAsync(misses.Select(i => texts[i]).ToList(), options, cancellationToken);
             if (generated.Count != misses.Count)
                 throw new InvalidOperationException($"The embedding model returned {generated.Count} vectors for {misses.Count} texts.");
-            for (var j = 0; j < misses.Count; j++)
-            {
-                found[misses[j]] = generated[j];
-                await SetAsync(keys[misses[j]], generated[j], cancellationToken);
-            }
+            for (var j = 0; j < misses.Count; j++) found[misses[j]] = generated[j];
+            await Task.WhenAll(misses.Select((i, j) => SetAsync(keys[i], generated[j], cancellationToken)));
             usage = generated.Usage;
         }
         return new GeneratedEmbeddings<Embedding<float>>(found!) { Usage = usage };
@@ -59,8 +53,9 @@ public sealed class EmbeddingCache(IEmbeddingGenerator<string, Embedding<float>>
     /// serves an old vector.</summary>
     public static string Key(string model, int? dimensions, string text)
     {
-        var bytes = Encoding.UTF8.GetBytes($"{model}\n{dimensions}\n{text}");
-        return "kb:embedding:v2:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
+        using var hash = new Utf8Sha256();
+        return hash.Append(model).Append("\n").Append(dimensions?.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append("\n").Append(text)
+            .Key("kb:embedding:v2:");
     }
 
     private async Task<Embedding<float>?> GetAsync(string key, string model, CancellationToken cancellationToken)

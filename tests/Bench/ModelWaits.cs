@@ -13,8 +13,8 @@ internal sealed partial class ModelWaits
 
     public void Record(StubChatRequest chat, TimeSpan waited)
     {
-        var matches = Tag().Matches(chat.LastUserMessage ?? "");
-        if (matches.Count > 0) _waits[matches[^1].Groups[1].Value] = waited.TotalMilliseconds;
+        // Searched from the end, where the question is: the prompt before it is ~10 KB of sources.
+        if (Tag().Match(chat.LastUserMessage ?? "") is { Success: true } tag) _waits[tag.Groups[1].Value] = waited.TotalMilliseconds;
     }
 
     public bool TryTake(string tag, out double waitedMs) => _waits.TryRemove(tag, out waitedMs);
@@ -23,6 +23,6 @@ internal sealed partial class ModelWaits
 
     public static string TagOf(int run, int user, int turn) => $"{run}-{user}-{turn}";
 
-    [GeneratedRegex(@"\((\d+-\d+-\d+)\)")]
+    [GeneratedRegex(@"\((\d+-\d+-\d+)\)", RegexOptions.RightToLeft)]
     private static partial Regex Tag();
 }

@@ -64,6 +64,18 @@ public sealed class EmbeddingCacheTests
     }
 
     [Fact]
+    public void The_key_is_the_hash_of_model_dimensions_and_text_so_stored_vectors_outlive_an_upgrade()
+    {
+        // Past the hasher's 1,024-character pieces, with a character outside the BMP across the first boundary.
+        var text = new string('연', 1023) + "𝄞" + string.Concat(Enumerable.Repeat("유급휴가 ", 300));
+        static string Expected(string whole)
+            => "kb:embedding:v2:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(whole)));
+
+        Assert.Equal(Expected($"text-embedding-3-small\n256\n{text}"), EmbeddingCache.Key("text-embedding-3-small", 256, text));
+        Assert.Equal(Expected($"text-embedding-3-small\n\n{text}"), EmbeddingCache.Key("text-embedding-3-small", null, text));
+    }
+
+    [Fact]
     public async Task A_failing_cache_is_a_miss_and_the_model_still_answers()
     {
         await using var stub = await OpenAiStubServer.StartAsync(new OpenAiStubOptions { EmbeddingDimensions = 16 });
