@@ -5,6 +5,7 @@ using KnowledgeBase.Grains.Caching;
 using KnowledgeBase.Grains.Chat;
 using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Models;
+using KnowledgeBase.Grains.Permissions;
 using KnowledgeBase.Grains.Retrieval;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -30,6 +31,8 @@ public sealed class UserSessionGrain(
     BudgetPeriods periods,
     IOptions<KnowledgeBaseOptions> options,
     IOptions<LimitsOptions> limits,
+    PermissionCache permissions,
+    SourceAccess sourceAccess,
     TimeProvider clock,
     ILogger<UserSessionGrain> logger) : Grain, IUserSessionGrain
 {
@@ -123,6 +126,9 @@ public sealed class UserSessionGrain(
 
         try
         {
+            // What the user may read, as of now: retrieval filters by it, the history is cut to it.
+            turn.Access = await permissions.AccessAsync(Caller);
+
             // 1. Tagging.
             var step = Stopwatch.GetTimestamp();
             turn.Tagging = tagger.Tag(turn.Question);
@@ -131,7 +137,7 @@ public sealed class UserSessionGrain(
 
             // 2. Retrieval, with the conversation used to make follow-ups searchable.
             step = Stopwatch.GetTimestamp();
-            turn.History = turn.IsNewConversation ? [] : await Conversation(turn.ConversationId).RecentAsync(PromptBuilder.HistoryTurns);
+            turn.History = turn.IsNewConversation ? [] : Readable(await Conversation(turn.ConversationId).RecentAsync(PromptBuilder.HistoryTurns), turn.Access!);
             turn.RetrievalQuery = rewriter.Rewrite(turn.Question, turn.History.LastOrDefault()?.RetrievalQuery);
             var (hits, retrievalError) = await RetrieveAsync(turn, cancellationToken);
             turn.RetrievalMs = Stopwatch.GetElapsedTime(step).TotalMilliseconds;
@@ -146,6 +152,7 @@ public sealed class UserSessionGrain(
             // 3. Prompt, sized with the tokenizer; the reservation shrinks to the prompt's real worst case.
             Prompt prompt;
             using (Telemetry.KnowledgeBaseTelemetry.Source.StartActivity("prompt.build")) prompt = prompts.Build(turn.Question, turn.History, relevant);
+            prompt = prompt with { Sources = prompt.Sources.Select(source => source with { Restricted = !turn.Access!.IsPublic(source.CollectionId) }).ToList() };
             turn.Prompt = prompt;
             Reserve(turn, prompt.PromptTokens + options.Value.MaxCompletionTokens);
             yield return new SourcesEvent(prompt.Sources);
@@ -155,7 +162,7 @@ public sealed class UserSessionGrain(
             var filter = new CitationFilter(prompt.Sources.Count);
             turn.Filter = filter;
             var chatOptions = new ChatOptions { MaxOutputTokens = options.Value.MaxCompletionTokens, Temperature = 0.1f };
-            var cacheKey = AnswerCache.Key(ModelId, prompt.Messages);
+            var cacheKey = AnswerCache.Key(ModelId, prompt.Messages, prompt.Sources);
             var cached = await answers.GetAsync(cacheKey, cancellationToken);
             turn.Cached = cached is not null;
             var updates = cached is null
@@ -291,7 +298,7 @@ public sealed class UserSessionGrain(
         if (turn.Tagging!.Intent == "chit_chat") return ([], null);
         try
         {
-            return (await retriever.RetrieveAsync(turn.RetrievalQuery!, Math.Max(options.Value.RetrievalTopK * 2, 10), null, cancellationToken), null);
+            return (await retriever.RetrieveAsync(turn.RetrievalQuery!, Math.Max(options.Value.RetrievalTopK * 2, 10), null, turn.Access!.Readable, cancellationToken), null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -404,10 +411,18 @@ public sealed class UserSessionGrain(
     public Task<IReadOnlyList<ConversationSummary>> ListConversationsAsync()
         => Task.FromResult<IReadOnlyList<ConversationSummary>>(Conversations.Values.OrderByDescending(c => c.UpdatedAt).ToList());
 
+    /// <summary>The conversation as the user may see it now: sources of documents they may no longer read are withheld.</summary>
     public async Task<Conversation?> GetConversationAsync(string conversationId)
-        => Conversations.TryGetValue(conversationId, out var summary) && await Conversation(conversationId).GetAsync() is { } conversation
-            ? conversation with { Title = summary.Title }
-            : null;
+    {
+        if (!Conversations.TryGetValue(conversationId, out var summary) || await Conversation(conversationId).GetAsync() is not { } conversation) return null;
+        var access = await permissions.AccessAsync(Caller);
+        return conversation with { Title = summary.Title, Turns = Readable(conversation.Turns, access) };
+    }
+
+    private Caller Caller => new(this.GetPrimaryKeyString(), session.State.Profile?.Role ?? Roles.Member);
+
+    private IReadOnlyList<ConversationTurn> Readable(IReadOnlyList<ConversationTurn> turns, Access access)
+        => turns.Select(t => sourceAccess.Apply(t, access)).ToList();
 
     public async Task<bool> RenameConversationAsync(string conversationId, string title)
     {
@@ -519,6 +534,7 @@ public sealed class UserSessionGrain(
         public string MessageId { get; } = messageId;
         public IReadOnlyList<ConversationTurn> History { get; set; } = [];
         public Tagging? Tagging { get; set; }
+        public Access? Access { get; set; }
         public string? RetrievalQuery { get; set; }
         public int CandidatesCount { get; set; }
         public Prompt? Prompt { get; set; }

@@ -18,11 +18,17 @@ public sealed class AnswerCache(IDistributedCache cache, CacheStatistics statist
 
     /// <summary>SHA-256 of the UTF-8 of the model, then of each message as "{role}\n{text}\n\u0001" (a prompt is ~10 KB of
     /// sources: hashed without copying it, ~3% of what a chat turn allocated when it was).</summary>
-    public static string Key(string model, IEnumerable<ChatMessage> prompt)
+    public static string Key(string model, IEnumerable<ChatMessage> prompt) => Key(model, prompt, []);
+
+    /// <summary>The key also names the collections of the prompt's sources: an answer is only ever served to a caller
+    /// whose own retrieval, filtered by what they may read, produced these very sources in these collections (a document
+    /// moved since then gives another key).</summary>
+    public static string Key(string model, IEnumerable<ChatMessage> prompt, IReadOnlyList<SourceReference> sources)
     {
         using var hash = new Utf8Sha256();
         hash.Append(model).Append("\n");
         foreach (var message in prompt) hash.Append(message.Role.Value).Append("\n").Append(message.Text).Append("\n\u0001");
+        foreach (var source in sources) hash.Append(source.ChunkId).Append("@").Append(DefaultCollection.Of(source.CollectionId)).Append("\n");
         return hash.Key("kb:answer:v1:");
     }
 

@@ -72,14 +72,14 @@ public static class KorQuadBench
 
                 Console.WriteLine($"index: {await RetrievalBench.SettledSegmentsAsync(index)} segment(s)");
                 // Warm-up (JIT, caches) before the measured pass.
-                foreach (var q in questions.Take(200)) await retriever.RetrieveAsync(q.Text, 10, null);
+                foreach (var q in questions.Take(200)) await retriever.RetrieveAsync(q.Text, 10, null, null);
 
                 var ranks = new int[questions.Count];
                 var latencies = new double[questions.Count];
                 for (var i = 0; i < questions.Count; i++)
                 {
                     var started = Stopwatch.GetTimestamp();
-                    var hits = await retriever.RetrieveAsync(questions[i].Text, 10, null);
+                    var hits = await retriever.RetrieveAsync(questions[i].Text, 10, null, null);
                     latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                     ranks[i] = Rank(hits, questions[i].Paragraph);
                 }
@@ -90,7 +90,7 @@ public static class KorQuadBench
                     for (var k = 0; k < 5; k++)
                     {
                         var t0 = Stopwatch.GetTimestamp();
-                        await retriever.RetrieveAsync(questions[i].Text, 10, null);
+                        await retriever.RetrieveAsync(questions[i].Text, 10, null, null);
                         again.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                     }
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

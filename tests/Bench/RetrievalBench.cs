@@ -49,14 +49,14 @@ public static class RetrievalBench
             Console.WriteLine($"retrieval: {statutes.Count} statutes, {index.ChunkCount} chunks, {await SettledSegmentsAsync(index)} segment(s)");
 
             string Question(int i) => $"{ChatBenchmark.Questions[i % ChatBenchmark.Questions.Length]} ({i % 64}-{i / 64})";
-            for (var i = 0; i < 2_000; i++) await retriever.RetrieveAsync(Question(i), 10, null);
+            for (var i = 0; i < 2_000; i++) await retriever.RetrieveAsync(Question(i), 10, null, null);
             var latencies = new double[queries];
             var allocated = GC.GetAllocatedBytesForCurrentThread();
             var watch = Stopwatch.StartNew();
             for (var i = 0; i < queries; i++)
             {
                 var started = Stopwatch.GetTimestamp();
-                await retriever.RetrieveAsync(Question(i), 10, null);
+                await retriever.RetrieveAsync(Question(i), 10, null, null);
                 latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             }
             watch.Stop();
