@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using KnowledgeBase.Api.Hosting;
+using KnowledgeBase.Grains.Audit;
 using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Permissions;
 using KnowledgeBase.Grains.Storage;
@@ -64,6 +65,7 @@ public static partial class DocumentEndpoints
         await blobs.PutAsync(blobKey, file.Content, file.ContentType, context.RequestAborted);
         var result = await grain.SubmitAsync(new DocumentUpload(file.FileName, file.ContentType, file.Length, file.Sha256, blobKey, tags, context.User.Id(), collectionId));
         var body = new UploadAccepted(result.Info.DocumentId, Status(result.Info.Status), result.Info.Version);
+        if (result.Created) await context.AuditAsync(AuditActions.DocumentUploaded, documentId, $"file={file.FileName} bytes={file.Length} sha256={file.Sha256}");
         return result.Created ? TypedResults.Accepted($"/api/documents/{documentId}", body) : TypedResults.Ok(body);
     }
 
@@ -82,6 +84,7 @@ public static partial class DocumentEndpoints
         await blobs.PutAsync(blobKey, file.Content, file.ContentType, context.RequestAborted);
         var info = await grains.GetGrain<IDocumentGrain>(id).ReplaceAsync(
             new DocumentUpload(file.FileName, file.ContentType, file.Length, file.Sha256, blobKey, tags.Count > 0 ? tags : current!.Tags, current!.UploadedBy, current.CollectionId));
+        await context.AuditAsync(AuditActions.DocumentReplaced, id, $"file={file.FileName} bytes={file.Length} sha256={file.Sha256} version={info.Version}");
         return TypedResults.Accepted($"/api/documents/{id}", new UploadAccepted(id, Status(info.Status), info.Version));
     }
 
@@ -119,9 +122,10 @@ public static partial class DocumentEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, HttpContext context, [FromServices] IClusterClient grains,
         [FromServices] PermissionCache permissions)
     {
-        var (_, _, denied) = await FindAsync(id, context, grains, permissions, change: true);
+        var (current, _, denied) = await FindAsync(id, context, grains, permissions, change: true);
         if (denied is not null) return denied;
         await grains.GetGrain<IDocumentGrain>(id).DeleteAsync();
+        await context.AuditAsync(AuditActions.DocumentDeleted, id, $"file={current!.FileName}");
         return TypedResults.NoContent();
     }
 
@@ -140,12 +144,14 @@ public static partial class DocumentEndpoints
         [FromServices] IClusterClient grains, [FromServices] PermissionCache permissions)
     {
         if (string.IsNullOrWhiteSpace(body.CollectionId)) return Problems.BadRequest("collectionId를 입력해 주세요. (collectionId is required.)");
-        var (_, access, denied) = await FindAsync(id, context, grains, permissions, change: true);
+        var (current, access, denied) = await FindAsync(id, context, grains, permissions, change: true);
         if (denied is not null) return denied;
         var target = body.CollectionId.Trim();
         if (await TargetProblemAsync(target, access!, permissions) is { } refused) return refused;
         var moved = await grains.GetGrain<IDocumentGrain>(id).MoveAsync(target);
-        return moved is null ? Problems.NotFound("문서 (Document)") : TypedResults.Ok(View(moved, access!));
+        if (moved is null) return Problems.NotFound("문서 (Document)");
+        await context.AuditAsync(AuditActions.DocumentMoved, id, $"from={current!.Collection} to={target}");
+        return TypedResults.Ok(View(moved, access!));
     }
 
     private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchAsync(SearchBody body, HttpContext context, [FromServices] IClusterClient grains,

@@ -1,4 +1,5 @@
 using KnowledgeBase.Api.Hosting;
+using KnowledgeBase.Grains.Audit;
 using KnowledgeBase.Grains.Permissions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -46,39 +47,47 @@ public static class PermissionEndpoints
     private static async Task<Ok<IReadOnlyList<GroupInfo>>> ListGroupsAsync([FromServices] PermissionCache cache)
         => TypedResults.Ok((await cache.RefreshAsync()).Groups);
 
-    private static async Task<Results<Created<GroupInfo>, ProblemHttpResult>> CreateGroupAsync(GroupBody body, [FromServices] IClusterClient grains,
-        [FromServices] PermissionCache cache)
+    private static async Task<Results<Created<GroupInfo>, ProblemHttpResult>> CreateGroupAsync(GroupBody body, HttpContext context,
+        [FromServices] IClusterClient grains, [FromServices] PermissionCache cache)
     {
         if (Name(body.Name) is not { } name) return NameProblem();
         var snapshot = await cache.RefreshAsync();
         if (snapshot.Groups.Any(g => string.Equals(g.Name, name, StringComparison.OrdinalIgnoreCase)))
             return Problems.Create(409, "group_exists", "같은 이름의 그룹이 있습니다. (A group with this name exists.)");
         var group = await Permissions(grains).CreateGroupAsync(name, ExternalId(body.ExternalId));
+        await context.AuditAsync(AuditActions.GroupCreated, group.GroupId, $"name={name}");
         return TypedResults.Created($"/api/admin/groups/{group.GroupId}", group);
     }
 
-    private static async Task<Results<Ok<GroupInfo>, ProblemHttpResult>> UpdateGroupAsync(string groupId, GroupBody body, [FromServices] IClusterClient grains,
-        [FromServices] PermissionCache cache)
+    private static async Task<Results<Ok<GroupInfo>, ProblemHttpResult>> UpdateGroupAsync(string groupId, GroupBody body, HttpContext context,
+        [FromServices] IClusterClient grains, [FromServices] PermissionCache cache)
     {
         string? name = null;
         if (body.Name is not null && (name = Name(body.Name)) is null) return NameProblem();
         var snapshot = await cache.RefreshAsync();
         if (name is not null && snapshot.Groups.Any(g => g.GroupId != groupId && string.Equals(g.Name, name, StringComparison.OrdinalIgnoreCase)))
             return Problems.Create(409, "group_exists", "같은 이름의 그룹이 있습니다. (A group with this name exists.)");
-        return await Permissions(grains).UpdateGroupAsync(groupId, name, ExternalId(body.ExternalId)) is { } group
-            ? TypedResults.Ok(group) : Problems.NotFound("그룹 (Group)");
+        if (await Permissions(grains).UpdateGroupAsync(groupId, name, ExternalId(body.ExternalId)) is not { } group) return Problems.NotFound("그룹 (Group)");
+        await context.AuditAsync(AuditActions.GroupUpdated, groupId, $"name={group.Name} externalId={group.ExternalId}");
+        return TypedResults.Ok(group);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteGroupAsync(string groupId, [FromServices] IClusterClient grains)
-        => await Permissions(grains).DeleteGroupAsync(groupId) ? TypedResults.NoContent() : Problems.NotFound("그룹 (Group)");
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteGroupAsync(string groupId, HttpContext context, [FromServices] IClusterClient grains)
+    {
+        if (!await Permissions(grains).DeleteGroupAsync(groupId)) return Problems.NotFound("그룹 (Group)");
+        await context.AuditAsync(AuditActions.GroupDeleted, groupId);
+        return TypedResults.NoContent();
+    }
 
-    private static async Task<Results<Ok<GroupInfo>, ProblemHttpResult>> SetMembersAsync(string groupId, MembersBody body, [FromServices] IClusterClient grains)
+    private static async Task<Results<Ok<GroupInfo>, ProblemHttpResult>> SetMembersAsync(string groupId, MembersBody body, HttpContext context,
+        [FromServices] IClusterClient grains)
     {
         if (body.UserIds is null || body.UserIds.Count > MaxListEntries)
             return Problems.BadRequest($"userIds는 {MaxListEntries}명 이하의 사용자 id 목록이어야 합니다. (userIds: a list of at most {MaxListEntries} user ids.)");
         if (await UnknownUsersAsync(grains, body.UserIds) is { } unknown) return unknown;
-        return await Permissions(grains).SetGroupMembersAsync(groupId, body.UserIds) is { } group
-            ? TypedResults.Ok(group) : Problems.NotFound("그룹 (Group)");
+        if (await Permissions(grains).SetGroupMembersAsync(groupId, body.UserIds) is not { } group) return Problems.NotFound("그룹 (Group)");
+        await context.AuditAsync(AuditActions.GroupMembersChanged, groupId, $"members={string.Join(",", group.Members)}");
+        return TypedResults.Ok(group);
     }
 
     private static async Task<Results<Ok<RoleView>, ProblemHttpResult>> SetRoleAsync(string userId, RoleBody body, HttpContext context, [FromServices] IClusterClient grains)
@@ -89,6 +98,7 @@ public static class PermissionEndpoints
         if (userId == context.User.Id() && body.Role != Roles.Admin)
             return Problems.Create(409, "own_role", "자신의 관리자 권한은 내려놓을 수 없습니다. 다른 관리자에게 요청하세요. (You cannot demote yourself; ask another admin.)");
         await Permissions(grains).SetRoleAsync(userId, body.Role!);
+        await context.AuditAsync(AuditActions.RoleChanged, userId, $"role={body.Role}");
         return TypedResults.Ok(new RoleView(userId, body.Role!));
     }
 
@@ -121,6 +131,7 @@ public static class PermissionEndpoints
         var (readers, editors, problem) = await ListsAsync(body, grains, snapshot, AccessList.Nobody, AccessList.Nobody);
         if (problem is not null) return problem;
         var collection = await Permissions(grains).CreateCollectionAsync(name, readers!, editors!);
+        await context.AuditAsync(AuditActions.CollectionCreated, collection.CollectionId, $"name={name} {Describe(collection)}");
         var access = await cache.AccessAsync(context.User.Caller());
         return TypedResults.Created($"/api/collections/{collection.CollectionId}", View(collection, access, new Dictionary<string, int>()));
     }
@@ -139,18 +150,21 @@ public static class PermissionEndpoints
         if (problem is not null) return problem;
         var updated = await Permissions(grains).UpdateCollectionAsync(id, name, readers, editors);
         if (updated is null) return Problems.NotFound("문서함 (Collection)");
+        await context.AuditAsync(AuditActions.CollectionUpdated, id, $"name={updated.Name} {Describe(updated)}");
         var access = await cache.AccessAsync(context.User.Caller());
         return TypedResults.Ok(View(updated, access, await grains.GetGrain<IDocumentCatalogGrain>("all").CountByCollectionAsync()));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteCollectionAsync(string id, [FromServices] IClusterClient grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteCollectionAsync(string id, HttpContext context, [FromServices] IClusterClient grains)
     {
         if (id == DefaultCollection.Id)
             return Problems.Create(409, "default_collection", "기본 문서함은 삭제할 수 없습니다. (The default collection cannot be deleted.)");
         var counts = await grains.GetGrain<IDocumentCatalogGrain>("all").CountByCollectionAsync();
         if (counts.GetValueOrDefault(id) > 0)
             return Problems.Create(409, "collection_not_empty", "문서가 남아 있는 문서함은 삭제할 수 없습니다. 문서를 먼저 옮기거나 삭제하세요. (Move or delete its documents first.)");
-        return await Permissions(grains).DeleteCollectionAsync(id) ? TypedResults.NoContent() : Problems.NotFound("문서함 (Collection)");
+        if (!await Permissions(grains).DeleteCollectionAsync(id)) return Problems.NotFound("문서함 (Collection)");
+        await context.AuditAsync(AuditActions.CollectionDeleted, id);
+        return TypedResults.NoContent();
     }
 
     /// <summary>Lists and their defaults when not given; unknown groups and users are refused by name.</summary>
@@ -189,6 +203,10 @@ public static class PermissionEndpoints
             access.CanUploadInto(c.CollectionId), counts.GetValueOrDefault(c.CollectionId),
             showLists ? ListView(c.Readers) : null, showLists ? ListView(c.Editors) : null);
     }
+
+    private static string Describe(CollectionInfo c)
+        => $"readers=everyone:{c.Readers.Everyone},groups:{string.Join("|", c.Readers.Groups)},users:{string.Join("|", c.Readers.Users)} "
+            + $"editors=groups:{string.Join("|", c.Editors.Groups)},users:{string.Join("|", c.Editors.Users)}";
 
     private static AccessListView ListView(AccessList list) => new(list.Everyone, list.Groups, list.Users);
 
