@@ -16,8 +16,8 @@ namespace KnowledgeBase.Bench;
 /// With --repeat N the corpus is ingested N times under distinct ids to measure latency at scale.</summary>
 public static class KorQuadBench
 {
-    private sealed record Paragraph(int Index, string Title, string Context);
-    private sealed record Question(int Paragraph, string Text);
+    internal sealed record Paragraph(int Index, string Title, string Context);
+    internal sealed record Question(int Paragraph, string Text);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -132,7 +132,7 @@ public static class KorQuadBench
         return 0;
     }
 
-    private static (List<Paragraph>, List<Question>) Load(string path)
+    internal static (List<Paragraph>, List<Question>) Load(string path)
     {
         using var json = JsonDocument.Parse(File.ReadAllBytes(path));
         var paragraphs = new List<Paragraph>();
@@ -151,16 +151,16 @@ public static class KorQuadBench
         return (paragraphs, questions);
     }
 
-    private static double Percentile(double[] sorted, double p)
+    internal static double Percentile(double[] sorted, double p)
         => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
-    private static int IntOption(string[] args, string name, int fallback)
+    internal static int IntOption(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private static string? StringOption(string[] args, string name)
+    internal static string? StringOption(string[] args, string name)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;

@@ -6,6 +6,8 @@ import { mountChat } from './chat.js';
 import { mountDocuments } from './documents.js';
 import { mountAdmin } from './admin.js';
 import { mountAudit } from './audit.js';
+import { mountCollections } from './collections.js';
+import { mountAccess } from './access.js';
 
 const root = document.getElementById('app');
 const ctx = {
@@ -21,6 +23,8 @@ function route() {
   const hash = location.hash.replace(/^#\/?/, '');
   const name = hash.split('/')[0];
   if (name === 'documents') return 'documents';
+  if (name === 'collections') return 'collections';
+  if (name === 'access') return ctx.me?.role === 'admin' ? 'access' : 'chat';
   if (name === 'admin') return ctx.me?.role === 'admin' ? 'admin' : 'chat';
   if (name === 'audit') return ctx.me?.role === 'admin' ? 'audit' : 'chat';
   return 'chat';
@@ -60,7 +64,7 @@ function render() {
   const view = route();
   const main = h('main', { id: 'main', class: 'main view-' + view, tabindex: '-1' });
   root.append(topBar(view), main, h('div', { id: 'toast', class: 'toast', role: 'status', 'aria-live': 'polite' }));
-  const mount = { chat: mountChat, documents: mountDocuments, admin: mountAdmin, audit: mountAudit }[view];
+  const mount = { chat: mountChat, documents: mountDocuments, collections: mountCollections, admin: mountAdmin, audit: mountAudit, access: mountAccess }[view];
   unmount = mount(main, ctx);
   updateLimits();
 }
@@ -72,7 +76,9 @@ function topBar(view) {
     h('nav', { class: 'nav', 'aria-label': t('nav.main') },
       link('chat', t('nav.chat')),
       link('documents', t('nav.documents')),
+      link('collections', t('nav.collections')),
       ctx.me.role === 'admin' ? link('admin', t('nav.admin')) : null,
+      ctx.me.role === 'admin' ? link('access', t('nav.access')) : null,
       ctx.me.role === 'admin' ? link('audit', t('nav.audit')) : null),
     h('div', { class: 'limits', id: 'limits', role: 'status', 'aria-live': 'polite', 'data-testid': 'limits' }),
     h('div', { class: 'topbar-actions' },

@@ -194,7 +194,7 @@ export function mountChat(main, ctx) {
       const source = sources.find(s => s.n === n);
       if (!source) return null;
       return h('button', { type: 'button', class: 'cite', 'aria-label': t('chat.citation', { n }), 'data-testid': 'citation',
-        onclick: event => openSourcePanel(source, event.currentTarget) }, `[${n}]`);
+        onclick: event => openSourcePanel(source, event.currentTarget) }, `[${n}]`, source.restricted ? h('span', { class: 'cite-lock', title: t('col.restrictedHint') }, '🔒') : null);
     };
     const draw = () => {
       frame = 0;

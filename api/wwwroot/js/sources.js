@@ -3,6 +3,7 @@ import { h } from './dom.js';
 import { t } from './i18n.js';
 import { fetchBlob, errorMessage } from './api.js';
 import { icon } from './icons.js';
+import { lockBadge } from './collections.js';
 
 let panel = null;
 let returnFocus = null;
@@ -18,10 +19,12 @@ export function openSourcePanel(source, opener) {
     h('dt', null, t('source.file')), h('dd', { 'data-testid': 'source-file' }, source.fileName || source.title || source.documentId),
     source.section ? [h('dt', null, t('source.section')), h('dd', { 'data-testid': 'source-section' }, source.section)] : null,
     source.page ? [h('dt', null, t('source.page')), h('dd', null, String(source.page))] : null);
-  const text = h('div', { class: 'source-text', 'data-testid': 'source-text', tabindex: '0' }, source.text ?? '');
+  const text = source.withheld
+    ? h('p', { class: 'notice', 'data-testid': 'source-withheld' }, t('col.withheld'))
+    : h('div', { class: 'source-text', 'data-testid': 'source-text', tabindex: '0' }, source.text ?? '');
   panel = h('aside', { class: 'source-panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'source-title', 'data-testid': 'source-panel' },
-    h('div', { class: 'panel-head' }, h('h2', { id: 'source-title' }, t('source.title', { n: source.n })), close),
-    meta, text, h('div', { class: 'panel-actions' }, open), status);
+    h('div', { class: 'panel-head' }, h('h2', { id: 'source-title' }, t('source.title', { n: source.n }), ' ', lockBadge(source)), close),
+    meta, text, source.withheld ? null : h('div', { class: 'panel-actions' }, open), status);
   document.body.append(panel);
   close.focus();
 }
