@@ -2,6 +2,7 @@ using KnowledgeBase.Grains.Accounting;
 using KnowledgeBase.Grains.Backup;
 using KnowledgeBase.Grains.Caching;
 using KnowledgeBase.Grains.Chat;
+using KnowledgeBase.Grains.Chat.Pipeline;
 using KnowledgeBase.Grains.Ingestion;
 using KnowledgeBase.Grains.Models;
 using KnowledgeBase.Grains.Retrieval;
@@ -199,6 +200,9 @@ public static class SiloHostingExtensions
         services.TryAddSingleton<QueryRewriter>();
         services.TryAddSingleton<SourceSelector>();
         services.TryAddSingleton<PromptBuilder>();
+        services.TryAddSingleton<RetrievalStep>();
+        services.TryAddSingleton<AnswerStreamStep>();
+        services.TryAddSingleton<ChatTurnPipeline>();
         services.TryAddSingleton<IQueryLog, JsonlQueryLog>();
         services.AddModelAndRetrievalTelemetry(tracing: KnowledgeBaseSettings.TracingEnabled(config));
         return services;
