@@ -32,6 +32,8 @@ public sealed partial class SourceAccess(IndexReplicator replicator)
         return turn with { Sources = sources, Answer = citesWithheld ? WithheldAnswer : turn.Answer };
     }
 
+    public IReadOnlyList<ConversationTurn> Apply(IReadOnlyList<ConversationTurn> turns, Access access) => turns.Select(t => Apply(t, access)).ToList();
+
     [GeneratedRegex(@"\[(\d{1,3})\]")]
     private static partial Regex Citation();
 }
