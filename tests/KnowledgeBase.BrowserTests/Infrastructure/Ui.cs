@@ -28,7 +28,7 @@ public static class Ui
     /// <summary>Uploads through the file picker and waits until the document's row says 준비됨 (ready).</summary>
     public static async Task UploadAndWaitReadyAsync(IPage page, string path, string? fileName = null)
     {
-        await page.GetByRole(AriaRole.Link, new() { Name = "문서" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "문서", Exact = true }).ClickAsync();
         await page.GetByTestId("file-input").SetInputFilesAsync(path);
         var row = page.GetByTestId("upload-row").Filter(new() { HasText = fileName ?? Path.GetFileName(path) }).First;
         await Assertions.Expect(row.GetByTestId("status")).ToHaveTextAsync("준비됨", new() { Timeout = 60_000 });
