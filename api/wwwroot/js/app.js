@@ -8,6 +8,7 @@ import { themePicker } from './theme.js';
 import './chat.js';
 import './documents.js';
 import './admin.js';
+import './audit.js';
 
 const root = document.getElementById('app');
 const ctx = {
