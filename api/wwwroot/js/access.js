@@ -2,6 +2,9 @@
 import { h, clear } from './dom.js';
 import { t } from './i18n.js';
 import { request, errorMessage } from './api.js';
+import { registerView } from './shell.js';
+
+registerView({ name: 'access', labelKey: 'nav.access', order: 92, allow: me => me.role === 'admin', mount: mountAccess });
 
 const ROLES = ['admin', 'editor', 'member'];
 

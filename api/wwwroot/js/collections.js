@@ -4,6 +4,9 @@
 import { h, clear, formatNumber } from './dom.js';
 import { t } from './i18n.js';
 import { request, errorMessage } from './api.js';
+import { registerView } from './shell.js';
+
+registerView({ name: 'collections', labelKey: 'nav.collections', order: 30, mount: mountCollections });
 
 /** A lock badge for a document or source in a collection not everyone may read (nothing otherwise). */
 export function lockBadge(item) {
