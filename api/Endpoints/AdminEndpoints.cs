@@ -31,6 +31,7 @@ public static class AdminEndpoints
         admin.MapGet("/feedback", FeedbackAsync);
         admin.MapAdminMetrics();
         admin.MapAdminCluster();
+        admin.MapAdminEvaluations();
         admin.MapPost("/dashboard-session", DashboardSession);
         return app;
     }

@@ -6,6 +6,7 @@ import { mountChat } from './chat.js';
 import { mountDocuments } from './documents.js';
 import { mountAdmin } from './admin.js';
 import { mountAudit } from './audit.js';
+import { mountEvaluations } from './evaluations.js';
 
 const root = document.getElementById('app');
 const ctx = {
@@ -23,6 +24,7 @@ function route() {
   if (name === 'documents') return 'documents';
   if (name === 'admin') return ctx.me?.role === 'admin' ? 'admin' : 'chat';
   if (name === 'audit') return ctx.me?.role === 'admin' ? 'audit' : 'chat';
+  if (name === 'evaluations') return ctx.me?.role === 'admin' ? 'evaluations' : 'chat';
   return 'chat';
 }
 
@@ -60,7 +62,7 @@ function render() {
   const view = route();
   const main = h('main', { id: 'main', class: 'main view-' + view, tabindex: '-1' });
   root.append(topBar(view), main, h('div', { id: 'toast', class: 'toast', role: 'status', 'aria-live': 'polite' }));
-  const mount = { chat: mountChat, documents: mountDocuments, admin: mountAdmin, audit: mountAudit }[view];
+  const mount = { chat: mountChat, documents: mountDocuments, admin: mountAdmin, audit: mountAudit, evaluations: mountEvaluations }[view];
   unmount = mount(main, ctx);
   updateLimits();
 }
@@ -73,7 +75,8 @@ function topBar(view) {
       link('chat', t('nav.chat')),
       link('documents', t('nav.documents')),
       ctx.me.role === 'admin' ? link('admin', t('nav.admin')) : null,
-      ctx.me.role === 'admin' ? link('audit', t('nav.audit')) : null),
+      ctx.me.role === 'admin' ? link('audit', t('nav.audit')) : null,
+      ctx.me.role === 'admin' ? link('evaluations', t('nav.evaluations')) : null),
     h('div', { class: 'limits', id: 'limits', role: 'status', 'aria-live': 'polite', 'data-testid': 'limits' }),
     h('div', { class: 'topbar-actions' },
       h('span', { class: 'who', title: ctx.me.email }, ctx.me.displayName),
