@@ -3,12 +3,15 @@
 import { h, clear, formatNumber } from './dom.js';
 import { t } from './i18n.js';
 import { request, errorMessage } from './api.js';
+import { registerView } from './shell.js';
 
 const FIGURES = [
   ['searchAt1', 'eval.search1'], ['searchAt3', 'eval.search3'], ['searchAt10', 'eval.search10'], ['mrr10', 'eval.mrr'],
   ['answerHitRate', 'eval.answerHit'], ['noResultPrecision', 'eval.noResultPrecision'], ['noResultRecall', 'eval.noResultRecall'],
 ];
 const POLL_MS = 2000;
+
+registerView({ name: 'evaluations', labelKey: 'nav.evaluations', order: 96, allow: me => me.role === 'admin', mount: mountEvaluations });
 
 export function mountEvaluations(main) {
   const controller = new AbortController();
