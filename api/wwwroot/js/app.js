@@ -11,6 +11,7 @@ import './admin.js';
 import './audit.js';
 import './collections.js';
 import './access.js';
+import './evaluations.js';
 
 const root = document.getElementById('app');
 const ctx = {
