@@ -5,6 +5,7 @@ using System.Text.Json;
 namespace KnowledgeBase.Tests.Operations;
 
 /// <summary>Readiness fails when a configured part cannot be reached (its own api, outside the operations collection).</summary>
+[Trait(Tier.Name, Tier.Full)]
 public sealed class ReadinessTests
 {
     [Fact]
