@@ -22,6 +22,7 @@ app.MapAuthEndpoints();
 app.MapChatEndpoints();
 app.MapDocumentEndpoints();
 app.MapAdminEndpoints();
+app.MapPermissionEndpoints();
 app.MapKnowledgeBaseHealth(showDetail: context => context.User.IsAdmin());
 if (KnowledgeBaseSettings.DashboardEnabled(app.Configuration))
     app.MapOrleansDashboard(routePrefix: ApiHostingExtensions.DashboardPath).RequireAuthorization("admin");
