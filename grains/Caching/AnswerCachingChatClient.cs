@@ -14,6 +14,10 @@ public sealed partial class AnswerCachingChatClient(IChatClient inner, AnswerCac
     /// <summary>Set on the last update of a replayed answer.</summary>
     public const string CachedProperty = "kb.cached";
 
+    /// <summary>Set in <see cref="ChatOptions.AdditionalProperties"/> to ask the model anew (regenerate): the cached answer
+    /// is skipped, and the fresh one replaces it.</summary>
+    public const string FreshProperty = "kb.fresh";
+
     public string ModelId { get; } = inner.GetService<ChatClientMetadata>()?.DefaultModelId ?? ExtractiveChatClient.ModelId;
 
     public static bool IsReplay(ChatResponseUpdate update) => update.AdditionalProperties?.ContainsKey(CachedProperty) == true;
@@ -22,7 +26,14 @@ public sealed partial class AnswerCachingChatClient(IChatClient inner, AnswerCac
         ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var key = AnswerCache.Key(ModelId, messages);
-        if (await cache.GetAsync(key, cancellationToken) is { } cached)
+        var fresh = options?.AdditionalProperties?.ContainsKey(FreshProperty) == true;
+        if (fresh)
+        {
+            // The flag is ours: the model never sees it.
+            options = options!.Clone();
+            options.AdditionalProperties!.Remove(FreshProperty);
+        }
+        if (!fresh && await cache.GetAsync(key, cancellationToken) is { } cached)
         {
             foreach (Match piece in Words().Matches(cached.Text))
             {
