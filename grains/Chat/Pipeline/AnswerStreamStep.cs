@@ -20,9 +20,15 @@ public sealed class AnswerStreamStep(IChatClient chat, AnswerCache answers, IOpt
     public async IAsyncEnumerable<DeltaEvent> RunAsync(ChatTurn turn, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var filter = turn.Filter = new CitationFilter(turn.Prompt!.Sources.Count);
-        var chatOptions = new ChatOptions { MaxOutputTokens = options.Value.MaxCompletionTokens, Temperature = 0.1f };
+        var chatOptions = new ChatOptions
+        {
+            MaxOutputTokens = options.Value.MaxCompletionTokens,
+            Temperature = 0.1f,
+            // Binds a cached answer to the sources (and their collections) it was built from.
+            AdditionalProperties = new() { [AnswerCachingChatClient.SourcesProperty] = AnswerCache.Scope(turn.Prompt.Sources) },
+        };
         // Regenerating asks the model again rather than replaying the answer being replaced.
-        if (turn.Replaces is not null) chatOptions.AdditionalProperties = new() { [AnswerCachingChatClient.FreshProperty] = true };
+        if (turn.Replaces is not null) chatOptions.AdditionalProperties[AnswerCachingChatClient.FreshProperty] = true;
         // The model gets a fresh idle allowance before every piece: a model that stops sending ends the turn as a timeout.
         var idleTimeout = options.Value.ModelIdleTimeout;
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
