@@ -15,6 +15,7 @@ builder.AddKnowledgeBaseApi();
 var app = builder.Build();
 app.UseKnowledgeBaseApi();
 app.MapAuthEndpoints();
+app.MapSsoEndpoints();
 app.MapChatEndpoints();
 app.MapDocumentEndpoints();
 app.MapAdminEndpoints();

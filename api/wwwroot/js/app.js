@@ -6,6 +6,7 @@ import { mountChat } from './chat.js';
 import { mountDocuments } from './documents.js';
 import { mountAdmin } from './admin.js';
 import { mountAudit } from './audit.js';
+import { completeSsoReturn, ssoBlock } from './sso.js';
 
 const root = document.getElementById('app');
 const ctx = {
@@ -27,6 +28,8 @@ function route() {
 }
 
 async function start() {
+  const sso = await completeSsoReturn();
+  if (sso?.notice) authNotice = sso.notice;
   if (session.token && session.expired()) {
     session.clear();
     authNotice = t('auth.expired');
@@ -185,6 +188,7 @@ function authView() {
     title,
     h('p', { class: 'muted' }, t('auth.intro')),
     notice,
+    ssoBlock(),
     h('div', { class: 'field' }, h('label', { for: 'auth-email' }, t('auth.email')), email),
     h('div', { class: 'field' }, h('label', { for: 'auth-password' }, t('auth.password')), password,
       h('small', { id: 'auth-password-hint', class: 'muted' }, t('auth.passwordHint'))),
