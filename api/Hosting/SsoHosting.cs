@@ -24,7 +24,7 @@ public static class SsoHosting
     {
         var services = builder.Services;
         services.AddSingleton(sso);
-        services.AddSingleton<ISsoGroupMapper, NoSsoGroups>();
+        services.AddSingleton<ISsoGroupMapper, PermissionGroupMapper>();
         if (!sso.Enabled) return;
 
         // The flow's state, nonce and the hand-over cookie are protected with the data-protection key ring; every api
@@ -125,7 +125,7 @@ public static class SsoHosting
         var issuer = principal.FindFirstValue("iss") ?? principal.FindFirst("sub")?.Issuer ?? sso.Authority!;
         var name = principal.FindFirstValue("name") is { Length: > 0 } n ? n.Trim() : email[..email.IndexOf('@')];
         if (name.Length > 100) name = name[..100];
-        var role = settings.AdminEmails.Contains(email) ? Roles.Admin : Roles.User;
+        var role = settings.AdminEmails.Contains(email) ? Roles.Admin : Roles.Member;
 
         var grains = services.GetRequiredService<IClusterClient>();
         var result = await grains.GetGrain<IAccountGrain>(email).SignInExternalAsync(new ExternalIdentity(issuer, subject, email, name, role));

@@ -1,11 +1,7 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using KnowledgeBase.Api.Hosting;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace KnowledgeBase.Tests.Sso;
 
@@ -62,8 +58,7 @@ public sealed class OidcFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The api on Kestrel at a port chosen before the provider starts (the provider must know the callback URL),
-/// with the group hook recording what it is given.</summary>
+/// <summary>The api on Kestrel at a port chosen before the provider starts (the provider must know the callback URL).</summary>
 public sealed class SsoApiFactory : ApiFactory
 {
     private readonly IDictionary<string, string?> _settings;
@@ -77,26 +72,8 @@ public sealed class SsoApiFactory : ApiFactory
 
     public int AppPort { get; }
     public Uri AppAddress => new($"http://localhost:{AppPort}");
-    public RecordingGroupMapper Groups { get; } = new();
 
     protected override IDictionary<string, string?> Settings => _settings;
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(services => services.AddSingleton<ISsoGroupMapper>(Groups));
-    }
-}
-
-public sealed class RecordingGroupMapper : ISsoGroupMapper
-{
-    public ConcurrentDictionary<string, IReadOnlyList<string>> Applied { get; } = new();
-
-    public Task ApplyAsync(UserProfile profile, IReadOnlyList<string> providerGroups, CancellationToken cancellationToken)
-    {
-        Applied[profile.UserId] = providerGroups;
-        return Task.CompletedTask;
-    }
 }
 
 /// <summary>Goes through the redirect flow the way a browser does, without one: follows redirects between the api and

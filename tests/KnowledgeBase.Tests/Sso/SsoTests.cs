@@ -33,16 +33,22 @@ public sealed class SsoTests(OidcFixture fixture)
         var me = await client.GetFromJsonAsync<JsonElement>("/api/auth/me");
         Assert.Equal("kim.minji@soosan.com", me.GetProperty("email").GetString());
         Assert.Equal("김민지", me.GetProperty("displayName").GetString());
-        Assert.Equal("user", me.GetProperty("role").GetString());
+        Assert.Equal("member", me.GetProperty("role").GetString());
 
         // The hand-over cookie works once.
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.ExchangeAsync(Api.AppAddress)).StatusCode);
 
-        // The same person again is the same account; their provider groups reach the group hook.
+        // The same person again is the same account, and now joins the product group mapped to a provider group.
+        var admin = await Api.CreateAdminAsync();
+        var hr = await admin.Client.PostAsJsonAsync("/api/admin/groups", new { name = "인사팀 (HR)", externalId = "인사팀" });
+        Assert.Equal(HttpStatusCode.Created, hr.StatusCode);
+        var groupId = (await hr.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("groupId").GetString();
         var meAgain = await MeAsync("kim");
         var userId = me.GetProperty("userId").GetString()!;
         Assert.Equal(userId, meAgain.GetProperty("userId").GetString());
-        Assert.Equal(["인사팀", "all-staff"], Api.Groups.Applied[userId]);
+        var groups = await admin.Client.GetFromJsonAsync<JsonElement>("/api/admin/groups");
+        var mapped = groups.EnumerateArray().Single(g => g.GetProperty("groupId").GetString() == groupId);
+        Assert.Equal([userId], mapped.GetProperty("members").EnumerateArray().Select(m => m.GetString()));
     }
 
     [Fact]
