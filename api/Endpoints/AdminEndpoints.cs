@@ -30,6 +30,7 @@ public static class AdminEndpoints
         admin.MapGet("/feedback", FeedbackAsync);
         admin.MapAdminMetrics();
         admin.MapAdminCluster();
+        admin.MapAdminSynonyms();
         admin.MapPost("/dashboard-session", DashboardSession);
         return app;
     }

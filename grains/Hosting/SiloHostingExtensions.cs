@@ -190,6 +190,7 @@ public static class SiloHostingExtensions
         services.AddIngestion();
         services.AddRetrieval();
         services.AddOptions<AnswerOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o));
+        services.AddHostedService<SynonymSync>();
         services.AddChromaVectorStore(config);
         services.AddDocumentStore(config);
         services.AddIndexReplication();

@@ -5,6 +5,7 @@ import { request, streamEvents, errorMessage, ApiError } from './api.js';
 import { renderMarkdown } from './markdown.js';
 import { openSourcePanel, closeSourcePanel } from './sources.js';
 import { barChart, lineChart, pairChart } from './charts.js';
+import { mountSynonymEditor } from './synonyms.js';
 
 export function mountAdmin(main, ctx) {
   const controller = new AbortController();
@@ -32,7 +33,8 @@ export function mountAdmin(main, ctx) {
     h('section', { 'aria-labelledby': 'company-h' }, h('h2', { id: 'company-h' }, t('admin.company')), cards),
     h('section', { class: 'card', 'aria-labelledby': 'users-h' }, h('h2', { id: 'users-h' }, t('admin.users')), notice, h('div', { class: 'table-wrap' }, table)),
     h('section', { class: 'card', 'aria-labelledby': 'charts-h' }, h('h2', { id: 'charts-h' }, t('admin.charts')), charts),
-    h('section', { class: 'card', 'aria-labelledby': 'feedback-h' }, h('h2', { id: 'feedback-h' }, t('admin.feedback')), feedback)));
+    h('section', { class: 'card', 'aria-labelledby': 'feedback-h' }, h('h2', { id: 'feedback-h' }, t('admin.feedback')), feedback),
+    mountSynonymEditor(controller.signal)));
 
   // ---- live budgets ----
   async function connect(attempt = 0) {

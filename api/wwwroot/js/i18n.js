@@ -170,6 +170,13 @@ const strings = {
     'time.minutes': '{m}분 {s}초',
     'time.hours': '{h}시간 {m}분',
     'time.days': '{d}일 {h}시간',
+    'synonyms.title': '동의어 관리',
+    'synonyms.help': '한 줄에 한 묶음씩, 쉼표로 구분해 입력하세요. 문서에 쓰인 용어를 맨 앞에 둡니다 (예: 연장근로, 잔업, 야근). 저장하면 재색인 없이 모든 서버의 질문에 바로 적용됩니다. 기본 사내 용어 사전은 항상 함께 적용됩니다.',
+    'synonyms.placeholder': '연장근로, 잔업, 야근\n임금, 급여, 월급',
+    'synonyms.save': '저장',
+    'synonyms.saving': '저장 중…',
+    'synonyms.saved': '{count}개 묶음 적용 중 · 마지막 저장 {when}',
+    'synonyms.none': '아직 등록된 동의어 묶음이 없습니다.',
   },
   en: {
     'app.title': 'Company Knowledge Assistant',
@@ -340,6 +347,13 @@ const strings = {
     'time.minutes': '{m} min {s} s',
     'time.hours': '{h} h {m} min',
     'time.days': '{d} d {h} h',
+    'synonyms.title': 'Synonym sets',
+    'synonyms.help': 'One set per line, terms separated by commas, the term the documents use first (e.g. 연장근로, 잔업, overtime). Saved sets apply to every question on every server at once, without reindexing. The built-in workplace thesaurus always applies as well.',
+    'synonyms.placeholder': '연장근로, 잔업, overtime\n임금, 급여, salary',
+    'synonyms.save': 'Save',
+    'synonyms.saving': 'Saving…',
+    'synonyms.saved': '{count} sets in force · last saved {when}',
+    'synonyms.none': 'No synonym sets yet.',
   },
 };
 
