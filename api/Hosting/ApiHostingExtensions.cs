@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
+using KnowledgeBase.Grains.Audit;
 using KnowledgeBase.Grains.Chat;
 using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Storage;
@@ -20,6 +21,7 @@ public static class ApiHostingExtensions
     public static WebApplicationBuilder AddKnowledgeBaseApi(this WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
+        config.AddQuietLoggingDefaults();
         var urls = config["ASPNETCORE_URLS"] is { Length: > 0 } u ? u : config["URLS"] is { Length: > 0 } v ? v : config["urls"] is { Length: > 0 } w ? w : null;
         if (MetricsPort(config) is { } metricsPort)
         {
@@ -46,6 +48,7 @@ public static class ApiHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<JwtIssuer>();
         services.AddSingleton<SessionGrains>();
+        services.TryAddSingleton<IAuditLog, GrainAuditLog>();
         services.AddOptions<KnowledgeBaseOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o));
         services.AddDocumentStore(config);
         services.TryAddSingleton(BudgetPeriods.FromId(config["BUDGET_TIMEZONE"]));
