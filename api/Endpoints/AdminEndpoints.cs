@@ -36,6 +36,7 @@ public static class AdminEndpoints
         admin.MapAdminMetrics();
         admin.MapAdminCluster();
         admin.MapAdminSynonyms();
+        admin.MapAdminEvaluations();
         admin.MapPost("/dashboard-session", DashboardSession);
         admin.MapGet("/dashboard", ([FromServices] IConfiguration config)
             => TypedResults.Ok(new DashboardInfo(KnowledgeBaseSettings.DashboardEnabled(config), ApiHostingExtensions.DashboardPath.TrimStart('/') + "/")));

@@ -41,7 +41,7 @@ public sealed class StatuteAnswerFixture : IAsyncLifetime
     /// <summary>What the chat turn does offline: retrieve, keep the relevant sources, build the prompt, answer.</summary>
     public async Task<(IReadOnlyList<SourceReference> Sources, string Answer)> AskAsync(string question)
     {
-        var hits = await Services.GetRequiredService<IRetriever>().RetrieveAsync(question, 10, null);
+        var hits = await Services.GetRequiredService<IRetriever>().RetrieveAsync(question, 10, null, null);
         var relevant = Services.GetRequiredService<SourceSelector>().Select(question, hits).Take(5).ToList();
         var prompt = Services.GetRequiredService<PromptBuilder>().Build(question, [], relevant);
         var response = await Services.GetRequiredService<IChatClient>().GetResponseAsync(prompt.Messages);
