@@ -339,6 +339,13 @@ const strings = {
     'eval.error': '오류: {error}',
     'err.invalid_golden_set': '골든셋 형식이 올바르지 않습니다: {detail}',
     'err.evaluation_running': '이미 평가가 실행 중입니다. 끝난 뒤 다시 시도해 주세요.',
+    'synonyms.title': '동의어 관리',
+    'synonyms.help': '한 줄에 한 묶음씩, 쉼표로 구분해 입력하세요. 문서에 쓰인 용어를 맨 앞에 둡니다 (예: 연장근로, 잔업, 야근). 저장하면 재색인 없이 모든 서버의 질문에 바로 적용됩니다. 기본 사내 용어 사전은 항상 함께 적용됩니다.',
+    'synonyms.placeholder': '연장근로, 잔업, 야근\n임금, 급여, 월급',
+    'synonyms.save': '저장',
+    'synonyms.saving': '저장 중…',
+    'synonyms.saved': '{count}개 묶음 적용 중 · 마지막 저장 {when}',
+    'synonyms.none': '아직 등록된 동의어 묶음이 없습니다.',
   },
   en: {
     'app.title': 'Company Knowledge Assistant',
@@ -678,6 +685,13 @@ const strings = {
     'eval.error': 'Error: {error}',
     'err.invalid_golden_set': 'The golden set is not valid: {detail}',
     'err.evaluation_running': 'An evaluation is already running; try again when it ends.',
+    'synonyms.title': 'Synonym sets',
+    'synonyms.help': 'One set per line, terms separated by commas, the term the documents use first (e.g. 연장근로, 잔업, overtime). Saved sets apply to every question on every server at once, without reindexing. The built-in workplace thesaurus always applies as well.',
+    'synonyms.placeholder': '연장근로, 잔업, overtime\n임금, 급여, salary',
+    'synonyms.save': 'Save',
+    'synonyms.saving': 'Saving…',
+    'synonyms.saved': '{count} sets in force · last saved {when}',
+    'synonyms.none': 'No synonym sets yet.',
   },
 };
 
