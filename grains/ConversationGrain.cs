@@ -28,7 +28,9 @@ public sealed class StoredTurn
 
 /// <summary>The turns of one conversation, keyed "{userId}/{conversationId}". Each turn is stored as a record of its own
 /// (key "{userId}/{conversationId}/{index}"), so answering writes one turn however long the conversation is, instead
-/// of rewriting every earlier turn; the newest <see cref="MaxTurns"/> are kept.</summary>
+/// of rewriting every earlier turn; the newest <see cref="MaxTurns"/> are kept. Placed on the silo of the session that
+/// first calls it (its only caller), so a turn's conversation write never waits on another silo, a hung one included.</summary>
+[Orleans.Placement.PreferLocalPlacement]
 public sealed class ConversationGrain(
     [PersistentState("conversation", "kb")] IPersistentState<ConversationState> state) : Grain, IConversationGrain
 {
@@ -39,7 +41,9 @@ public sealed class ConversationGrain(
     // the original file), so that opening a long conversation stays a bounded read.
     private const int FullSourceTurns = 10;
     private const int TrimmedSourceChars = 300;
-    private const int ReadBatch = 16;
+    // Turn records read at once when activating: no more than a silo's default connection pool (DATABASE_POOL_SIZE), so
+    // that many conversations activating together after a restart queue for connections instead of exhausting them.
+    private const int ReadBatch = Storage.DatabaseOptions.DefaultPoolSize;
 
     private readonly List<GrainState<StoredTurn>> _turns = [];
     private IGrainStorage _storage = null!;

@@ -96,6 +96,20 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>SIGKILL: the process gets no chance to leave the cluster or flush anything, as in a machine failure.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>SIGSTOP: the process stops running but keeps its sockets open, as a hung or frozen machine does.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT after <see cref="PauseAsync"/>.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        var (exitCode, output) = await LocalServers.RunAsync("kill", ["-" + signal, _process.Id.ToString()]);
+        if (exitCode != 0) throw new InvalidOperationException($"kill -{signal} {_process.Id}: {output}");
+    }
+
+    public Task WaitForExitAsync(CancellationToken cancellationToken = default) => _process.WaitForExitAsync(cancellationToken);
+
     /// <summary>The last lines the process wrote (warnings and errors; the hosts log at Warning here), for failure messages.</summary>
     public string LogTail(int lines = 40)
     {
