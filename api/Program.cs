@@ -22,6 +22,7 @@ app.MapKnowledgeBaseHealth(showDetail: context => context.User.IsAdmin());
 if (KnowledgeBaseSettings.DashboardEnabled(app.Configuration))
     app.MapOrleansDashboard(routePrefix: ApiHostingExtensions.DashboardPath).RequireAuthorization("admin");
 app.MapBackupEndpoints();
+app.MapAuditEndpoints();
 app.Run();
 return 0;
 

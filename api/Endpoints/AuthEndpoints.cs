@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using KnowledgeBase.Api.Hosting;
+using KnowledgeBase.Grains.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -26,7 +27,7 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Created<RegisterResponse>, ProblemHttpResult>> RegisterAsync(
-        RegisterRequest request, [FromServices] IClusterClient grains, [FromServices] ApiSettings settings)
+        RegisterRequest request, HttpContext context, [FromServices] IClusterClient grains, [FromServices] ApiSettings settings)
     {
         var email = NormalizeEmail(request.Email);
         if (email is null) return Problems.BadRequest("올바른 이메일 주소를 입력해 주세요. (Enter a valid e-mail address.)");
@@ -45,6 +46,7 @@ public static class AuthEndpoints
         if (result.Status == RegisterStatus.AlreadyExists)
             return Problems.Create(409, "email_taken", "이미 가입된 이메일입니다. (This e-mail is already registered.)");
         var profile = result.Profile!;
+        await context.AuditAsync(AuditActions.SignUp, profile.UserId, $"role={profile.Role}", profile.UserId, profile.Email);
         return TypedResults.Created("/api/auth/me", new RegisterResponse(profile.UserId, profile.Email, profile.Role));
     }
 
@@ -53,17 +55,23 @@ public static class AuthEndpoints
     {
         var email = NormalizeEmail(request.Email);
         if (email is null || string.IsNullOrEmpty(request.Password) || request.Password.Length > 256)
+        {
+            await context.AuditAsync(AuditActions.SignInFailed, "", "malformed", actorEmail: email ?? "");
             return InvalidCredentials();
+        }
         var result = await grains.GetGrain<IAccountGrain>(email).LoginAsync(request.Password);
         switch (result.Status)
         {
             case LoginStatus.Success:
+                await context.AuditAsync(AuditActions.SignIn, result.Profile!.UserId, "password", result.Profile.UserId, email);
                 return TypedResults.Ok(new LoginResponse(issuer.Issue(result.Profile!), "Bearer", settings.JwtExpiresInSeconds));
             case LoginStatus.Throttled:
+                await context.AuditAsync(AuditActions.SignInThrottled, "", $"retry_after={result.RetryAfterSeconds}", actorEmail: email);
                 context.Response.Headers.RetryAfter = result.RetryAfterSeconds?.ToString() ?? "60";
                 return Problems.Create(429, "login_throttled", "로그인 시도가 너무 많습니다. 잠시 후 다시 시도해 주세요. (Too many attempts; wait and retry.)",
                     $"{result.RetryAfterSeconds}초 후 다시 시도할 수 있습니다. (Retry in {result.RetryAfterSeconds} s.)");
             default:
+                await context.AuditAsync(AuditActions.SignInFailed, "", result.Status.ToString(), actorEmail: email);
                 return InvalidCredentials();
         }
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
+using KnowledgeBase.Grains.Audit;
 using KnowledgeBase.Grains.Chat;
 using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Storage;
@@ -46,6 +47,7 @@ public static class ApiHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<JwtIssuer>();
         services.AddSingleton<SessionGrains>();
+        services.TryAddSingleton<IAuditLog, GrainAuditLog>();
         services.AddOptions<KnowledgeBaseOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o));
         services.AddDocumentStore(config);
         services.TryAddSingleton(BudgetPeriods.FromId(config["BUDGET_TIMEZONE"]));
