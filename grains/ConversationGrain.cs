@@ -46,6 +46,9 @@ public sealed class ConversationGrain(
     private const int ReadBatch = Storage.DatabaseOptions.DefaultPoolSize;
 
     private readonly List<GrainState<StoredTurn>> _turns = [];
+    // The record after the newest turn as read (or left by a retracted turn): a cleared record keeps its version, which
+    // the next turn written there must name.
+    private GrainState<StoredTurn>? _next;
     private IGrainStorage _storage = null!;
     private string? _title;
 
@@ -73,7 +76,11 @@ public sealed class ConversationGrain(
             await Task.WhenAll(batch.Select(b => _storage.ReadStateAsync(TurnStateName, TurnId(b.Index), b.Record)));
             foreach (var (_, record) in batch)
             {
-                if (!record.RecordExists || record.State?.Turn is null) return;
+                if (!record.RecordExists || record.State?.Turn is null)
+                {
+                    _next = record;
+                    return;
+                }
                 _turns.Add(record);
             }
         }
@@ -110,8 +117,10 @@ public sealed class ConversationGrain(
     public async Task AppendAsync(string title, ConversationTurn turn)
     {
         _title ??= title;
-        var record = new GrainState<StoredTurn>(new StoredTurn { Turn = turn });
+        var record = _next ?? new GrainState<StoredTurn>();
+        record.State = new StoredTurn { Turn = turn };
         await _storage.WriteStateAsync(TurnStateName, TurnId(state.State.FirstTurn + _turns.Count), record);
+        _next = null;
         _turns.Add(record);
         if (_turns.Count > MaxTurns) await DropOldestAsync();
     }
@@ -158,6 +167,16 @@ public sealed class ConversationGrain(
             throw;
         }
         return record.State.Turn;
+    }
+
+    public async Task<bool> RetractAsync(string messageId)
+    {
+        if (_turns.Count == 0 || TurnOf(_turns[^1]).MessageId != messageId) return false;
+        var record = _turns[^1];
+        await _storage.ClearStateAsync(TurnStateName, TurnId(state.State.FirstTurn + _turns.Count - 1), record);
+        _turns.RemoveAt(_turns.Count - 1);
+        _next = record;
+        return true;
     }
 
     public async Task DeleteAsync()

@@ -87,10 +87,12 @@ public sealed partial class HealingMembershipTable : IMembershipTable, IAsyncDis
         {
             await _inner.UpdateIAmAliveAsync(entry, cancellationToken);
         }
-        catch (RedisClusteringException) when (IsMember(_last))
+        catch (Exception ex) when (ex is RedisClusteringException or RedisServerException && IsMember(_last))
         {
-            // The provider found no row for this silo: the table was lost. Reading heals it (with a fresh IAmAlive time).
-            await ReadAllAsync(cancellationToken);
+            // The provider's script found no row for this silo (or no table at all): the table was lost. Reading it
+            // re-registers this silo with a fresh IAmAlive time; anything else fails the update as before.
+            var table = await ReadAllAsync(cancellationToken);
+            if (table.TryGet(_self) is null) throw;
         }
     }
 
@@ -109,12 +111,14 @@ public sealed partial class HealingMembershipTable : IMembershipTable, IAsyncDis
         MembershipTableData data;
         try
         {
-            data = await _inner.ReadAllAsync(cancellationToken);
-            if (IsLost(data))
+            var current = await ReadCurrentAsync(cancellationToken);
+            if (IsLost(current))
             {
                 await HealAsync();
-                data = await _inner.ReadAllAsync(cancellationToken);
+                current = await ReadCurrentAsync(cancellationToken);
             }
+            // Only a table that lost its version row reads as null; a member that could not heal it reports the error.
+            data = current ?? throw new RedisClusteringException("The membership table has no version row (Redis lost its data) and is not restored yet.");
         }
         catch (Exception ex)
         {
@@ -131,11 +135,25 @@ public sealed partial class HealingMembershipTable : IMembershipTable, IAsyncDis
         return shown;
     }
 
+    /// <summary>The table as stored, or null when it has no version row (the provider refuses to read it then).</summary>
+    private async Task<MembershipTableData?> ReadCurrentAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _inner.ReadAllAsync(cancellationToken);
+        }
+        catch (RedisClusteringException) when (_last is not null)
+        {
+            return null;
+        }
+    }
+
     private bool IsMember(MembershipTableData? table) => table?.TryGet(_self) is { Item1.Status: SiloStatus.Active or SiloStatus.Joining };
 
-    /// <summary>The table lost data since the last read: its version went back, or this silo (a member) is gone from it.</summary>
-    private bool IsLost(MembershipTableData data)
-        => _last is { } last && IsMember(last) && (data.Version.Version < last.Version.Version || data.TryGet(_self) is null);
+    /// <summary>The table lost data since the last read: it is gone, its version went back, or this silo (a member) is
+    /// missing from it.</summary>
+    private bool IsLost(MembershipTableData? data)
+        => _last is { } last && IsMember(last) && (data is null || data.Version.Version < last.Version.Version || data.TryGet(_self) is null);
 
     private async Task HealAsync()
     {
@@ -146,27 +164,30 @@ public sealed partial class HealingMembershipTable : IMembershipTable, IAsyncDis
             var mine = last.TryGet(_self)!.Item1;
             for (var attempt = 1; attempt <= HealAttempts; attempt++)
             {
-                var current = await _inner.ReadAllAsync();
-                if (current.TryGet(_self) is not null && current.Version.Version >= last.Version.Version) return;
+                var current = await ReadCurrentAsync();
+                var currentVersion = current?.Version ?? new TableVersion(0, "0");
+                if (current?.TryGet(_self) is not null && currentVersion.Version >= last.Version.Version) return;
                 lock (_gate)
                 {
                     if (_restoring is null)
                     {
-                        _restoring = last.Members.Where(m => m.Item1.Status is not SiloStatus.Dead && current.TryGet(m.Item1.SiloAddress) is null)
+                        _restoring = last.Members.Where(m => m.Item1.Status is not SiloStatus.Dead && current?.TryGet(m.Item1.SiloAddress) is null)
                             .ToDictionary(m => m.Item1.SiloAddress, m => m.Item1);
                         _restoringUntil = _clock.GetUtcNow() + RestoreWindow;
                         _health.Lost(_clock.GetUtcNow());
-                        LogLost(_logger, current.Version.Version, last.Version.Version, _restoring.Count);
+                        LogLost(_logger, currentVersion.Version, last.Version.Version, _restoring.Count);
                     }
                 }
                 // The version goes above every version any member has seen, so that Orleans takes the healed table as new.
-                var below = Math.Max(current.Version.Version, last.Version.Version);
-                if (below != current.Version.Version && !await SetVersionAsync(current.Version, below)) continue;
+                var below = Math.Max(currentVersion.Version, last.Version.Version);
+                if ((current is null || below != currentVersion.Version) && !await SetVersionAsync(currentVersion, below)) continue;
                 var entry = Copy(mine);
                 entry.IAmAliveTime = _clock.GetUtcNow().UtcDateTime;
                 entry.SuspectTimes = [];
-                var next = new TableVersion(below + 1, (below + 1).ToString(CultureInfo.InvariantCulture));
-                if (current.TryGet(_self) is null ? await _inner.InsertRowAsync(entry, next) : await _inner.UpdateRowAsync(entry, "", next))
+                // The provider writes a row only at the version right after the one the table holds (the etag).
+                var etag = below.ToString(CultureInfo.InvariantCulture);
+                var next = new TableVersion(below + 1, etag);
+                if (current?.TryGet(_self) is null ? await _inner.InsertRowAsync(entry, next) : await _inner.UpdateRowAsync(entry, etag, next))
                 {
                     _health.Healed(_clock.GetUtcNow());
                     LogHealed(_logger, _self, next.Version, attempt);

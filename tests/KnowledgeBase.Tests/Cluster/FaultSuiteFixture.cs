@@ -37,8 +37,8 @@ public sealed class FaultSuiteFixture : IAsyncLifetime
         Users = [.. users];
         foreach (var user in Users)
         {
-            var set = await Admin.Api(0).PutAsJsonAsync($"/api/admin/users/{user.UserId}/budget",
-                new { dailyTokens = 50_000_000, monthlyTokens = 500_000_000, requestsPerMinute = 100_000 });
+            var set = await RetryOn503Async(() => Admin.Api(0).PutAsJsonAsync($"/api/admin/users/{user.UserId}/budget",
+                new { dailyTokens = 50_000_000, monthlyTokens = 500_000_000, requestsPerMinute = 100_000 }));
             set.EnsureSuccessStatusCode();
         }
     }
@@ -58,10 +58,11 @@ public sealed class FaultSuiteFixture : IAsyncLifetime
     private async Task<ClusterUser> SignUpAsync(string email)
     {
         using var first = Anonymous(0);
-        var register = await first.PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password, displayName = "장애 시험 사용자" });
+        // Sign-up hashes a password on purpose slowly; on a starved machine a call may time out (503): retry, as a client would.
+        var register = await RetryOn503Async(() => first.PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password, displayName = "장애 시험 사용자" }));
         if (register.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.Conflict))
             throw new InvalidOperationException($"register {email}: {(int)register.StatusCode} {await register.Content.ReadAsStringAsync()}");
-        var login = await first.PostAsJsonAsync("/api/auth/login", new { email, password = ApiFactory.Password });
+        var login = await RetryOn503Async(() => first.PostAsJsonAsync("/api/auth/login", new { email, password = ApiFactory.Password }));
         login.EnsureSuccessStatusCode();
         var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
         var clients = Enumerable.Range(0, 2).Select(i =>
@@ -72,6 +73,16 @@ public sealed class FaultSuiteFixture : IAsyncLifetime
         }).ToArray();
         var me = await clients[0].GetFromJsonAsync<JsonElement>("/api/auth/me");
         return new ClusterUser(me.GetProperty("userId").GetString()!, email, clients);
+    }
+
+    private static async Task<HttpResponseMessage> RetryOn503Async(Func<Task<HttpResponseMessage>> send)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await send();
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 5) return response;
+            await Task.Delay(TimeSpan.FromSeconds(response.Headers.RetryAfter?.Delta?.TotalSeconds ?? 1));
+        }
     }
 
     /// <summary>Waits until every silo slot runs a ready silo and every api answers: the state each fault starts from.</summary>

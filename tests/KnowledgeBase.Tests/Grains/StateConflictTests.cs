@@ -11,6 +11,7 @@ namespace KnowledgeBase.Tests.Grains;
 public sealed class StateConflictTests : IAsyncLifetime
 {
     private static readonly string Root = Path.Combine(Path.GetTempPath(), "kb-conflict-tests", Guid.NewGuid().ToString("N")[..12]);
+    private static readonly string ServiceId = "conflict-" + Guid.NewGuid().ToString("N")[..8];
     private TestCluster _first = null!;
     private TestCluster _second = null!;
 
@@ -23,6 +24,8 @@ public sealed class StateConflictTests : IAsyncLifetime
     private static async Task<TestCluster> StartAsync()
     {
         var builder = new TestClusterBuilder(1);
+        // One service (grain state is keyed by it), two clusters: each has its own activation of the same grain.
+        builder.Options.ServiceId = ServiceId;
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();
