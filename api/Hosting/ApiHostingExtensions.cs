@@ -21,6 +21,7 @@ public static class ApiHostingExtensions
     public static WebApplicationBuilder AddKnowledgeBaseApi(this WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
+        config.AddQuietLoggingDefaults();
         var urls = config["ASPNETCORE_URLS"] is { Length: > 0 } u ? u : config["URLS"] is { Length: > 0 } v ? v : config["urls"] is { Length: > 0 } w ? w : null;
         if (MetricsPort(config) is { } metricsPort)
         {
