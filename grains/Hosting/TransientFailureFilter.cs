@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 
@@ -44,22 +45,46 @@ public sealed class TransientFailureFilter(ILogger<TransientFailureFilter> logge
     }
 
     private TransientException? Translate(IIncomingGrainCallContext context, Exception ex)
+        => Translate(context.TargetContext, context.InterfaceMethod?.Name, ex, logger);
+
+    /// <summary>The rule for one error of a call to <paramref name="grain"/>: null when the error is not transient (it
+    /// stays as it is); otherwise the exception to throw instead, after deactivating the grain on a state conflict.</summary>
+    public static TransientException? Translate(IGrainContext grain, string? method, Exception ex, ILogger logger)
     {
         var code = Classify(ex);
         if (code is null) return null;
-        var grain = context.TargetContext;
-        if (code == TransientCodes.StateConflict)
+        if (ex is InconsistentStateException || (ex is OrleansException or AggregateException && code == TransientCodes.StateConflict))
         {
-            logger.LogWarning("State version conflict in {Grain} ({Method}); deactivating so the next call reads the stored state",
-                grain.GrainId, context.InterfaceMethod?.Name);
+            logger.LogWarning("State version conflict in {Grain} ({Method}); deactivating so the next call reads the stored state", grain.GrainId, method);
             grain.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, "state version conflict: re-read on next call"));
         }
         else
         {
-            logger.LogWarning("{Code} in {Grain} ({Method}): {Error}: {Message}", code, grain.GrainId, context.InterfaceMethod?.Name,
-                ex.GetType().Name, ex.Message);
+            logger.LogWarning("{Code} in {Grain} ({Method}): {Error}: {Message}", code, grain.GrainId, method, ex.GetType().Name, ex.Message);
         }
-        return new TransientException(code, Description(code));
+        return ex as TransientException ?? new TransientException(code, Description(code));
+    }
+
+    /// <summary>The same rule for a streamed grain method (chat). Orleans hands an enumeration's error to the caller as a
+    /// result, past the call filters, so the grain wraps its stream with this.</summary>
+    public static async IAsyncEnumerable<T> Guard<T>(IAsyncEnumerable<T> source, IGrainContext grain, string method, ILogger logger,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var items = source.GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await items.MoveNextAsync();
+            }
+            catch (Exception ex) when (Translate(grain, method, ex, logger) is { } transient)
+            {
+                throw transient;
+            }
+            if (!more) yield break;
+            yield return items.Current;
+        }
     }
 
     /// <summary>The transient code of an error raised inside a grain, or null for every other error (which stays as is).</summary>

@@ -27,7 +27,15 @@ public sealed class FaultSuiteTests(FaultSuiteFixture fixture, ITestOutputHelper
         await fixture.Cluster.Redis.RestartEmptyAsync();
         // A process joins while the table is empty: a rescheduled api pod.
         var joining = Stopwatch.StartNew();
-        var newApi = await fixture.Cluster.AddApiAsync(TimeSpan.FromSeconds(120));
+        HostProcess newApi;
+        try
+        {
+            newApi = await fixture.Cluster.AddApiAsync(TimeSpan.FromSeconds(120));
+        }
+        finally
+        {
+            foreach (var silo in fixture.Cluster.Silos) output.WriteLine($"silo {silo.Pid}:\n{silo.LogTail(15)}");
+        }
         var joined = joining.Elapsed;
         var answered = await load.AllAnsweredAfterAsync(lostAt, TimeSpan.FromSeconds(60));
 
