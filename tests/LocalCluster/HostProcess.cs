@@ -20,7 +20,10 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public bool HasExited => _process.HasExited;
+    // A replaced process (see ProcessCluster's restarts) is disposed; it has exited then too.
+    public bool HasExited => _disposed || _process.HasExited;
+
+    private bool _disposed;
 
     public static string RepoRoot()
     {
@@ -120,6 +123,8 @@ public sealed class HostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

@@ -156,8 +156,8 @@ public sealed class ChatLoad : IAsyncDisposable
 
     public ConcurrentDictionary<string, ConcurrentBag<AckedTurn>> Acked { get; } = new();
 
-    /// <summary>When each user got an answer (the `done` event or the JSON body arrived).</summary>
-    public ConcurrentDictionary<string, ConcurrentQueue<DateTime>> Answered { get; } = new();
+    /// <summary>Each user's answered requests: when the request was sent and when its answer (`done` or the JSON body) arrived.</summary>
+    public ConcurrentDictionary<string, ConcurrentQueue<(DateTime Sent, DateTime Answered)>> Answered { get; } = new();
 
     public ConcurrentDictionary<int, int> Statuses { get; } = new();
 
@@ -183,6 +183,7 @@ public sealed class ChatLoad : IAsyncDisposable
         for (var n = 0; !_stop.IsCancellationRequested; n++)
         {
             var api = user.Api(u + n);
+            var sent = DateTime.UtcNow;
             var turn = n % 2 == 0
                 ? await AskStreamingAsync(api, $"연차 유급휴가는 며칠인가요? ({u}-{n})", conversationId)
                 : await AskJsonAsync(api, $"휴게시간은 얼마나 주어야 하나요? ({u}-{n})", conversationId);
@@ -192,7 +193,7 @@ public sealed class ChatLoad : IAsyncDisposable
                 continue;
             }
             Acked[user.UserId].Add(turn);
-            Answered[user.UserId].Enqueue(DateTime.UtcNow);
+            Answered[user.UserId].Enqueue((sent, DateTime.UtcNow));
             conversationId = n % 6 == 5 ? null : turn.ConversationId;
         }
     }
@@ -270,13 +271,14 @@ public sealed class ChatLoad : IAsyncDisposable
         return false;
     }
 
-    /// <summary>Waits until every user was answered after <paramref name="since"/>; returns how long after it the last one was.</summary>
+    /// <summary>Waits until every user got an answer to a request sent after <paramref name="since"/>; returns how long
+    /// after it the last of those first answers came.</summary>
     public async Task<TimeSpan> AllAnsweredAfterAsync(DateTime since, TimeSpan timeout)
     {
         var watch = Stopwatch.StartNew();
         while (true)
         {
-            var firsts = _users.Select(u => Answered[u.UserId].Where(t => t > since).DefaultIfEmpty(DateTime.MaxValue).Min()).ToList();
+            var firsts = _users.Select(u => Answered[u.UserId].Where(a => a.Sent > since).Select(a => a.Answered).DefaultIfEmpty(DateTime.MaxValue).Min()).ToList();
             if (firsts.All(t => t != DateTime.MaxValue)) return firsts.Max() - since;
             if (watch.Elapsed > timeout)
                 throw new TimeoutException($"{firsts.Count(t => t == DateTime.MaxValue)} of {_users.Length} users not answered {timeout.TotalSeconds} s after {since:HH:mm:ss.f}");
@@ -288,7 +290,7 @@ public sealed class ChatLoad : IAsyncDisposable
     public IReadOnlyList<double> LongestGapsSeconds(DateTime from, DateTime to)
         => _users.Select(u =>
         {
-            var times = Answered[u.UserId].Where(t => t >= from && t <= to).Order().Prepend(from).Append(to).ToList();
+            var times = Answered[u.UserId].Select(a => a.Answered).Where(t => t >= from && t <= to).Order().Prepend(from).Append(to).ToList();
             return times.Zip(times.Skip(1), (a, b) => (b - a).TotalSeconds).Max();
         }).ToList();
 
