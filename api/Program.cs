@@ -7,6 +7,10 @@ using Orleans.Dashboard;
 if (KnowledgeBase.Grains.Backup.BackupCommand.Matches(args))
     return await KnowledgeBase.Grains.Backup.BackupCommand.RunAsync(args, new ConfigurationBuilder().AddEnvironmentVariables().Build(), Console.Out);
 
+// `eval` runs a golden set against an embedded instance and exits non-zero below its thresholds (docs/evaluation.md).
+if (KnowledgeBase.Api.Evaluation.EvalCommand.Matches(args))
+    return await KnowledgeBase.Api.Evaluation.EvalCommand.RunAsync(args, Console.Out);
+
 // The content root is the app's own folder, not the working directory: the working directory holds ./data, ./logs
 // and ./storage, which change on every request and must not be watched for configuration changes.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -18,6 +22,7 @@ app.MapAuthEndpoints();
 app.MapChatEndpoints();
 app.MapDocumentEndpoints();
 app.MapAdminEndpoints();
+app.MapPermissionEndpoints();
 app.MapKnowledgeBaseHealth(showDetail: context => context.User.IsAdmin());
 if (KnowledgeBaseSettings.DashboardEnabled(app.Configuration))
     app.MapOrleansDashboard(routePrefix: ApiHostingExtensions.DashboardPath).RequireAuthorization("admin");

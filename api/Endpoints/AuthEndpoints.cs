@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Net.Mail;
 using KnowledgeBase.Api.Hosting;
 using KnowledgeBase.Grains.Audit;
@@ -8,6 +9,9 @@ namespace KnowledgeBase.Api.Endpoints;
 
 public sealed record RegisterRequest(string? Email, string? Password, string? DisplayName);
 public sealed record RegisterResponse(string UserId, string Email, string Role);
+
+/// <summary>What the sign-up form shows before anyone types: the e-mail domains that may register.</summary>
+public sealed record AuthOptionsResponse(IReadOnlyList<string> EmailDomains);
 public sealed record LoginRequest(string? Email, string? Password);
 public sealed record LoginResponse(string AccessToken, string TokenType, int ExpiresIn);
 public sealed record BudgetView(long DailyTokens, long MonthlyTokens, long UsedToday, long UsedThisMonth, long RemainingToday, long RemainingThisMonth);
@@ -23,6 +27,7 @@ public static class AuthEndpoints
         group.MapPost("/register", RegisterAsync).RequireRateLimiting("auth");
         group.MapPost("/login", LoginAsync).RequireRateLimiting("auth");
         group.MapGet("/me", MeAsync).RequireAuthorization();
+        group.MapGet("/options", ([FromServices] ApiSettings settings) => TypedResults.Ok(new AuthOptionsResponse(settings.EmailDomains.Order().ToList())));
         return app;
     }
 
@@ -80,7 +85,8 @@ public static class AuthEndpoints
     {
         var usage = await grains.GetGrain<IUserSessionGrain>(context.User.Id()).GetUsageAsync();
         if (usage is null) return Problems.Create(401, "unauthorized", "사용자를 찾을 수 없습니다. (Unknown user.)");
-        return TypedResults.Ok(ToMe(usage));
+        // The role in force (an admin may have changed it since the token was issued; see EffectiveRoleClaims).
+        return TypedResults.Ok(ToMe(usage) with { Role = Roles.Normalize(context.User.FindFirstValue(UserClaims.Role)) });
     }
 
     public static MeResponse ToMe(UsageSnapshot u) => new(u.UserId, u.Email, u.DisplayName, u.Role,

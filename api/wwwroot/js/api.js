@@ -54,10 +54,11 @@ export function errorMessage(error) {
   return text === key ? (error.title || t('err.unknown')) : text.trim();
 }
 
-// Server details are bilingual "한국어 (English)": show the half that matches the language.
-function localizedDetail(detail) {
+// Server details are bilingual "한국어 (English)": show the half that matches the language. The English half is the last
+// parenthesis after a space (it may hold parentheses of its own, one level deep: "Word(.doc)").
+export function localizedDetail(detail) {
   if (!detail) return '';
-  const m = /^(.*?)\s*\((.*)\)\s*$/.exec(detail);
+  const m = /^(.*\S)\s+\(((?:[^()]|\([^()]*\))*)\)\s*$/s.exec(detail);
   if (!m) return detail;
   return document.documentElement.lang === 'en' ? m[2] : m[1];
 }
@@ -166,8 +167,8 @@ export async function streamEvents(path, { method = 'GET', body, signal, onEvent
   }
 }
 
-/** Multipart upload with progress (fetch has no upload progress; XMLHttpRequest does). */
-export function uploadFile(file, tags, onProgress) {
+/** Multipart upload with progress (fetch has no upload progress; XMLHttpRequest does), into a collection when given. */
+export function uploadFile(file, tags, onProgress, collectionId) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', apiUrl('api/documents'));
@@ -195,6 +196,7 @@ export function uploadFile(file, tags, onProgress) {
     const form = new FormData();
     form.append('file', file, file.name);
     if (tags) form.append('tags', tags);
+    if (collectionId) form.append('collectionId', collectionId);
     xhr.send(form);
   });
 }

@@ -2,10 +2,16 @@
 // failed, and the list with name search, tag filter, delete and retry.
 import { h, clear, formatNumber } from './dom.js';
 import { t } from './i18n.js';
-import { request, uploadFile, errorMessage } from './api.js';
+import { request, uploadFile, errorMessage, localizedDetail } from './api.js';
 import { openOriginal } from './sources.js';
+import { registerView } from './shell.js';
+import { collectionPicker, lockBadge } from './collections.js';
+
+registerView({ name: 'documents', labelKey: 'nav.documents', order: 20, mount: mountDocuments });
 
 const FINAL = new Set(['ready', 'failed', 'deleted']);
+// What the server accepts (it checks the bytes too, and refuses anything else with 415 before storing it).
+const ACCEPT = '.pdf,.docx,.xlsx,.pptx,.hwpx,.html,.htm,.md,.markdown,.txt,.csv';
 
 export function mountDocuments(main, ctx) {
   const timers = new Set();
@@ -14,12 +20,12 @@ export function mountDocuments(main, ctx) {
   let listTimer = 0;
   let knownTags = new Set();
 
-  const picker = h('input', { type: 'file', id: 'file-picker', multiple: true, class: 'sr-only', 'data-testid': 'file-input',
-    onchange: () => { upload([...picker.files]); picker.value = ''; } });
+  // The file input itself is hidden and out of the Tab order; the visible button opens it.
+  const picker = h('input', { type: 'file', id: 'file-picker', multiple: true, class: 'sr-only', tabindex: '-1', 'aria-hidden': 'true', 'data-testid': 'file-input',
+    accept: ACCEPT, onchange: () => { upload([...picker.files]); picker.value = ''; } });
   const tagsInput = h('input', { type: 'text', id: 'upload-tags', placeholder: 'hr, 휴가', maxlength: '500' });
   const dropZone = h('div', { class: 'dropzone', 'data-testid': 'dropzone' },
-    h('p', null, t('docs.drop'), ' ', h('label', { for: 'file-picker', class: 'btn btn-primary', tabindex: '0', role: 'button',
-      onkeydown: e => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); picker.click(); } } }, t('docs.pick'))),
+    h('p', null, t('docs.drop'), ' ', h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'pick-files', onclick: () => picker.click() }, t('docs.pick'))),
     h('p', { class: 'muted small' }, t('docs.dropHint')),
     picker);
   for (const name of ['dragenter', 'dragover']) dropZone.addEventListener(name, e => { e.preventDefault(); dropZone.classList.add('over'); });
@@ -30,13 +36,16 @@ export function mountDocuments(main, ctx) {
   });
 
   const uploads = h('ul', { class: 'upload-list', 'aria-label': t('docs.uploads'), 'data-testid': 'uploads' });
+  const collectionField = h('div', { class: 'field inline' }, h('label', { for: 'upload-collection' }, t('col.uploadInto')));
+  let collectionSelect = null;
+  collectionPicker('upload-collection').then(select => { collectionSelect = select; if (!disposed) collectionField.append(select); });
   const search = h('input', { type: 'search', id: 'doc-search', placeholder: t('docs.search'), 'aria-label': t('docs.search'),
     oninput: () => { clearTimeout(searchTimer); searchTimer = setTimeout(loadList, 250); } });
   const tagFilter = h('select', { id: 'doc-tag', 'aria-label': t('docs.tagFilter'), onchange: loadList }, h('option', { value: '' }, t('docs.allTags')));
   const total = h('span', { class: 'muted' });
   const notice = h('p', { class: 'notice', role: 'alert', hidden: true });
   const tbody = h('tbody');
-  const table = h('table', { class: 'table docs-table', 'data-testid': 'documents-table' },
+  const table = h('table', { class: 'table docs-table stack-table', 'data-testid': 'documents-table' },
     h('caption', { class: 'sr-only' }, t('docs.list')),
     h('thead', null, h('tr', null,
       h('th', { scope: 'col' }, t('docs.name')), h('th', { scope: 'col' }, t('docs.status')), h('th', { scope: 'col', class: 'num' }, t('docs.chunks')),
@@ -48,6 +57,7 @@ export function mountDocuments(main, ctx) {
     h('section', { class: 'card', 'aria-label': t('docs.uploads') },
       dropZone,
       h('div', { class: 'field inline' }, h('label', { for: 'upload-tags' }, t('docs.tags')), tagsInput),
+      collectionField,
       uploads),
     h('section', { class: 'card', 'aria-label': t('docs.list') },
       h('div', { class: 'toolbar' }, search, tagFilter, total),
@@ -74,7 +84,7 @@ export function mountDocuments(main, ctx) {
         const percent = Math.round(fraction * 100);
         bar.value = percent;
         state.textContent = t('docs.uploading', { percent });
-      }).then(accepted => {
+      }, collectionSelect?.value).then(accepted => {
         bar.value = 100;
         watch(accepted.documentId, row, state, accepted.duplicate);
         loadList();
@@ -98,7 +108,7 @@ export function mountDocuments(main, ctx) {
     row.dataset.documentId = id;
     row.querySelector('progress')?.remove();
     state.replaceChildren(statusBadge(doc), duplicate ? h('span', { class: 'muted' }, ' ', t('docs.duplicate')) : '',
-      doc.status === 'failed' ? h('span', { class: 'error-text' }, ' ', doc.error ?? '') : '');
+      doc.status === 'failed' ? h('span', { class: 'error-text' }, ' ', localizedDetail(doc.error ?? '')) : '');
     if (!FINAL.has(doc.status)) later(() => watch(id, row, state, duplicate), 700);
     else loadList();
   }
@@ -137,7 +147,7 @@ export function mountDocuments(main, ctx) {
   }
 
   function documentRow(doc) {
-    const mine = doc.uploadedBy === ctx.me.userId || ctx.me.role === 'admin';
+    const mine = doc.canEdit;
     const status = h('p', { class: 'muted small', role: 'status' });
     const actions = h('td', { class: 'actions' },
       h('button', { type: 'button', class: 'btn btn-ghost btn-small', onclick: e => openOriginal({ documentId: doc.documentId, fileName: doc.fileName }, status, e.currentTarget) }, t('docs.open')),
@@ -145,12 +155,12 @@ export function mountDocuments(main, ctx) {
       mine ? h('button', { type: 'button', class: 'btn btn-ghost btn-small danger', 'aria-label': `${t('docs.delete')}: ${doc.fileName}`, 'data-testid': 'delete', onclick: e => confirmDelete(doc, e.currentTarget) }, t('docs.delete')) : null,
       status);
     return h('tr', { dataset: { id: doc.documentId } },
-      h('td', null, h('div', { class: 'doc-name' }, doc.fileName),
+      h('td', { class: 'doc-name-cell' }, h('div', { class: 'doc-name' }, doc.fileName, ' ', lockBadge(doc)),
         doc.title && doc.title !== doc.fileName ? h('div', { class: 'muted small' }, doc.title) : null,
         doc.tags.length ? h('div', { class: 'tags' }, doc.tags.map(tag => h('span', { class: 'tag' }, tag))) : null),
-      h('td', null, statusBadge(doc), doc.status === 'failed' && doc.error ? h('div', { class: 'error-text small', 'data-testid': 'failure' }, doc.error) : null),
-      h('td', { class: 'num' }, formatNumber(doc.chunkCount)),
-      h('td', null, new Date(doc.uploadedAt).toLocaleString()),
+      h('td', { 'data-label': t('docs.status') }, statusBadge(doc), doc.status === 'failed' && doc.error ? h('div', { class: 'error-text small', 'data-testid': 'failure' }, localizedDetail(doc.error)) : null),
+      h('td', { class: 'num', 'data-label': t('docs.chunks') }, formatNumber(doc.chunkCount)),
+      h('td', { 'data-label': t('docs.uploaded'), class: 'nowrap' }, new Date(doc.uploadedAt).toLocaleString()),
       actions);
   }
 
