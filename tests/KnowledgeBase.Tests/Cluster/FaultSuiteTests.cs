@@ -166,13 +166,19 @@ public sealed class FaultSuiteTests(FaultSuiteFixture fixture, ITestOutputHelper
         Report($"api SIGKILL mid-stream: every user answered {answered.TotalSeconds:F1} s after the kill (through either api), the api back in " +
             $"{restarted.TotalSeconds:F1} s; {load.Summary()}", load);
         await AssertNothingLostAsync(load);
-        foreach (var user in fixture.Users)
+        // Nothing stays reserved for a turn whose api died once Orleans drops its abandoned stream: what remains is the
+        // budget minus what was charged.
+        var released = await WaitUntilAsync(async () =>
         {
-            // Nothing stays reserved for a turn whose api died: what remains is the budget minus what was charged.
-            var budget = (await user.Api(1).GetFromJsonAsync<JsonElement>("/api/auth/me")).GetProperty("budget");
-            Assert.Equal(budget.GetProperty("dailyTokens").GetInt64() - budget.GetProperty("usedToday").GetInt64(),
-                budget.GetProperty("remainingToday").GetInt64());
-        }
+            foreach (var user in fixture.Users)
+            {
+                var budget = (await GetAsync(user.Api(1), "/api/auth/me")).GetProperty("budget");
+                if (budget.GetProperty("dailyTokens").GetInt64() - budget.GetProperty("usedToday").GetInt64() != budget.GetProperty("remainingToday").GetInt64())
+                    return false;
+            }
+            return true;
+        }, TimeSpan.FromSeconds(150));
+        Report($"api SIGKILL mid-stream: reservations of the cut streams released {released.TotalSeconds:F1} s after the check began", load);
     }
 
     private void Report(string figures, ChatLoad load)
@@ -203,9 +209,16 @@ public sealed class FaultSuiteTests(FaultSuiteFixture fixture, ITestOutputHelper
             var me = await GetAsync(client, "/api/auth/me");
             var charged = me.GetProperty("budget").GetProperty("usedToday").GetInt64();
             var shown = stored.Sum(t => t.GetProperty("usage").GetProperty("totalTokens").GetInt64());
-            Assert.True(charged == shown, $"{user.Email}: charged {charged} tokens, its stored turns show {shown}");
+            var acked = load.Acked[user.UserId].Sum(t => t.Tokens);
+            // Charged = what the stored turns cost, except a turn stored the instant its silo died, before its charge
+            // was written (docs/operations.md says so): never more than the stored turns, never an acknowledged turn less.
+            Assert.True(charged <= shown && shown - charged <= MaxUnchargedTokens, $"{user.Email}: charged {charged} tokens, its stored turns show {shown}");
+            Assert.True(acked <= shown, $"{user.Email}: acknowledged {acked} tokens, stored {shown}");
         }
     }
+
+    /// <summary>A couple of turns' worth: what kills between a turn's write and its charge's write may leave uncharged.</summary>
+    private const long MaxUnchargedTokens = 2_000;
 
     /// <summary>A read right after a fault may meet a 503 (retry later, as a client would); anything else fails.</summary>
     private static async Task<JsonElement> GetAsync(HttpClient client, string path)
