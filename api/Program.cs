@@ -19,6 +19,7 @@ builder.AddKnowledgeBaseApi();
 var app = builder.Build();
 app.UseKnowledgeBaseApi();
 app.MapAuthEndpoints();
+app.MapSsoEndpoints();
 app.MapChatEndpoints();
 app.MapDocumentEndpoints();
 app.MapAdminEndpoints();
