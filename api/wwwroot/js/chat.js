@@ -385,7 +385,17 @@ export function mountChat(main, ctx, params) {
     let meta = null;
     let done = null;
     let failed = null;
-    const putBack = () => { if (!input.value.trim()) { input.value = question; autosize(); } };
+    // A failed turn is not stored: when it was a new conversation's first, the conversation does not exist on the
+    // server, so it leaves the list and the address, and a retry starts it afresh.
+    const startedNew = !selectedId;
+    const putBack = () => {
+      if (!input.value.trim()) { input.value = question; autosize(); }
+      if (startedNew && meta && selectedId === meta.conversationId) {
+        selectedId = null;
+        list.forget(meta.conversationId);
+        ctx.navigate([], { replace: true });
+      }
+    };
     try {
       await streamEvents('api/chat', {
         method: 'POST',

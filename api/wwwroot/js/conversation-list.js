@@ -144,6 +144,12 @@ export function conversationList(handlers) {
       render();
     },
     has(id) { return conversations.some(c => c.conversationId === id); },
+    /** Drops a conversation the server never kept (its only turn failed). */
+    forget(id) {
+      conversations = conversations.filter(c => c.conversationId !== id);
+      if (current === id) current = null;
+      render();
+    },
     focusCurrent() { focusItem(current); },
   };
 }
