@@ -8,6 +8,16 @@ public sealed record ConversationSummary(
     [property: Id(3)] DateTimeOffset UpdatedAt,
     [property: Id(4)] int MessageCount);
 
+/// <summary>A conversation a search found: by its title (no snippet), or else by the text of a question or answer (then
+/// Snippet is the passage around the newest match and MessageId its turn).</summary>
+[GenerateSerializer, Immutable, Alias("kb.ConversationMatch")]
+public sealed record ConversationMatch(
+    [property: Id(0)] string ConversationId,
+    [property: Id(1)] string Title,
+    [property: Id(2)] DateTimeOffset UpdatedAt,
+    [property: Id(3)] string? Snippet,
+    [property: Id(4)] string? MessageId);
+
 [GenerateSerializer, Immutable, Alias("kb.MessageFeedback")]
 public sealed record MessageFeedback(
     [property: Id(0)] string Rating,

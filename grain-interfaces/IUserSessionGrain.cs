@@ -20,6 +20,11 @@ public interface IUserSessionGrain : IGrainWithStringKey
     [Alias("GetConversation")]
     Task<Conversation?> GetConversationAsync(string conversationId);
 
+    /// <summary>This user's conversations whose title, questions or answers contain <paramref name="text"/>
+    /// (case-insensitive), newest first, at most <paramref name="max"/>. Answers the user may no longer read are not searched.</summary>
+    [Alias("SearchConversations")]
+    Task<IReadOnlyList<ConversationMatch>> SearchConversationsAsync(string text, int max);
+
     [Alias("RenameConversation")]
     Task<bool> RenameConversationAsync(string conversationId, string title);
 
@@ -58,6 +63,11 @@ public interface IConversationGrain : IGrainWithStringKey
 
     [Alias("Rename")]
     Task RenameAsync(string title);
+
+    /// <summary>The turns whose question or answer contains <paramref name="text"/> (case-insensitive), newest first, at most
+    /// <paramref name="max"/>.</summary>
+    [Alias("Find")]
+    Task<IReadOnlyList<ConversationTurn>> FindAsync(string text, int max);
 
     /// <summary>Sets feedback on one turn; returns the turn, or null when this conversation has no such message.</summary>
     [Alias("SetFeedback")]

@@ -165,6 +165,12 @@ public sealed class ConversationGrain(
     public static SourceReference Excerpt(SourceReference source)
         => source.Text.Length <= TrimmedSourceChars ? source : source with { Text = source.Text[..TrimmedSourceChars] + "…" };
 
+    public Task<IReadOnlyList<ConversationTurn>> FindAsync(string text, int max)
+        => Task.FromResult<IReadOnlyList<ConversationTurn>>(_turns.Select(TurnOf).Reverse().Where(t => Contains(t, text)).Take(max).ToList());
+
+    public static bool Contains(ConversationTurn turn, string text)
+        => turn.Question.Contains(text, StringComparison.OrdinalIgnoreCase) || turn.Answer.Contains(text, StringComparison.OrdinalIgnoreCase);
+
     public async Task RenameAsync(string title)
     {
         _title = title;

@@ -240,6 +240,26 @@ public sealed class UserSessionGrain(
         return conversation with { Title = summary.Title, Turns = sourceAccess.Apply(conversation.Turns, access) };
     }
 
+    public async Task<IReadOnlyList<ConversationMatch>> SearchConversationsAsync(string text, int max)
+    {
+        var access = await permissions.AccessAsync(Caller);
+        var conversations = _conversations.Newest();
+        // Every conversation is asked at once; a few matching turns each are enough to pick the snippet after the reader's
+        // current permissions hid what they may no longer read.
+        var turns = await Task.WhenAll(conversations.Select(c => Conversation(c.ConversationId).FindAsync(text, 3)));
+        var matches = new List<ConversationMatch>();
+        for (var i = 0; i < conversations.Count && matches.Count < max; i++)
+        {
+            // A title that matches says enough; otherwise the passage of the first matching turn is shown under it.
+            var summary = conversations[i];
+            if (summary.Title.Contains(text, StringComparison.OrdinalIgnoreCase))
+                matches.Add(new ConversationMatch(summary.ConversationId, summary.Title, summary.UpdatedAt, null, null));
+            else if (sourceAccess.Apply(turns[i], access).FirstOrDefault(t => ConversationGrain.Contains(t, text)) is { } turn)
+                matches.Add(new ConversationMatch(summary.ConversationId, summary.Title, summary.UpdatedAt, ConversationSearch.Snippet(turn, text), turn.MessageId));
+        }
+        return matches;
+    }
+
     /// <summary>The user and the role their account was created with (an admin's later change overrides it).</summary>
     private Caller Caller => new(UserId, session.State.Profile?.Role ?? Roles.Member);
 

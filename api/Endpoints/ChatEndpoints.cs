@@ -21,12 +21,15 @@ public static class ChatEndpoints
 {
     private static readonly string[] Ratings = ["up", "down"];
     private static readonly string[] Reasons = ["wrong_answer", "not_helpful", "other"];
+    private const int MaxSearchLength = 100;
+    private const int MaxSearchResults = 50;
 
     public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder app)
     {
         var chat = app.MapGroup("/api").RequireAuthorization().WithTags("chat");
         chat.MapPost("/chat", ChatAsync);
         chat.MapGet("/conversations", ListAsync);
+        chat.MapGet("/conversations/search", SearchAsync);
         chat.MapGet("/conversations/{id}", GetAsync);
         chat.MapPatch("/conversations/{id}", RenameAsync);
         chat.MapDelete("/conversations/{id}", DeleteAsync);
@@ -119,6 +122,14 @@ public static class ChatEndpoints
 
     private static async Task<Ok<IReadOnlyList<ConversationSummary>>> ListAsync(HttpContext context, [FromServices] IClusterClient grains)
         => TypedResults.Ok(await grains.GetGrain<IUserSessionGrain>(context.User.Id()).ListConversationsAsync());
+
+    /// <summary>The caller's conversations whose title, questions or answers contain `q`, newest first.</summary>
+    private static async Task<Results<Ok<IReadOnlyList<ConversationMatch>>, ProblemHttpResult>> SearchAsync(string? q, HttpContext context, [FromServices] IClusterClient grains)
+    {
+        var text = q?.Trim() ?? "";
+        if (text.Length is 0 or > MaxSearchLength) return Problems.BadRequest("검색어는 1자 이상 100자 이하여야 합니다. (The search text must be 1 to 100 characters.)");
+        return TypedResults.Ok(await grains.GetGrain<IUserSessionGrain>(context.User.Id()).SearchConversationsAsync(text, MaxSearchResults));
+    }
 
     private static async Task<Results<Ok<Conversation>, ProblemHttpResult>> GetAsync(string id, HttpContext context, [FromServices] IClusterClient grains)
         => await grains.GetGrain<IUserSessionGrain>(context.User.Id()).GetConversationAsync(id) is { } conversation

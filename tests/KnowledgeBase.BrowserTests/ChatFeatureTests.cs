@@ -61,6 +61,34 @@ public sealed class ChatFeatureTests(UiFixture ui)
     }
 
     [Fact]
+    public async Task Search_finds_conversations_by_the_text_of_later_questions_and_answers_and_shows_the_passage()
+    {
+        var user = await ui.Api.CreateUserAsync();
+        await user.AskAsync("출장비 정산은 어떻게 하나요?");
+        var leave = (await user.AskAsync("연차 사용 절차가 궁금합니다")).GetProperty("conversationId").GetString();
+        await user.AskAsync("퇴직금 중간정산도 가능한가요?", leave);
+        var page = await ui.Browser.NewPageAsync(ui.Api.BaseUrl);
+        await Ui.SignInAsync(page, user.Email);
+        var list = page.GetByTestId("conversation-list");
+        await Assertions.Expect(list.Locator(".conv-item")).ToHaveCountAsync(2);
+
+        // A later question, not the title.
+        await page.GetByTestId("conversation-search").FillAsync("중간정산");
+        await Assertions.Expect(list.GetByTestId("conversation-snippet")).ToHaveTextAsync("퇴직금 중간정산도 가능한가요?");
+        await Assertions.Expect(list.Locator(".conv-item")).ToHaveCountAsync(1);
+        await Assertions.Expect(list.Locator(".conv-open")).ToContainTextAsync("연차 사용 절차가 궁금합니다");
+
+        // An answer's text: both answers said nothing was found in the documents.
+        await page.GetByTestId("conversation-search").FillAsync("관련 문서를 업로드");
+        await Assertions.Expect(list.GetByTestId("conversation-snippet")).ToHaveCountAsync(2);
+        await Assertions.Expect(list.GetByTestId("conversation-snippet").First).ToContainTextAsync("관련 문서를 업로드");
+
+        await list.Locator(".conv-open").Filter(new() { HasText = "연차 사용 절차" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("user-message")).ToHaveCountAsync(2);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_citation_previews_on_hover_and_the_panel_highlights_the_cited_sentence_with_page_and_chunk()
     {
         var user = await ui.Api.CreateUserAsync();

@@ -1,11 +1,12 @@
-// The conversation list of the chat sidebar: search, groups by date (today, yesterday, last 7 and 30 days, older),
-// rename and delete in place. Focus never drops to the page: after any change it lands on the item or the list's start.
+// The conversation list of the chat sidebar: search over titles and message text, groups by date (today, yesterday,
+// last 7 and 30 days, older), rename and delete in place. Focus never drops to the page: after any change it lands on the item or the list's start.
 import { h, clear } from './dom.js';
 import { t } from './i18n.js';
 import { request, errorMessage } from './api.js';
 import { icon } from './icons.js';
 
 const DAY = 86_400_000;
+const SEARCH_DELAY_MS = 250;
 
 /** Which date group an update time falls in, counted in local calendar days. */
 export function dateGroup(updatedAt, now = new Date()) {
@@ -26,15 +27,34 @@ export function conversationList(handlers) {
   let conversations = [];
   let current = null;
   let query = '';
+  // The server's matches for `query` (titles and message text, with a snippet), once they arrive; titles filter at once.
+  let found = null;
+  let searchTimer = 0;
 
   const search = h('input', { type: 'search', class: 'conv-search', id: 'conv-search', placeholder: t('chat.search'), 'aria-label': t('chat.search'),
-    'data-testid': 'conversation-search', oninput: () => { query = search.value.trim().toLowerCase(); render(); } });
+    'data-testid': 'conversation-search', oninput: () => { query = search.value.trim(); found = null; render(); scheduleSearch(); } });
   const groups = h('div', { class: 'conv-groups', 'data-testid': 'conversation-list' });
   const el = h('div', { class: 'conv-nav' }, search, groups);
 
+  function scheduleSearch() {
+    clearTimeout(searchTimer);
+    if (!query) return;
+    const asked = query;
+    searchTimer = setTimeout(async () => {
+      try {
+        const matches = await request(`api/conversations/search?q=${encodeURIComponent(asked)}`);
+        if (asked === query) { found = matches; render(); }
+      } catch (e) {
+        handlers.onError(errorMessage(e));
+      }
+    }, SEARCH_DELAY_MS);
+  }
+
   function visible() {
     if (!query) return conversations;
-    return conversations.filter(c => c.title.toLowerCase().includes(query));
+    if (found) return found;
+    const lower = query.toLowerCase();
+    return conversations.filter(c => c.title.toLowerCase().includes(lower));
   }
 
   function render() {
@@ -74,7 +94,8 @@ export function conversationList(handlers) {
   function item(c) {
     const isCurrent = c.conversationId === current;
     const open = h('button', { type: 'button', class: 'conv-open', 'aria-current': isCurrent ? 'true' : undefined, title: c.title,
-      onclick: () => handlers.onSelect(c.conversationId) }, c.title);
+      onclick: () => handlers.onSelect(c.conversationId) }, c.title,
+      c.snippet ? h('span', { class: 'conv-snippet', 'data-testid': 'conversation-snippet' }, c.snippet) : null);
     const rename = h('button', { type: 'button', class: 'icon-btn', 'aria-label': `${t('chat.rename')}: ${c.title}`, title: t('chat.rename'), onclick: () => startRename() }, icon('edit'));
     const del = h('button', { type: 'button', class: 'icon-btn', 'aria-label': `${t('chat.delete')}: ${c.title}`, title: t('chat.delete'), onclick: () => confirmDelete() }, icon('trash'));
     const li = h('li', { class: 'conv-item' + (isCurrent ? ' current' : ''), dataset: { id: c.conversationId } }, open, rename, del);
@@ -115,7 +136,8 @@ export function conversationList(handlers) {
         const neighbour = order[at + 1] ?? order[at - 1] ?? null;
         try {
           await request(`api/conversations/${encodeURIComponent(c.conversationId)}`, { method: 'DELETE' });
-          conversations = conversations.filter(x => x !== c);
+          conversations = conversations.filter(x => x.conversationId !== c.conversationId);
+          found = found?.filter(x => x.conversationId !== c.conversationId) ?? null;
           handlers.onDeleted(c.conversationId);
           render();
           focusItem(neighbour);
