@@ -76,13 +76,3 @@ public sealed record ErrorEvent(
     [property: Id(0)] string Code,
     [property: Id(1)] string Message,
     [property: Id(2)] int? RetryAfterSeconds) : ChatEvent;
-
-/// <summary>The codes of a chat turn's <see cref="ErrorEvent"/> that the web UI explains in its own words.</summary>
-public static class ChatErrorCodes
-{
-    /// <summary>The model answered with an error.</summary>
-    public const string ModelError = "model_error";
-
-    /// <summary>The model sent nothing for the idle timeout (CHAT_MODEL_IDLE_TIMEOUT_SECONDS).</summary>
-    public const string ModelTimeout = "model_timeout";
-}

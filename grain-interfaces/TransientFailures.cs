@@ -5,16 +5,16 @@ namespace KnowledgeBase.Contracts;
 public static class TransientCodes
 {
     /// <summary>The grain-state database could not be reached or refused the connection (stopped, too many clients).</summary>
-    public const string Storage = "storage_unavailable";
+    public const string Storage = ErrorCodes.StorageUnavailable;
 
     /// <summary>Another activation of the same grain wrote its state first (a failover moment); the grain re-reads it.</summary>
-    public const string StateConflict = "state_conflict";
+    public const string StateConflict = ErrorCodes.StateConflict;
 
     /// <summary>The vector store (ChromaDB) cannot be reached.</summary>
-    public const string VectorStore = "vector_store_unavailable";
+    public const string VectorStore = ErrorCodes.VectorStoreUnavailable;
 
     /// <summary>A silo died or stopped answering with the call in flight, or the cluster's membership is unreadable.</summary>
-    public const string Cluster = "cluster_unavailable";
+    public const string Cluster = ErrorCodes.ClusterUnavailable;
 
     /// <summary>Seconds a client should wait before retrying, per code.</summary>
     public static int RetryAfterSeconds(string code) => code switch

@@ -152,7 +152,7 @@ public sealed class DocumentGrain(
         try
         {
             await using var content = await blobs.OpenReadAsync(info.BlobKey, cancellationToken)
-                ?? throw new DocumentRejectedException("file_missing", "저장된 원본 파일을 찾을 수 없습니다. 다시 업로드해 주세요. (The stored file is missing; upload it again.)");
+                ?? throw new DocumentRejectedException(ErrorCodes.FileMissing, "The stored file is missing; upload it again.");
             // CPU-bound steps run on the thread pool; status changes come back to the grain.
             var buffered = new MemoryStream();
             await content.CopyToAsync(buffered, cancellationToken);
@@ -192,8 +192,8 @@ public sealed class DocumentGrain(
             await SaveAsync(Info! with
             {
                 Status = DocumentStatus.Failed,
-                ErrorCode = "vector_store_unavailable",
-                Error = "벡터 저장소(ChromaDB)에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요. (The vector store is unavailable; retry shortly.)",
+                ErrorCode = ErrorCodes.VectorStoreUnavailable,
+                Error = "The vector store is unavailable; retry shortly.",
                 UpdatedAt = clock.GetUtcNow(),
             });
         }
@@ -208,8 +208,8 @@ public sealed class DocumentGrain(
             await SaveAsync(Info! with
             {
                 Status = DocumentStatus.Failed,
-                ErrorCode = "ingestion_error",
-                Error = "문서를 처리하는 중 오류가 발생했습니다. 다시 시도해 주세요. (Processing failed; retry.) " + ex.GetType().Name,
+                ErrorCode = ErrorCodes.IngestionError,
+                Error = "Processing failed; retry. " + ex.GetType().Name,
                 UpdatedAt = clock.GetUtcNow(),
             });
         }

@@ -91,19 +91,19 @@ public sealed class UserSessionGrain(
         var now = clock.GetUtcNow();
         if (session.State.Profile is null)
         {
-            refusal = new ErrorEvent("unauthorized", "사용자 정보를 찾을 수 없습니다. 다시 로그인해 주세요. (Unknown user; sign in again.)", null);
+            refusal = new ErrorEvent(ErrorCodes.UnknownUser, "Unknown user; sign in again.", null);
             return null;
         }
         var question = request.Question?.Trim() ?? "";
         if (question.Length == 0 || question.Length > MaxQuestionLength)
         {
-            refusal = new ErrorEvent("invalid_request", $"질문은 1자 이상 {MaxQuestionLength}자 이하여야 합니다. (The question must be 1 to {MaxQuestionLength} characters.)", null);
+            refusal = new ErrorEvent(ErrorCodes.QuestionLength, $"The question must be 1 to {MaxQuestionLength} characters.", null);
             return null;
         }
         ConversationSummary? conversation = null;
         if (!string.IsNullOrEmpty(request.ConversationId) && !_conversations.TryGet(request.ConversationId, out conversation))
         {
-            refusal = new ErrorEvent("not_found", "대화를 찾을 수 없습니다. (Conversation not found.)", null);
+            refusal = new ErrorEvent(ErrorCodes.ConversationNotFound, "Conversation not found.", null);
             return null;
         }
 
@@ -112,9 +112,9 @@ public sealed class UserSessionGrain(
         {
             refusal = refused!.Reason switch
             {
-                RefusalReason.RateLimited => new ErrorEvent("rate_limited", $"요청이 너무 많습니다. {refused.RetryAfterSeconds}초 후에 다시 시도해 주세요. (Too many requests; retry in {refused.RetryAfterSeconds} s.)", refused.RetryAfterSeconds),
-                RefusalReason.DailyBudget => new ErrorEvent("budget_exhausted", "오늘 사용할 수 있는 토큰을 모두 사용했습니다. 내일 다시 이용하시거나 관리자에게 문의해 주세요. (Daily token budget exhausted.)", refused.RetryAfterSeconds),
-                _ => new ErrorEvent("budget_exhausted", "이번 달 사용할 수 있는 토큰을 모두 사용했습니다. 관리자에게 문의해 주세요. (Monthly token budget exhausted.)", refused.RetryAfterSeconds),
+                RefusalReason.RateLimited => new ErrorEvent(ErrorCodes.RateLimited, $"Too many requests; retry in {refused.RetryAfterSeconds} s.", refused.RetryAfterSeconds),
+                RefusalReason.DailyBudget => new ErrorEvent(ErrorCodes.BudgetExhausted, "Daily token budget exhausted.", refused.RetryAfterSeconds),
+                _ => new ErrorEvent(ErrorCodes.BudgetExhausted, "Monthly token budget exhausted.", refused.RetryAfterSeconds),
             };
             return null;
         }

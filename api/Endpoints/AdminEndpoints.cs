@@ -113,13 +113,13 @@ public static class AdminEndpoints
     private static async Task<Results<Ok<UserUsageRow>, ProblemHttpResult>> SetBudgetAsync(string userId, BudgetBody body, HttpContext context, [FromServices] IClusterClient grains)
     {
         if (body.DailyTokens is not { } daily || body.MonthlyTokens is not { } monthly || daily < 0 || monthly < 0)
-            return Problems.BadRequest("dailyTokens와 monthlyTokens는 0 이상의 정수여야 합니다. (dailyTokens and monthlyTokens must be whole numbers >= 0.)");
+            return Problems.BadRequest(ErrorCodes.BudgetInvalid, "dailyTokens and monthlyTokens must be whole numbers >= 0.");
         if (daily > monthly)
-            return Problems.BadRequest("일일 한도는 월 한도보다 클 수 없습니다. (The daily limit cannot exceed the monthly limit.)");
+            return Problems.BadRequest(ErrorCodes.DailyOverMonthly, "The daily limit cannot exceed the monthly limit.");
         if (body.RequestsPerMinute is < 1 or > 100_000)
-            return Problems.BadRequest("requestsPerMinute는 1부터 100000 사이여야 합니다. (requestsPerMinute must be 1 to 100000.)");
+            return Problems.BadRequest(ErrorCodes.RequestsPerMinuteRange, "requestsPerMinute must be 1 to 100000.");
         var snapshot = await grains.GetGrain<IUserSessionGrain>(userId).SetBudgetAsync(new BudgetLimits(daily, monthly, body.RequestsPerMinute));
-        if (snapshot is null) return Problems.NotFound("사용자 (User)");
+        if (snapshot is null) return Problems.NotFound(ErrorCodes.UserNotFound, "User");
         await context.AuditAsync(AuditActions.BudgetChanged, userId,
             $"email={snapshot.Email} daily={daily} monthly={monthly} requests_per_minute={body.RequestsPerMinute?.ToString() ?? "default"}");
         return TypedResults.Ok(ToRow(snapshot));

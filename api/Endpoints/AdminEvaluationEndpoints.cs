@@ -27,15 +27,15 @@ public static class AdminEvaluationEndpoints
         [FromServices] EvaluationJobs jobs, string? name = null)
     {
         if (context.Request.ContentLength > MaxGoldenSetBytes)
-            return Problems.Create(413, "too_large", "골든셋이 너무 큽니다. (The golden set is too large.)", $"최대 {MaxGoldenSetBytes / 1024 / 1024} MB (at most {MaxGoldenSetBytes / 1024 / 1024} MB).");
+            return GoldenSetTooLarge();
         string text;
         var fileName = "golden.jsonl";
         if (context.Request.HasFormContentType)
         {
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             if (form.Files.GetFile("file") is not { } file)
-                return Problems.BadRequest("'file' 필드에 JSONL 파일을 첨부해 주세요. (Attach the JSONL golden set in the 'file' field.)");
-            if (file.Length > MaxGoldenSetBytes) return Problems.Create(413, "too_large", "골든셋이 너무 큽니다. (The golden set is too large.)");
+                return Problems.BadRequest(ErrorCodes.GoldenSetFileMissing, "Attach the JSONL golden set in the 'file' field.");
+            if (file.Length > MaxGoldenSetBytes) return GoldenSetTooLarge();
             fileName = Path.GetFileName(file.FileName);
             using var reader = new StreamReader(file.OpenReadStream());
             text = await reader.ReadToEndAsync(context.RequestAborted);
@@ -43,7 +43,7 @@ public static class AdminEvaluationEndpoints
         else if (context.Request.HasJsonContentType())
         {
             var body = await context.Request.ReadFromJsonAsync<GoldenSetBody>(context.RequestAborted);
-            if (body?.Jsonl is not { Length: > 0 } jsonl) return Problems.BadRequest("\"jsonl\"에 골든셋을 넣어 주세요. (Put the golden set in \"jsonl\".)");
+            if (body?.Jsonl is not { Length: > 0 } jsonl) return Problems.BadRequest(ErrorCodes.GoldenSetFileMissing, "Put the golden set in \"jsonl\".");
             text = jsonl;
             if (!string.IsNullOrWhiteSpace(body.Name)) name ??= body.Name;
         }
@@ -52,7 +52,7 @@ public static class AdminEvaluationEndpoints
             using var reader = new StreamReader(context.Request.Body);
             var buffer = new char[MaxGoldenSetBytes + 1];
             var read = await reader.ReadBlockAsync(buffer.AsMemory(), context.RequestAborted);
-            if (read > MaxGoldenSetBytes) return Problems.Create(413, "too_large", "골든셋이 너무 큽니다. (The golden set is too large.)");
+            if (read > MaxGoldenSetBytes) return GoldenSetTooLarge();
             text = new string(buffer, 0, read);
         }
 
@@ -63,13 +63,13 @@ public static class AdminEvaluationEndpoints
         }
         catch (GoldenSetException ex)
         {
-            return Problems.Create(400, "invalid_golden_set", "골든셋 형식이 올바르지 않습니다. (The golden set is not valid.)", string.Join("; ", ex.Problems));
+            return Problems.Create(400, ErrorCodes.InvalidGoldenSet, "The golden set is not valid.", string.Join("; ", ex.Problems));
         }
         var runName = (name ?? fileName).Trim();
         if (runName.Length is 0 or > 200) runName = "golden.jsonl";
         var summary = await jobs.StartAsync(runName, context.User.FindFirst(UserClaims.Email)?.Value ?? context.User.Id(), questions);
         return summary is null
-            ? Problems.Create(409, "evaluation_running", "이미 평가가 실행 중입니다. 끝난 뒤 다시 시도해 주세요. (An evaluation is already running; try again when it ends.)")
+            ? Problems.Create(409, ErrorCodes.EvaluationRunning, "An evaluation is already running; try again when it ends.")
             : TypedResults.Accepted($"/api/admin/evaluations/{summary.RunId}", summary);
     }
 
@@ -78,10 +78,14 @@ public static class AdminEvaluationEndpoints
 
     private static async Task<Results<Ok<EvaluationRun>, ProblemHttpResult>> GetAsync(string runId, [FromServices] IClusterClient grains)
     {
-        if (runId.Length is 0 or > 64 || !runId.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')) return Problems.NotFound("평가 (Evaluation run)");
+        if (runId.Length is 0 or > 64 || !runId.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')) return Problems.NotFound(ErrorCodes.EvaluationNotFound, "Evaluation run");
         if (await grains.GetGrain<IEvaluationRunGrain>(runId).GetAsync() is { } run) return TypedResults.Ok(run);
         // Still running (or failed): the history has its summary, without results yet.
         var summary = (await grains.GetGrain<IEvaluationHistoryGrain>("all").ListAsync(100)).FirstOrDefault(r => r.RunId == runId);
-        return summary is null ? Problems.NotFound("평가 (Evaluation run)") : TypedResults.Ok(new EvaluationRun(summary, []));
+        return summary is null ? Problems.NotFound(ErrorCodes.EvaluationNotFound, "Evaluation run") : TypedResults.Ok(new EvaluationRun(summary, []));
     }
+
+    private static ProblemHttpResult GoldenSetTooLarge()
+        => TypedResults.Problem(Problems.Details(413, ErrorCodes.TooLarge, "The golden set is too large.", $"At most {MaxGoldenSetBytes / 1024 / 1024} MB.", ErrorCodes.GoldenSetTooLarge))
+            .With("maxMb", MaxGoldenSetBytes / 1024 / 1024);
 }

@@ -24,7 +24,7 @@ public static class AdminMetricsEndpoints
     private static async Task<Results<Ok<MetricsReport>, ProblemHttpResult>> MetricsAsync([FromServices] IClusterClient grains,
         [FromServices] BudgetPeriods periods, [FromServices] TimeProvider clock, int days = 30)
     {
-        if (days is < 1 or > 366) return Problems.BadRequest("days는 1부터 366 사이여야 합니다. (days must be 1 to 366.)");
+        if (days is < 1 or > 366) return Problems.BadRequest(ErrorCodes.DaysRange, "days must be 1 to 366.");
         var now = clock.GetUtcNow();
         var dayKeys = Enumerable.Range(0, days).Select(i => periods.At(now.AddDays(i - days + 1)).Day).Distinct().ToList();
 

@@ -28,27 +28,31 @@ public static class AdminSynonymEndpoints
     private static async Task<Results<Ok<SynonymSets>, ProblemHttpResult>> PutAsync(SynonymSetsBody? body, ClaimsPrincipal user,
         [FromServices] IClusterClient grains)
     {
-        if (Validate(body, out var sets) is { } problem) return Problems.BadRequest(problem);
+        if (Validate(body, out var sets) is { } problem)
+            return problem.Set is { } set ? Problems.BadRequest(problem.Code, problem.Detail).With("set", set) : Problems.BadRequest(problem.Code, problem.Detail);
         return TypedResults.Ok(await grains.GetGrain<ISynonymSetsGrain>("all").SetAsync(sets, user.Id()));
     }
 
-    /// <summary>Trimmed, de-duplicated sets, or what is wrong with the body (in Korean and English).</summary>
-    public static string? Validate(SynonymSetsBody? body, out List<IReadOnlyList<string>> sets)
+    /// <summary>What is wrong with a body: the code, an English detail, and the 1-based set it is about (if one).</summary>
+    public sealed record SynonymProblem(string Code, string Detail, int? Set = null);
+
+    /// <summary>Trimmed, de-duplicated sets, or what is wrong with the body.</summary>
+    public static SynonymProblem? Validate(SynonymSetsBody? body, out List<IReadOnlyList<string>> sets)
     {
         sets = [];
-        if (body?.Sets is null) return "sets 배열이 필요합니다. (A 'sets' array is required.)";
-        if (body.Sets.Count > MaxSets) return $"동의어 묶음은 최대 {MaxSets}개입니다. (At most {MaxSets} sets.)";
+        if (body?.Sets is null) return new(ErrorCodes.SynonymSetsMissing, "A 'sets' array is required.");
+        if (body.Sets.Count > MaxSets) return new(ErrorCodes.SynonymTooManySets, $"At most {MaxSets} sets.");
         for (var i = 0; i < body.Sets.Count; i++)
         {
             var terms = (body.Sets[i] ?? []).Select(t => (t ?? "").Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             if (terms.Count < 2)
-                return $"{i + 1}번째 묶음에는 서로 다른 용어가 2개 이상 있어야 합니다. (Set {i + 1} needs at least two different terms.)";
+                return new(ErrorCodes.SynonymSetTooSmall, $"Set {i + 1} needs at least two different terms.", i + 1);
             if (terms.Count > MaxTermsPerSet)
-                return $"{i + 1}번째 묶음의 용어는 최대 {MaxTermsPerSet}개입니다. (Set {i + 1} has more than {MaxTermsPerSet} terms.)";
-            if (terms.FirstOrDefault(t => t.Length > MaxTermLength || t.Any(char.IsControl)) is { } bad)
-                return $"{i + 1}번째 묶음의 용어 '{bad[..Math.Min(bad.Length, 20)]}'는 {MaxTermLength}자 이하의 한 줄이어야 합니다. (Terms are one line of at most {MaxTermLength} characters.)";
+                return new(ErrorCodes.SynonymSetTooBig, $"Set {i + 1} has more than {MaxTermsPerSet} terms.", i + 1);
+            if (terms.Any(t => t.Length > MaxTermLength || t.Any(char.IsControl)))
+                return new(ErrorCodes.SynonymTermInvalid, $"Set {i + 1}: terms are one line of at most {MaxTermLength} characters.", i + 1);
             if (!terms.Any(t => t.Any(char.IsLetterOrDigit)))
-                return $"{i + 1}번째 묶음에 글자가 없습니다. (Set {i + 1} has no letters.)";
+                return new(ErrorCodes.SynonymSetNoLetters, $"Set {i + 1} has no letters.", i + 1);
             sets.Add(terms);
         }
         return null;

@@ -27,11 +27,11 @@ public static class AuditEndpoints
         [FromServices] IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
         string? from = null, string? to = null, string? actor = null, string? action = null, long? before = null, int limit = 50, string? format = null)
     {
-        if (!TryParseTime(from, out var fromTime)) return Problems.BadRequest("from: ISO 8601 날짜/시각이어야 합니다. (from must be an ISO 8601 date or time, e.g. 2026-12-01 or 2026-12-01T09:00:00+09:00.)");
-        if (!TryParseTime(to, out var toTime)) return Problems.BadRequest("to: ISO 8601 날짜/시각이어야 합니다. (to must be an ISO 8601 date or time.)");
-        if (limit is < 1 or > 500) return Problems.BadRequest("limit은 1부터 500 사이여야 합니다. (limit must be 1 to 500.)");
-        if (actor is { Length: > 320 } || action is { Length: > 100 }) return Problems.BadRequest("actor 또는 action이 너무 깁니다. (actor or action is too long.)");
-        if (format is not (null or "json" or "jsonl")) return Problems.BadRequest("format은 json 또는 jsonl입니다. (format is json or jsonl.)");
+        if (!TryParseTime(from, out var fromTime)) return Problems.BadRequest(ErrorCodes.AuditTimeInvalid, "from must be an ISO 8601 date or time, e.g. 2026-12-01 or 2026-12-01T09:00:00+09:00.");
+        if (!TryParseTime(to, out var toTime)) return Problems.BadRequest(ErrorCodes.AuditTimeInvalid, "to must be an ISO 8601 date or time.");
+        if (limit is < 1 or > 500) return Problems.BadRequest(ErrorCodes.LimitRange, "limit must be 1 to 500.");
+        if (actor is { Length: > 320 } || action is { Length: > 100 }) return Problems.BadRequest(ErrorCodes.AuditFilterLength, "actor or action is too long.");
+        if (format is not (null or "json" or "jsonl")) return Problems.BadRequest(ErrorCodes.FormatInvalid, "format is json or jsonl.");
 
         var reader = grains.GetGrain<IAuditReaderGrain>(0);
         var query = new AuditQuery(fromTime, toTime, Blank(actor), Blank(action), before, limit);

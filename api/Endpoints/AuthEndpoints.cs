@@ -35,21 +35,21 @@ public static class AuthEndpoints
         RegisterRequest request, HttpContext context, [FromServices] IClusterClient grains, [FromServices] ApiSettings settings)
     {
         var email = NormalizeEmail(request.Email);
-        if (email is null) return Problems.BadRequest("올바른 이메일 주소를 입력해 주세요. (Enter a valid e-mail address.)");
+        if (email is null) return Problems.BadRequest(ErrorCodes.EmailInvalid, "Enter a valid e-mail address.");
         var domain = email[(email.LastIndexOf('@') + 1)..];
         if (!settings.EmailDomains.Contains(domain))
-            return Problems.Create(403, "email_domain_not_allowed", "회사 이메일로만 가입할 수 있습니다. (Only company e-mail addresses may register.)",
-                $"허용된 도메인 (allowed domains): {string.Join(", ", settings.EmailDomains)}");
+            return Problems.Create(403, ErrorCodes.EmailDomainNotAllowed, "Only company e-mail addresses may register.",
+                $"Allowed domains: {string.Join(", ", settings.EmailDomains)}").With("domains", settings.EmailDomains.Order().ToList());
         if (request.Password is null || request.Password.Length < MinPasswordLength)
-            return Problems.BadRequest($"비밀번호는 {MinPasswordLength}자 이상이어야 합니다. (The password must be at least {MinPasswordLength} characters.)");
-        if (request.Password.Length > 256) return Problems.BadRequest("비밀번호가 너무 깁니다. (The password is too long.)");
+            return Problems.BadRequest(ErrorCodes.PasswordShort, $"The password must be at least {MinPasswordLength} characters.").With("min", MinPasswordLength);
+        if (request.Password.Length > 256) return Problems.BadRequest(ErrorCodes.PasswordLong, "The password is too long.");
         var name = (request.DisplayName ?? "").Trim();
-        if (name.Length is 0 or > 100) return Problems.BadRequest("이름은 1자 이상 100자 이하로 입력해 주세요. (Display name: 1 to 100 characters.)");
+        if (name.Length is 0 or > 100) return Problems.BadRequest(ErrorCodes.NameLength, "Display name: 1 to 100 characters.").With("max", 100);
 
         var role = settings.AdminEmails.Contains(email) ? Roles.Admin : Roles.User;
         var result = await grains.GetGrain<IAccountGrain>(email).RegisterAsync(new NewAccount(email, request.Password, name, role));
         if (result.Status == RegisterStatus.AlreadyExists)
-            return Problems.Create(409, "email_taken", "이미 가입된 이메일입니다. (This e-mail is already registered.)");
+            return Problems.Create(409, ErrorCodes.EmailTaken, "This e-mail is already registered.");
         var profile = result.Profile!;
         await context.AuditAsync(AuditActions.SignUp, profile.UserId, $"role={profile.Role}", profile.UserId, profile.Email);
         return TypedResults.Created("/api/auth/me", new RegisterResponse(profile.UserId, profile.Email, profile.Role));
@@ -73,8 +73,7 @@ public static class AuthEndpoints
             case LoginStatus.Throttled:
                 await context.AuditAsync(AuditActions.SignInThrottled, "", $"retry_after={result.RetryAfterSeconds}", actorEmail: email);
                 context.Response.Headers.RetryAfter = result.RetryAfterSeconds?.ToString() ?? "60";
-                return Problems.Create(429, "login_throttled", "로그인 시도가 너무 많습니다. 잠시 후 다시 시도해 주세요. (Too many attempts; wait and retry.)",
-                    $"{result.RetryAfterSeconds}초 후 다시 시도할 수 있습니다. (Retry in {result.RetryAfterSeconds} s.)");
+                return Problems.Create(429, ErrorCodes.LoginThrottled, "Too many attempts; wait and retry.", $"Retry in {result.RetryAfterSeconds} s.");
             default:
                 await context.AuditAsync(AuditActions.SignInFailed, "", result.Status.ToString(), actorEmail: email);
                 return InvalidCredentials();
@@ -84,7 +83,7 @@ public static class AuthEndpoints
     private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> MeAsync(HttpContext context, [FromServices] IClusterClient grains)
     {
         var usage = await grains.GetGrain<IUserSessionGrain>(context.User.Id()).GetUsageAsync();
-        if (usage is null) return Problems.Create(401, "unauthorized", "사용자를 찾을 수 없습니다. (Unknown user.)");
+        if (usage is null) return TypedResults.Problem(Problems.Details(401, ErrorCodes.Unauthorized, "Unknown user.", code: ErrorCodes.UnknownUser));
         // The role in force (an admin may have changed it since the token was issued; see EffectiveRoleClaims).
         return TypedResults.Ok(ToMe(usage) with { Role = Roles.Normalize(context.User.FindFirstValue(UserClaims.Role)) });
     }
@@ -95,7 +94,7 @@ public static class AuthEndpoints
 
     // The same answer whether the e-mail or the password was wrong.
     private static ProblemHttpResult InvalidCredentials()
-        => Problems.Create(401, "invalid_credentials", "이메일 또는 비밀번호가 올바르지 않습니다. (Wrong e-mail or password.)");
+        => Problems.Create(401, ErrorCodes.InvalidCredentials, "Wrong e-mail or password.");
 
     public static string? NormalizeEmail(string? email)
     {

@@ -22,11 +22,11 @@ public static class BackupEndpoints
     {
         BackupParts parts;
         try { parts = BackupCommand.ParseParts(request?.Parts); }
-        catch (ArgumentException ex) { return Problems.BadRequest(ex.Message); }
+        catch (ArgumentException ex) { return Problems.BadRequest(ErrorCodes.BackupPartsInvalid, ex.Message); }
 
         var scheduler = grains.GetGrain<IBackupSchedulerGrain>("all");
         if (!(await scheduler.GetStatusAsync()).Scheduled)
-            return Problems.Create(409, "backup_not_configured", "백업 대상이 설정되지 않았습니다. (No backup target.)", "Set BACKUP_TARGET to a directory or s3://bucket/prefix.");
+            return Problems.Create(409, ErrorCodes.BackupNotConfigured, "No backup target.", "Set BACKUP_TARGET to a directory or s3://bucket/prefix.");
         try
         {
             var result = await scheduler.RunNowAsync(parts);
@@ -36,7 +36,7 @@ public static class BackupEndpoints
         catch (Exception ex) when (ex is IOException or InvalidOperationException or Amazon.S3.AmazonS3Exception or System.Data.Common.DbException)
         {
             await context.AuditAsync(AuditActions.BackupFailed, "", $"parts={parts} error={ex.GetType().Name}");
-            return Problems.Create(503, "backup_failed", "백업에 실패했습니다. (Backup failed.)", ex.Message);
+            return Problems.Create(503, ErrorCodes.BackupFailed, "Backup failed.", ex.Message);
         }
     }
 }

@@ -42,14 +42,14 @@ public static class ChatEndpoints
     private static async Task<IResult> ChatAsync(ChatBody body, HttpContext context, [FromServices] SessionGrains sessions,
         [FromServices] IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
-        if (string.IsNullOrWhiteSpace(body.Question)) return Problems.BadRequest("질문을 입력해 주세요. (The question is empty.)");
+        if (string.IsNullOrWhiteSpace(body.Question)) return Problems.BadRequest(ErrorCodes.QuestionLength, "The question is empty.");
         var aborted = context.RequestAborted;
         using var turn = ApiTelemetry.StartChat();
         var grain = sessions.For(context.User.Id());
         var events = turn.Observe(grain.AskAsync(new ChatRequest(body.Question, string.IsNullOrWhiteSpace(body.ConversationId) ? null : body.ConversationId,
             string.IsNullOrWhiteSpace(body.Replaces) ? null : body.Replaces), aborted));
         await using var enumerator = events.GetAsyncEnumerator(aborted);
-        if (!await enumerator.MoveNextAsync()) return Problems.Create(503, ChatErrorCodes.ModelError, "응답이 없습니다. (No response.)");
+        if (!await enumerator.MoveNextAsync()) return Problems.Create(503, ErrorCodes.ModelError, "No response.");
         if (enumerator.Current is ErrorEvent refusal) return Problems.FromChatError(context, refusal);
 
         var streaming = context.Request.Headers.Accept.Any(a => a?.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase) == true);
@@ -90,7 +90,7 @@ public static class ChatEndpoints
             if (code is null)
                 context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ChatEndpoints)).LogError(ex, "Chat stream failed");
             var error = code is null
-                ? new ErrorEvent("internal_error", "답변 중 오류가 발생했습니다. 다시 시도해 주세요. (The answer failed; try again.)", null)
+                ? new ErrorEvent(ErrorCodes.InternalError, "The answer failed; try again.", null)
                 : new ErrorEvent(code, TransientProblems.Title(code), TransientCodes.RetryAfterSeconds(code));
             await sse.WriteAsync("error", error, aborted);
             return TypedResults.Empty;
@@ -117,7 +117,7 @@ public static class ChatEndpoints
                         sources, done.Usage, done.CostUsd, done.LatencyMs, done.LatencyBreakdown, done.NoResult, done.CitedSources, done.Cached));
             }
         } while (await events.MoveNextAsync());
-        return Problems.Create(503, ChatErrorCodes.ModelError, "답변이 중간에 끊겼습니다. (The answer ended early.)");
+        return Problems.Create(503, ErrorCodes.ModelError, "The answer ended early.");
     }
 
     private static async Task<Ok<IReadOnlyList<ConversationSummary>>> ListAsync(HttpContext context, [FromServices] IClusterClient grains)
@@ -127,38 +127,38 @@ public static class ChatEndpoints
     private static async Task<Results<Ok<IReadOnlyList<ConversationMatch>>, ProblemHttpResult>> SearchAsync(string? q, HttpContext context, [FromServices] IClusterClient grains)
     {
         var text = q?.Trim() ?? "";
-        if (text.Length is 0 or > MaxSearchLength) return Problems.BadRequest("검색어는 1자 이상 100자 이하여야 합니다. (The search text must be 1 to 100 characters.)");
+        if (text.Length is 0 or > MaxSearchLength) return Problems.BadRequest(ErrorCodes.SearchLength, $"The search text must be 1 to {MaxSearchLength} characters.");
         return TypedResults.Ok(await grains.GetGrain<IUserSessionGrain>(context.User.Id()).SearchConversationsAsync(text, MaxSearchResults));
     }
 
     private static async Task<Results<Ok<Conversation>, ProblemHttpResult>> GetAsync(string id, HttpContext context, [FromServices] IClusterClient grains)
         => await grains.GetGrain<IUserSessionGrain>(context.User.Id()).GetConversationAsync(id) is { } conversation
             ? TypedResults.Ok(conversation)
-            : Problems.NotFound("대화 (Conversation)");
+            : Problems.NotFound(ErrorCodes.ConversationNotFound, "Conversation");
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RenameAsync(string id, RenameBody body, HttpContext context, [FromServices] IClusterClient grains)
     {
         var title = body.Title?.Trim() ?? "";
-        if (title.Length is 0 or > 200) return Problems.BadRequest("제목은 1자 이상 200자 이하여야 합니다. (Title: 1 to 200 characters.)");
+        if (title.Length is 0 or > 200) return Problems.BadRequest(ErrorCodes.TitleLength, "Title: 1 to 200 characters.");
         return await grains.GetGrain<IUserSessionGrain>(context.User.Id()).RenameConversationAsync(id, title)
             ? TypedResults.NoContent()
-            : Problems.NotFound("대화 (Conversation)");
+            : Problems.NotFound(ErrorCodes.ConversationNotFound, "Conversation");
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, HttpContext context, [FromServices] IClusterClient grains)
         => await grains.GetGrain<IUserSessionGrain>(context.User.Id()).DeleteConversationAsync(id)
             ? TypedResults.NoContent()
-            : Problems.NotFound("대화 (Conversation)");
+            : Problems.NotFound(ErrorCodes.ConversationNotFound, "Conversation");
 
     private static async Task<Results<NoContent, ProblemHttpResult>> FeedbackAsync(string messageId, FeedbackBody body, HttpContext context,
         [FromServices] IClusterClient grains, [FromServices] TimeProvider clock)
     {
-        if (body.Rating is null || !Ratings.Contains(body.Rating)) return Problems.BadRequest("rating은 up 또는 down이어야 합니다. (rating must be up or down.)");
-        if (body.Reason is not null && !Reasons.Contains(body.Reason)) return Problems.BadRequest("reason은 wrong_answer, not_helpful, other 중 하나여야 합니다.");
-        if (body.Comment is { Length: > 2000 }) return Problems.BadRequest("의견은 2000자 이하여야 합니다. (Comment: at most 2000 characters.)");
+        if (body.Rating is null || !Ratings.Contains(body.Rating)) return Problems.BadRequest(ErrorCodes.RatingInvalid, "rating must be up or down.");
+        if (body.Reason is not null && !Reasons.Contains(body.Reason)) return Problems.BadRequest(ErrorCodes.ReasonInvalid, "reason must be wrong_answer, not_helpful or other.");
+        if (body.Comment is { Length: > 2000 }) return Problems.BadRequest(ErrorCodes.CommentLength, "Comment: at most 2000 characters.");
         var ok = await grains.GetGrain<IUserSessionGrain>(context.User.Id())
             .SubmitFeedbackAsync(messageId, new MessageFeedback(body.Rating, body.Reason, body.Comment?.Trim(), clock.GetUtcNow()));
         if (ok) ApiTelemetry.Feedback(body.Rating, body.Reason);
-        return ok ? TypedResults.NoContent() : Problems.NotFound("메시지 (Message)");
+        return ok ? TypedResults.NoContent() : Problems.NotFound(ErrorCodes.MessageNotFound, "Message");
     }
 }

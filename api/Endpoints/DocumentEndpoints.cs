@@ -46,7 +46,7 @@ public static partial class DocumentEndpoints
         var access = await permissions.AccessAsync(context.User.Caller());
         // Refused before the body is read: a member under UPLOAD_POLICY=editors may upload nowhere.
         if (!access.IsAdmin && access.Role != Roles.Editor && access.Policy == UploadPolicy.Editors)
-            return Problems.Forbidden("문서는 편집자와 관리자만 올릴 수 있습니다. (Only editors and admins may upload: UPLOAD_POLICY=editors.)");
+            return Problems.Forbidden(ErrorCodes.UploadEditorsOnly, "Only editors and admins may upload: UPLOAD_POLICY=editors.");
         var (file, tags, problem) = await ReadUploadAsync(context, options.Value);
         if (problem is not null) return problem;
         await using var _ = file!;
@@ -59,7 +59,7 @@ public static partial class DocumentEndpoints
             return access.CanRead(existing.Collection)
                 ? TypedResults.Ok(new UploadAccepted(existing.DocumentId, Status(existing.Status), existing.Version))
                 // The same bytes are already stored where this caller may not look: neither its id nor its collection is told.
-                : Problems.Create(409, "document_exists", "같은 파일이 이미 다른 문서함에 있습니다. 관리자에게 문의하세요. (The same file is already stored in a collection you cannot open; ask an admin.)");
+                : Problems.Create(409, ErrorCodes.DocumentExists, "The same file is already stored in a collection you cannot open; ask an admin.");
 
         var blobKey = $"documents/{documentId}/{file.Sha256}";
         file.Content.Position = 0;
@@ -111,7 +111,7 @@ public static partial class DocumentEndpoints
         var (info, _, problem) = await FindAsync(id, context, grains, permissions, change: false);
         if (problem is not null) return problem;
         var stream = await blobs.OpenReadAsync(info!.BlobKey, context.RequestAborted);
-        if (stream is null) return Problems.NotFound("원본 파일 (Original file)");
+        if (stream is null) return Problems.NotFound(ErrorCodes.OriginalNotFound, "Original file");
         // Uploaded files are untrusted: never let the browser run them as part of this site.
         context.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:";
         context.Response.Headers.XContentTypeOptions = "nosniff";
@@ -136,7 +136,7 @@ public static partial class DocumentEndpoints
         var (_, _, denied) = await FindAsync(id, context, grains, permissions, change: true);
         if (denied is not null) return denied;
         var info = await grains.GetGrain<IDocumentGrain>(id).ReindexAsync();
-        return info is null ? Problems.NotFound("문서 (Document)") : TypedResults.Accepted($"/api/documents/{id}", new UploadAccepted(id, Status(info.Status), info.Version));
+        return info is null ? Problems.NotFound(ErrorCodes.DocumentNotFound, "Document") : TypedResults.Accepted($"/api/documents/{id}", new UploadAccepted(id, Status(info.Status), info.Version));
     }
 
     /// <summary>Moves a document to another collection: the caller must be allowed to change the document and to upload
@@ -144,13 +144,13 @@ public static partial class DocumentEndpoints
     private static async Task<Results<Ok<DocumentView>, ProblemHttpResult>> MoveAsync(string id, MoveBody body, HttpContext context,
         [FromServices] IClusterClient grains, [FromServices] PermissionCache permissions)
     {
-        if (string.IsNullOrWhiteSpace(body.CollectionId)) return Problems.BadRequest("collectionId를 입력해 주세요. (collectionId is required.)");
+        if (string.IsNullOrWhiteSpace(body.CollectionId)) return Problems.BadRequest(ErrorCodes.CollectionRequired, "collectionId is required.");
         var (current, access, denied) = await FindAsync(id, context, grains, permissions, change: true);
         if (denied is not null) return denied;
         var target = body.CollectionId.Trim();
         if (await TargetProblemAsync(target, access!, permissions) is { } refused) return refused;
         var moved = await grains.GetGrain<IDocumentGrain>(id).MoveAsync(target);
-        if (moved is null) return Problems.NotFound("문서 (Document)");
+        if (moved is null) return Problems.NotFound(ErrorCodes.DocumentNotFound, "Document");
         await context.AuditAsync(AuditActions.DocumentMoved, id, $"from={current!.Collection} to={target}");
         return TypedResults.Ok(View(moved, access!));
     }
@@ -160,9 +160,9 @@ public static partial class DocumentEndpoints
     {
         ApiTelemetry.Request("search");
         var query = body.Query?.Trim() ?? "";
-        if (query.Length is 0 or > 1000) return Problems.BadRequest("검색어는 1자 이상 1000자 이하여야 합니다. (query: 1 to 1000 characters.)");
+        if (query.Length is 0 or > 1000) return Problems.BadRequest(ErrorCodes.QueryLength, "query: 1 to 1000 characters.");
         var topK = body.TopK ?? 5;
-        if (topK is < 1 or > 50) return Problems.BadRequest("topK는 1부터 50 사이여야 합니다. (topK must be 1 to 50.)");
+        if (topK is < 1 or > 50) return Problems.BadRequest(ErrorCodes.TopKRange, "topK must be 1 to 50.");
         var tags = body.Tags?.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).ToList();
         var access = await permissions.AccessAsync(context.User.Caller());
         var hits = await grains.GetGrain<ISearchGrain>(0).SearchAsync(new SearchQuery(query, topK, tags is { Count: > 0 } ? tags : null, access.Readable), context.RequestAborted);
@@ -177,9 +177,9 @@ public static partial class DocumentEndpoints
     {
         var access = await permissions.AccessAsync(context.User.Caller());
         if (!IsDocumentId(id) || await grains.GetGrain<IDocumentGrain>(id).GetAsync() is not { } info || !access.CanRead(info.Collection))
-            return (null, access, Problems.NotFound("문서 (Document)"));
+            return (null, access, Problems.NotFound(ErrorCodes.DocumentNotFound, "Document"));
         if (change && !access.CanChange(info))
-            return (null, access, Problems.Forbidden("이 문서함의 편집자나 관리자만 변경할 수 있습니다. (Only this collection's editors or an admin may change this document.)"));
+            return (null, access, Problems.Forbidden(ErrorCodes.DocumentEditForbidden, "Only this collection's editors or an admin may change this document."));
         return (info, access, null);
     }
 
@@ -188,9 +188,9 @@ public static partial class DocumentEndpoints
     {
         var snapshot = await permissions.SnapshotAsync();
         if (snapshot.Collections.All(c => c.CollectionId != collectionId) || !access.CanRead(collectionId))
-            return Problems.NotFound("문서함 (Collection)");
+            return Problems.NotFound(ErrorCodes.CollectionNotFound, "Collection");
         return access.CanUploadInto(collectionId) ? null
-            : Problems.Forbidden("이 문서함에 문서를 넣을 권한이 없습니다. (You may not add documents to this collection.)");
+            : Problems.Forbidden(ErrorCodes.CollectionUploadForbidden, "You may not add documents to this collection.");
     }
 
     private sealed class UploadedFile(Stream content, string fileName, string contentType, long length, string sha256) : IAsyncDisposable
@@ -207,7 +207,7 @@ public static partial class DocumentEndpoints
     private static async Task<(UploadedFile? File, IReadOnlyList<string> Tags, ProblemHttpResult? Problem)> ReadUploadAsync(HttpContext context, KnowledgeBaseOptions options)
     {
         if (!context.Request.HasFormContentType)
-            return (null, [], Problems.Create(415, "unsupported_media_type", "multipart/form-data로 파일을 보내 주세요. (Send the file as multipart/form-data, field 'file'.)"));
+            return (null, [], TypedResults.Problem(Problems.Details(415, ErrorCodes.UnsupportedMediaType, "Unsupported media type.", "Send the file as multipart/form-data, field 'file'.", ErrorCodes.MultipartRequired)));
         if (context.Request.ContentLength > options.MaxUploadBytes + 1024 * 1024)
             return (null, [], TooLarge(options));
         IFormCollection form;
@@ -219,11 +219,11 @@ public static partial class DocumentEndpoints
         {
             return (null, [], ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) || ex is BadHttpRequestException { StatusCode: 413 }
                 ? TooLarge(options)
-                : Problems.BadRequest("업로드 형식이 올바르지 않습니다. (Malformed multipart upload.)"));
+                : Problems.BadRequest(ErrorCodes.MultipartMalformed, "Malformed multipart upload."));
         }
         var file = form.Files.GetFile("file");
-        if (file is null) return (null, [], Problems.BadRequest("'file' 필드에 파일을 첨부해 주세요. (Attach the file in the 'file' field.)"));
-        if (file.Length == 0) return (null, [], Problems.Create(400, "empty_file", "빈 파일입니다. (The file is empty.)"));
+        if (file is null) return (null, [], Problems.BadRequest(ErrorCodes.FileFieldMissing, "Attach the file in the 'file' field."));
+        if (file.Length == 0) return (null, [], Problems.Create(400, ErrorCodes.EmptyFile, "The file is empty."));
         if (file.Length > options.MaxUploadBytes) return (null, [], TooLarge(options));
 
         var fileName = Path.GetFileName(file.FileName.Replace('\\', '/')).Trim();
@@ -240,7 +240,9 @@ public static partial class DocumentEndpoints
         if (UploadScreen.Check(head, head.Length == copy.Length, fileName) is { } refusal)
         {
             await copy.DisposeAsync();
-            return (null, [], Problems.Create(415, "unsupported_media_type", "지원하지 않는 파일입니다. (Unsupported file.)", refusal.Message));
+            var problem = Problems.Details(415, ErrorCodes.UnsupportedMediaType, "Unsupported file.", refusal.Message, refusal.Code);
+            foreach (var (name, value) in refusal.Values) problem.Extensions[name] = value;
+            return (null, [], TypedResults.Problem(problem));
         }
         copy.Position = 0;
         var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(copy, context.RequestAborted));
@@ -248,7 +250,8 @@ public static partial class DocumentEndpoints
     }
 
     private static ProblemHttpResult TooLarge(KnowledgeBaseOptions options)
-        => Problems.Create(413, "too_large", "파일이 너무 큽니다. (The file is too large.)", $"최대 {options.MaxUploadBytes / (1024 * 1024)} MB까지 올릴 수 있습니다. (Limit: {options.MaxUploadBytes / (1024 * 1024)} MB.)");
+        => TypedResults.Problem(Problems.Details(413, ErrorCodes.TooLarge, "The file is too large.", $"Limit: {options.MaxUploadBytes / (1024 * 1024)} MB.", ErrorCodes.FileTooLarge))
+            .With("maxMb", options.MaxUploadBytes / (1024 * 1024));
 
     internal static string GuessContentType(string fileName, string? declared) => Path.GetExtension(fileName).ToLowerInvariant() switch
     {

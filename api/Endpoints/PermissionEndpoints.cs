@@ -53,7 +53,7 @@ public static class PermissionEndpoints
         if (Name(body.Name) is not { } name) return NameProblem();
         var snapshot = await cache.RefreshAsync();
         if (snapshot.Groups.Any(g => string.Equals(g.Name, name, StringComparison.OrdinalIgnoreCase)))
-            return Problems.Create(409, "group_exists", "같은 이름의 그룹이 있습니다. (A group with this name exists.)");
+            return Problems.Create(409, ErrorCodes.GroupExists, "A group with this name exists.");
         var group = await Permissions(grains).CreateGroupAsync(name, ExternalId(body.ExternalId));
         await context.AuditAsync(AuditActions.GroupCreated, group.GroupId, $"name={name}");
         return TypedResults.Created($"/api/admin/groups/{group.GroupId}", group);
@@ -66,15 +66,15 @@ public static class PermissionEndpoints
         if (body.Name is not null && (name = Name(body.Name)) is null) return NameProblem();
         var snapshot = await cache.RefreshAsync();
         if (name is not null && snapshot.Groups.Any(g => g.GroupId != groupId && string.Equals(g.Name, name, StringComparison.OrdinalIgnoreCase)))
-            return Problems.Create(409, "group_exists", "같은 이름의 그룹이 있습니다. (A group with this name exists.)");
-        if (await Permissions(grains).UpdateGroupAsync(groupId, name, ExternalId(body.ExternalId)) is not { } group) return Problems.NotFound("그룹 (Group)");
+            return Problems.Create(409, ErrorCodes.GroupExists, "A group with this name exists.");
+        if (await Permissions(grains).UpdateGroupAsync(groupId, name, ExternalId(body.ExternalId)) is not { } group) return Problems.NotFound(ErrorCodes.GroupNotFound, "Group");
         await context.AuditAsync(AuditActions.GroupUpdated, groupId, $"name={group.Name} externalId={group.ExternalId}");
         return TypedResults.Ok(group);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteGroupAsync(string groupId, HttpContext context, [FromServices] IClusterClient grains)
     {
-        if (!await Permissions(grains).DeleteGroupAsync(groupId)) return Problems.NotFound("그룹 (Group)");
+        if (!await Permissions(grains).DeleteGroupAsync(groupId)) return Problems.NotFound(ErrorCodes.GroupNotFound, "Group");
         await context.AuditAsync(AuditActions.GroupDeleted, groupId);
         return TypedResults.NoContent();
     }
@@ -83,9 +83,9 @@ public static class PermissionEndpoints
         [FromServices] IClusterClient grains)
     {
         if (body.UserIds is null || body.UserIds.Count > MaxListEntries)
-            return Problems.BadRequest($"userIds는 {MaxListEntries}명 이하의 사용자 id 목록이어야 합니다. (userIds: a list of at most {MaxListEntries} user ids.)");
+            return Problems.BadRequest(ErrorCodes.ListTooLong, $"userIds: a list of at most {MaxListEntries} user ids.").With("max", MaxListEntries);
         if (await UnknownUsersAsync(grains, body.UserIds) is { } unknown) return unknown;
-        if (await Permissions(grains).SetGroupMembersAsync(groupId, body.UserIds) is not { } group) return Problems.NotFound("그룹 (Group)");
+        if (await Permissions(grains).SetGroupMembersAsync(groupId, body.UserIds) is not { } group) return Problems.NotFound(ErrorCodes.GroupNotFound, "Group");
         await context.AuditAsync(AuditActions.GroupMembersChanged, groupId, $"members={string.Join(",", group.Members)}");
         return TypedResults.Ok(group);
     }
@@ -93,10 +93,10 @@ public static class PermissionEndpoints
     private static async Task<Results<Ok<RoleView>, ProblemHttpResult>> SetRoleAsync(string userId, RoleBody body, HttpContext context, [FromServices] IClusterClient grains)
     {
         if (!Roles.IsKnown(body.Role))
-            return Problems.BadRequest("role은 admin, editor, member 중 하나여야 합니다. (role must be admin, editor or member.)");
-        if (await UnknownUsersAsync(grains, [userId]) is not null) return Problems.NotFound("사용자 (User)");
+            return Problems.BadRequest(ErrorCodes.RoleInvalid, "role must be admin, editor or member.");
+        if (await UnknownUsersAsync(grains, [userId]) is not null) return Problems.NotFound(ErrorCodes.UserNotFound, "User");
         if (userId == context.User.Id() && body.Role != Roles.Admin)
-            return Problems.Create(409, "own_role", "자신의 관리자 권한은 내려놓을 수 없습니다. 다른 관리자에게 요청하세요. (You cannot demote yourself; ask another admin.)");
+            return Problems.Create(409, ErrorCodes.OwnRole, "You cannot demote yourself; ask another admin.");
         await Permissions(grains).SetRoleAsync(userId, body.Role!);
         await context.AuditAsync(AuditActions.RoleChanged, userId, $"role={body.Role}");
         return TypedResults.Ok(new RoleView(userId, body.Role!));
@@ -117,7 +117,7 @@ public static class PermissionEndpoints
     {
         var access = await cache.AccessAsync(context.User.Caller());
         var collection = (await cache.SnapshotAsync()).Collections.FirstOrDefault(c => c.CollectionId == id);
-        if (collection is null || !access.CanRead(id)) return Problems.NotFound("문서함 (Collection)");
+        if (collection is null || !access.CanRead(id)) return Problems.NotFound(ErrorCodes.CollectionNotFound, "Collection");
         return TypedResults.Ok(View(collection, access, await grains.GetGrain<IDocumentCatalogGrain>("all").CountByCollectionAsync()));
     }
 
@@ -127,7 +127,7 @@ public static class PermissionEndpoints
         if (Name(body.Name) is not { } name) return NameProblem();
         var snapshot = await cache.RefreshAsync();
         if (snapshot.Collections.Any(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)))
-            return Problems.Create(409, "collection_exists", "같은 이름의 문서함이 있습니다. (A collection with this name exists.)");
+            return Problems.Create(409, ErrorCodes.CollectionExists, "A collection with this name exists.");
         var (readers, editors, problem) = await ListsAsync(body, grains, snapshot, AccessList.Nobody, AccessList.Nobody);
         if (problem is not null) return problem;
         var collection = await Permissions(grains).CreateCollectionAsync(name, readers!, editors!);
@@ -143,13 +143,13 @@ public static class PermissionEndpoints
         if (body.Name is not null && (name = Name(body.Name)) is null) return NameProblem();
         var snapshot = await cache.RefreshAsync();
         var current = snapshot.Collections.FirstOrDefault(c => c.CollectionId == id);
-        if (current is null) return Problems.NotFound("문서함 (Collection)");
+        if (current is null) return Problems.NotFound(ErrorCodes.CollectionNotFound, "Collection");
         if (name is not null && snapshot.Collections.Any(c => c.CollectionId != id && string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)))
-            return Problems.Create(409, "collection_exists", "같은 이름의 문서함이 있습니다. (A collection with this name exists.)");
+            return Problems.Create(409, ErrorCodes.CollectionExists, "A collection with this name exists.");
         var (readers, editors, problem) = await ListsAsync(body, grains, snapshot, current.Readers, current.Editors);
         if (problem is not null) return problem;
         var updated = await Permissions(grains).UpdateCollectionAsync(id, name, readers, editors);
-        if (updated is null) return Problems.NotFound("문서함 (Collection)");
+        if (updated is null) return Problems.NotFound(ErrorCodes.CollectionNotFound, "Collection");
         await context.AuditAsync(AuditActions.CollectionUpdated, id, $"name={updated.Name} {Describe(updated)}");
         var access = await cache.AccessAsync(context.User.Caller());
         return TypedResults.Ok(View(updated, access, await grains.GetGrain<IDocumentCatalogGrain>("all").CountByCollectionAsync()));
@@ -158,11 +158,11 @@ public static class PermissionEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteCollectionAsync(string id, HttpContext context, [FromServices] IClusterClient grains)
     {
         if (id == DefaultCollection.Id)
-            return Problems.Create(409, "default_collection", "기본 문서함은 삭제할 수 없습니다. (The default collection cannot be deleted.)");
+            return Problems.Create(409, ErrorCodes.DefaultCollection, "The default collection cannot be deleted.");
         var counts = await grains.GetGrain<IDocumentCatalogGrain>("all").CountByCollectionAsync();
         if (counts.GetValueOrDefault(id) > 0)
-            return Problems.Create(409, "collection_not_empty", "문서가 남아 있는 문서함은 삭제할 수 없습니다. 문서를 먼저 옮기거나 삭제하세요. (Move or delete its documents first.)");
-        if (!await Permissions(grains).DeleteCollectionAsync(id)) return Problems.NotFound("문서함 (Collection)");
+            return Problems.Create(409, ErrorCodes.CollectionNotEmpty, "Move or delete its documents first.");
+        if (!await Permissions(grains).DeleteCollectionAsync(id)) return Problems.NotFound(ErrorCodes.CollectionNotFound, "Collection");
         await context.AuditAsync(AuditActions.CollectionDeleted, id);
         return TypedResults.NoContent();
     }
@@ -178,10 +178,10 @@ public static class PermissionEndpoints
         foreach (var list in new[] { readers, editors }.OfType<AccessList>())
         {
             if (list.Groups.Count + list.Users.Count > MaxListEntries)
-                return (null, null, Problems.BadRequest($"목록에는 {MaxListEntries}개까지 넣을 수 있습니다. (At most {MaxListEntries} entries per list.)"));
+                return (null, null, Problems.BadRequest(ErrorCodes.ListTooLong, $"At most {MaxListEntries} entries per list.").With("max", MaxListEntries));
             var unknownGroup = list.Groups.FirstOrDefault(g => snapshot.Groups.All(known => known.GroupId != g));
             if (unknownGroup is not null)
-                return (null, null, Problems.BadRequest($"없는 그룹입니다: {unknownGroup} (Unknown group.)"));
+                return (null, null, Problems.BadRequest(ErrorCodes.UnknownGroup, $"Unknown group: {unknownGroup}"));
             if (await UnknownUsersAsync(grains, list.Users) is { } unknown) return (null, null, unknown);
         }
         return (readers ?? readersDefault, editors ?? editorsDefault, null);
@@ -192,7 +192,7 @@ public static class PermissionEndpoints
         if (userIds.Count == 0) return null;
         var known = (await grains.GetGrain<IUserDirectoryGrain>("all").ListAsync()).Select(u => u.UserId).ToHashSet(StringComparer.Ordinal);
         var unknown = userIds.FirstOrDefault(u => !known.Contains(u));
-        return unknown is null ? null : Problems.BadRequest($"없는 사용자입니다: {unknown} (Unknown user.)");
+        return unknown is null ? null : Problems.BadRequest(ErrorCodes.UserNotFound, $"Unknown user: {unknown}");
     }
 
     private static CollectionView View(CollectionInfo c, Access access, IReadOnlyDictionary<string, int> counts)
@@ -215,5 +215,5 @@ public static class PermissionEndpoints
     private static string? ExternalId(string? raw) => string.IsNullOrWhiteSpace(raw) ? null : raw.Trim();
 
     private static ProblemHttpResult NameProblem()
-        => Problems.BadRequest($"이름은 1자 이상 {MaxNameLength}자 이하로 입력해 주세요. (name: 1 to {MaxNameLength} characters.)");
+        => Problems.BadRequest(ErrorCodes.NameLength, $"name: 1 to {MaxNameLength} characters.").With("max", MaxNameLength);
 }

@@ -34,13 +34,13 @@ public static class SsoEndpoints
         var handOver = await context.AuthenticateAsync(SsoHosting.CookieScheme);
         await context.SignOutAsync(SsoHosting.CookieScheme);
         if (!handOver.Succeeded || handOver.Principal.FindFirstValue(UserClaims.Email) is not { } email)
-            return Problems.Create(401, "sso_session_missing", "회사 계정 로그인을 다시 시작해 주세요. (Start the company-account sign-in again.)");
+            return Problems.Create(401, ErrorCodes.SsoSessionMissing, "Start the company-account sign-in again.");
         var profile = await grains.GetGrain<IAccountGrain>(email).GetProfileAsync();
         if (profile is null || profile.UserId != handOver.Principal.FindFirstValue(UserClaims.UserId))
-            return Problems.Create(401, "sso_session_missing", "회사 계정 로그인을 다시 시작해 주세요. (Start the company-account sign-in again.)");
+            return Problems.Create(401, ErrorCodes.SsoSessionMissing, "Start the company-account sign-in again.");
         return TypedResults.Ok(new LoginResponse(issuer.Issue(profile), "Bearer", settings.JwtExpiresInSeconds));
     }
 
     private static ProblemHttpResult NotConfigured()
-        => Problems.Create(404, "sso_not_configured", "회사 계정 로그인이 설정되지 않았습니다. (Company-account sign-in is not configured.)", "Set OIDC_AUTHORITY and OIDC_CLIENT_ID.");
+        => Problems.Create(404, ErrorCodes.SsoNotConfigured, "Company-account sign-in is not configured.", "Set OIDC_AUTHORITY and OIDC_CLIENT_ID.");
 }

@@ -48,7 +48,7 @@ public sealed class EvaluationJobs(EvaluationRunner runner, IGrainFactory grains
             {
                 Status = "failed",
                 FinishedAt = clock.GetUtcNow(),
-                Error = ex is OperationCanceledException ? "서버가 종료되어 중단되었습니다. (Interrupted by shutdown.)" : ex.GetType().Name + ": " + ex.Message,
+                Error = ex is OperationCanceledException ? "Interrupted by shutdown." : ex.GetType().Name + ": " + ex.Message,
             };
             try { await history.PutAsync(failed); }
             catch (Exception inner) { logger.LogWarning(inner, "Could not record the failure of evaluation run {RunId}", summary.RunId); }

@@ -91,11 +91,10 @@ public static class ApiHostingExtensions
                 {
                     context.HandleResponse();
                     var expired = context.AuthenticateFailure is SecurityTokenExpiredException;
-                    await WriteProblemAsync(context.HttpContext, 401, expired ? "token_expired" : "unauthorized",
-                        expired ? "로그인이 만료되었습니다. 다시 로그인해 주세요. (The session expired; sign in again.)"
-                                : "로그인이 필요합니다. (Sign-in required.)");
+                    await WriteProblemAsync(context.HttpContext, 401, expired ? ErrorCodes.TokenExpired : ErrorCodes.Unauthorized,
+                        expired ? "The session expired; sign in again." : "Sign-in required.");
                 },
-                OnForbidden = context => WriteProblemAsync(context.HttpContext, 403, "forbidden", "관리자만 사용할 수 있습니다. (Admins only.)"),
+                OnForbidden = context => WriteProblemAsync(context.HttpContext, 403, ErrorCodes.Forbidden, "Admins only.", ErrorCodes.AdminsOnly),
             };
         });
         services.AddAuthorizationBuilder().AddPolicy("admin", p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
@@ -111,7 +110,7 @@ public static class ApiHostingExtensions
             o.OnRejected = async (context, token) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
-                await WriteProblemAsync(context.HttpContext, 429, "rate_limited", "요청이 너무 많습니다. 1분 후 다시 시도해 주세요. (Too many requests; retry in a minute.)");
+                await WriteProblemAsync(context.HttpContext, 429, ErrorCodes.RateLimited, "Too many requests; retry in a minute.");
             };
         });
 
@@ -180,10 +179,10 @@ public static class ApiHostingExtensions
         response.Headers["Referrer-Policy"] = "same-origin";
     }
 
-    private static Task WriteProblemAsync(HttpContext context, int status, string type, string title)
+    private static Task WriteProblemAsync(HttpContext context, int status, string type, string title, string? code = null)
     {
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new ProblemDetails { Status = status, Type = type, Title = title },
+        return context.Response.WriteAsJsonAsync(Problems.Details(status, type, title, code: code),
             options: null, contentType: "application/problem+json");
     }
 }

@@ -10,18 +10,18 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (TransientProblems.CodeOf(exception) is { } code)
+        if (TransientProblems.CodeOf(exception) is { } transient)
         {
-            await TransientProblems.TryWriteAsync(context, code);
+            await TransientProblems.TryWriteAsync(context, transient);
             return true;
         }
-        var (status, type, title) = exception switch
+        var (status, type, code, title) = exception switch
         {
-            BadHttpRequestException { StatusCode: 413 } => (413, "too_large", "요청이 너무 큽니다. (The request is too large.)"),
-            BadHttpRequestException bad => (bad.StatusCode, "invalid_request", "요청 본문을 읽을 수 없습니다. JSON 형식을 확인해 주세요. (The request body could not be read; check the JSON.)"),
-            System.Text.Json.JsonException => (400, "invalid_request", "JSON 형식이 올바르지 않습니다. (Malformed JSON.)"),
-            OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "client_closed", "client closed the request"),
-            _ => (0, "", ""),
+            BadHttpRequestException { StatusCode: 413 } => (413, ErrorCodes.TooLarge, ErrorCodes.RequestTooLarge, "The request is too large."),
+            BadHttpRequestException bad => (bad.StatusCode, ErrorCodes.InvalidRequest, ErrorCodes.BodyUnreadable, "The request body could not be read; check the JSON."),
+            System.Text.Json.JsonException => (400, ErrorCodes.InvalidRequest, ErrorCodes.JsonMalformed, "Malformed JSON."),
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, ErrorCodes.ClientClosed, ErrorCodes.ClientClosed, "The client closed the request."),
+            _ => (0, "", "", ""),
         };
         if (status == 0) return false;
         if (context.Response.HasStarted) return true;
@@ -30,7 +30,7 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
         {
             HttpContext = context,
             Exception = exception,
-            ProblemDetails = new ProblemDetails { Status = status, Type = type, Title = title },
+            ProblemDetails = Problems.Details(status, type, title, code: code),
         });
     }
 }

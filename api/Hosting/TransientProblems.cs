@@ -12,14 +12,14 @@ public static class TransientProblems
 
     public static string Title(string code) => code switch
     {
-        TransientCodes.VectorStore => "벡터 저장소(ChromaDB)에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요. (The vector store is unavailable; retry shortly.)",
-        TransientCodes.Storage => "데이터베이스에 잠시 연결할 수 없습니다. 잠시 후 다시 시도해 주세요. (The database is briefly unavailable; retry shortly.)",
-        TransientCodes.StateConflict => "요청이 다른 요청과 겹쳤습니다. 다시 시도해 주세요. (The request overlapped another; retry.)",
-        _ => "서버가 잠시 응답하지 않습니다. 잠시 후 다시 시도해 주세요. (A server is briefly unavailable; retry shortly.)",
+        TransientCodes.VectorStore => "The vector store is unavailable; retry shortly.",
+        TransientCodes.Storage => "The database is briefly unavailable; retry shortly.",
+        TransientCodes.StateConflict => "The request overlapped another; retry.",
+        _ => "A server is briefly unavailable; retry shortly.",
     };
 
     public static ProblemDetails Problem(string code, string? detail = null)
-        => new() { Status = StatusCodes.Status503ServiceUnavailable, Type = code, Title = Title(code), Detail = detail };
+        => Problems.Details(StatusCodes.Status503ServiceUnavailable, code, Title(code), detail);
 
     /// <summary>Writes the 503 when nothing was sent yet; false when the response had already started.</summary>
     public static async Task<bool> TryWriteAsync(HttpContext context, string code, string? detail = null)

@@ -16,7 +16,7 @@ public sealed record GoldenQuestion(
 
 /// <summary>A golden set that cannot be used, with every line's problem.</summary>
 public sealed class GoldenSetException(IReadOnlyList<string> problems)
-    : Exception("골든셋 형식이 올바르지 않습니다. (The golden set is not valid.) " + string.Join("; ", problems.Take(5)))
+    : Exception("The golden set is not valid: " + string.Join("; ", problems.Take(5)))
 {
     public IReadOnlyList<string> Problems { get; } = problems;
 }

@@ -25,7 +25,11 @@ public interface IChunker
 
 /// <summary>A file the pipeline refuses, with a stable code (unsupported_type, empty_file, corrupt_file,
 /// encrypted_file, too_large, zip_bomb, no_text) and a message a person can act on.</summary>
-public sealed class DocumentRejectedException(string code, string message, Exception? inner = null) : Exception(message, inner)
+public sealed class DocumentRejectedException(string code, string message, Exception? inner = null, IReadOnlyDictionary<string, string>? values = null)
+    : Exception(message, inner)
 {
     public string Code { get; } = code;
+
+    /// <summary>What the UI's wording of the code names (the file's format, the format to save it as).</summary>
+    public IReadOnlyDictionary<string, string> Values { get; } = values ?? new Dictionary<string, string>();
 }

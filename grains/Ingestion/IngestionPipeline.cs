@@ -23,7 +23,7 @@ public sealed class IngestionPipeline(
     {
         var chunks = chunker.Chunk(document);
         if (chunks.Count == 0)
-            throw new DocumentRejectedException("no_text", "문서에서 텍스트를 찾을 수 없습니다. (No readable text was found in the document.)");
+            throw new DocumentRejectedException(ErrorCodes.NoText, "No readable text was found in the document.");
         return chunks;
     }
 

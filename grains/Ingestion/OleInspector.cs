@@ -21,8 +21,8 @@ public static class OleInspector
         if (names.Contains("WordDocument")) return DocumentRejections.LegacyOffice("Word(.doc)", "DOCX");
         if (names.Contains("Workbook") || names.Contains("Book")) return DocumentRejections.LegacyOffice("Excel(.xls)", "XLSX");
         if (names.Contains("PowerPoint Document")) return DocumentRejections.LegacyOffice("PowerPoint(.ppt)", "PPTX");
-        if (names.Contains("FileHeader") || names.Contains("BodyText")) return DocumentRejections.LegacyOffice("한글(.hwp)", "HWPX");
-        return DocumentRejections.LegacyOffice("OLE(.doc/.xls/.hwp)", "DOCX, XLSX 또는 HWPX (DOCX, XLSX or HWPX)");
+        if (names.Contains("FileHeader") || names.Contains("BodyText")) return DocumentRejections.LegacyOffice("Hangul (.hwp)", "HWPX");
+        return DocumentRejections.LegacyOffice("OLE (.doc/.xls/.hwp)", "DOCX, XLSX or HWPX");
     }
 
     private static string OfficeKind(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch

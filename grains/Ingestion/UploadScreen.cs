@@ -18,7 +18,7 @@ public static class UploadScreen
     public static DocumentRejectedException? Check(ReadOnlySpan<byte> head, bool complete, string fileName)
     {
         var ext = Path.GetExtension(fileName).ToLowerInvariant();
-        var what = ext.Length > 1 ? ext[1..].ToUpperInvariant() : "확장자 없음 (no extension)";
+        var what = ext.Length > 1 ? ext[1..].ToUpperInvariant() : "";
         if (ext == ".pdf")
             return PdfParser.IsPdf(head) ? null : DocumentRejections.Corrupt("PDF");
         if (ZipFormats.Contains(ext))
@@ -34,7 +34,7 @@ public static class UploadScreen
                 ".doc" => DocumentRejections.LegacyOffice("Word(.doc)", "DOCX"),
                 ".xls" => DocumentRejections.LegacyOffice("Excel(.xls)", "XLSX"),
                 ".ppt" => DocumentRejections.LegacyOffice("PowerPoint(.ppt)", "PPTX"),
-                ".hwp" => DocumentRejections.LegacyOffice("한글(.hwp)", "HWPX"),
+                ".hwp" => DocumentRejections.LegacyOffice("Hangul (.hwp)", "HWPX"),
                 _ => DocumentRejections.Unsupported(what),
             };
         return DocumentRejections.Unsupported(what);

@@ -8,7 +8,8 @@ namespace KnowledgeBase.Grains.Permissions;
 /// for the history a new prompt carries, so an answer built from a document one may no longer read never travels again.</summary>
 public sealed partial class SourceAccess(IndexReplicator replicator)
 {
-    public const string WithheldAnswer = "이 답변의 출처 문서를 더 이상 볼 수 없어 답변 내용을 숨겼습니다. (This answer is hidden: you may no longer read the documents it cites.)";
+    // The web UI recognises this sentence and says it in the reader's language (chat.js, WITHHELD_ANSWER).
+    public const string WithheldAnswer = "This answer is hidden: you may no longer read the documents it cites.";
 
     /// <summary>The document's collection as this silo's index has it now; the one recorded with the source when the
     /// document is no longer indexed.</summary>

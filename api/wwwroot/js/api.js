@@ -38,20 +38,33 @@ export class ApiError extends Error {
     super(problem?.title ?? `HTTP ${status}`);
     this.status = status;
     this.type = problem?.type ?? (status === 0 ? 'network' : 'unknown');
+    this.code = problem?.code ?? this.type;
     this.title = problem?.title ?? '';
     this.detail = problem?.detail ?? '';
+    this.problem = problem ?? {};
     this.retryAfter = retryAfter;
   }
 }
 
-/** The Korean (or English) sentence for a refusal, chosen by its ProblemDetails type. */
+/** The Korean (or English) sentence for a refusal: the wording of its ProblemDetails `code`, else of its `type`, else
+ * the server's English detail. The server's extra members (a limit, the allowed domains) fill the wording's blanks. */
 export function errorMessage(error) {
   if (!(error instanceof ApiError)) return t('err.unknown');
-  const wait = duration(error.retryAfter ?? 60);
-  const domains = (error.detail.split(':')[1] ?? '').trim();
-  const key = 'err.' + error.type;
-  const text = t(key, { wait, domains, detail: localizedDetail(error.detail) });
-  return text === key ? (error.title || t('err.unknown')) : text.trim();
+  return describeError(error.code, error.type, error.problem, error.retryAfter) ?? (error.detail || error.title || t('err.unknown'));
+}
+
+/** The wording of an error code (or of its kind), or null when the UI has none. Used for refusals, a chat stream's
+ * error event and a document's failure. */
+export function describeError(code, type, values = {}, retryAfter = undefined) {
+  const domains = Array.isArray(values.domains) ? values.domains.join(', ') : '';
+  const params = { ...values, wait: duration(retryAfter ?? 60), domains, detail: values.detail ?? '', format: values.format ?? '',
+    kind: values.kind ?? '', saveAs: values.saveAs ?? '' };
+  for (const key of [code, type].filter(Boolean).map(c => 'err.' + c)) {
+    const text = t(key, params);
+    // A blank left empty must not leave a stray space before punctuation ("형식입니다 ." -> "형식입니다.").
+    if (text !== key) return text.replace(/\s+([.,])/g, '$1').replace(/\s{2,}/g, ' ').trim();
+  }
+  return null;
 }
 
 // Server details are bilingual "한국어 (English)": show the half that matches the language. The English half is the last

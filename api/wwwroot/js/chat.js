@@ -2,7 +2,7 @@
 // the last question, feedback, and the address #/chat/{conversationId} for the open conversation.
 import { h, clear, formatNumber } from './dom.js';
 import { t } from './i18n.js';
-import { request, streamEvents, errorMessage, ApiError } from './api.js';
+import { request, streamEvents, errorMessage, describeError, ApiError } from './api.js';
 import { renderMarkdown, plainText, copyText } from './markdown.js';
 import { citationButton, closeSourcePanel } from './sources.js';
 import { conversationList } from './conversation-list.js';
@@ -14,6 +14,9 @@ registerView({ name: 'chat', labelKey: 'nav.chat', order: 10, mount: mountChat }
 // Refusals that arrive before the answer starts; the wait counts down in the notice.
 const WAIT_CODES = new Set(['rate_limited', 'budget_exhausted']);
 const NEAR_BOTTOM_PX = 120;
+// What the server stores in place of an answer whose cited documents the reader may no longer read
+// (SourceAccess.WithheldAnswer); the page says it in the reader's language.
+const WITHHELD_ANSWER = 'This answer is hidden: you may no longer read the documents it cites.';
 
 export function mountChat(main, ctx, params) {
   let selectedId = null;
@@ -172,7 +175,8 @@ export function mountChat(main, ctx, params) {
           view.fail(t('chat.failedEarlier'), { messageId: turn.messageId });
           return;
         }
-        view.setText(turn.answer + (turn.completed ? '' : '\n\n' + t('chat.incomplete')));
+        const answer = turn.answer === WITHHELD_ANSWER ? t('chat.withheldAnswer') : turn.answer;
+        view.setText(answer + (turn.completed ? '' : '\n\n' + t('chat.incomplete')));
         view.finish({ messageId: turn.messageId, feedback: turn.feedback, usage: turn.usage, latencyMs: turn.latencyMs,
           noResult: turn.sources.length === 0 && turn.intent !== 'chit_chat', last });
       });
@@ -459,9 +463,7 @@ export function mountChat(main, ctx, params) {
   }
 
   function failureMessage(error) {
-    const key = 'err.' + error.code;
-    const text = t(key, { seconds: error.retryAfterSeconds ?? '' });
-    return text === key ? errorMessage(new ApiError(503, { type: error.code, title: error.message })) : text;
+    return describeError(error.code, null, {}, error.retryAfterSeconds ?? undefined) ?? error.message ?? t('err.unknown');
   }
 
   loadConversations();

@@ -2,7 +2,7 @@
 // failed, and the list with name search, tag filter, delete and retry.
 import { h, clear, formatNumber } from './dom.js';
 import { t } from './i18n.js';
-import { request, uploadFile, errorMessage, localizedDetail } from './api.js';
+import { request, uploadFile, errorMessage, describeError, localizedDetail } from './api.js';
 import { openOriginal } from './sources.js';
 import { registerView } from './shell.js';
 import { collectionPicker, lockBadge } from './collections.js';
@@ -108,7 +108,7 @@ export function mountDocuments(main, ctx) {
     row.dataset.documentId = id;
     row.querySelector('progress')?.remove();
     state.replaceChildren(statusBadge(doc), duplicate ? h('span', { class: 'muted' }, ' ', t('docs.duplicate')) : '',
-      doc.status === 'failed' ? h('span', { class: 'error-text' }, ' ', localizedDetail(doc.error ?? '')) : '');
+      doc.status === 'failed' ? h('span', { class: 'error-text' }, ' ', failureText(doc)) : '');
     if (!FINAL.has(doc.status)) later(() => watch(id, row, state, duplicate), 700);
     else loadList();
   }
@@ -158,7 +158,7 @@ export function mountDocuments(main, ctx) {
       h('td', { class: 'doc-name-cell' }, h('div', { class: 'doc-name' }, doc.fileName, ' ', lockBadge(doc)),
         doc.title && doc.title !== doc.fileName ? h('div', { class: 'muted small' }, doc.title) : null,
         doc.tags.length ? h('div', { class: 'tags' }, doc.tags.map(tag => h('span', { class: 'tag' }, tag))) : null),
-      h('td', { 'data-label': t('docs.status') }, statusBadge(doc), doc.status === 'failed' && doc.error ? h('div', { class: 'error-text small', 'data-testid': 'failure' }, localizedDetail(doc.error)) : null),
+      h('td', { 'data-label': t('docs.status') }, statusBadge(doc), doc.status === 'failed' && doc.error ? h('div', { class: 'error-text small', 'data-testid': 'failure' }, failureText(doc)) : null),
       h('td', { class: 'num', 'data-label': t('docs.chunks') }, formatNumber(doc.chunkCount)),
       h('td', { 'data-label': t('docs.uploaded'), class: 'nowrap' }, new Date(doc.uploadedAt).toLocaleString()),
       actions);
@@ -196,4 +196,10 @@ export function mountDocuments(main, ctx) {
     clearTimeout(searchTimer);
     clearTimeout(listTimer);
   };
+}
+
+/** Why a document failed, in the reader's language: the wording of its error code (records from before codes were
+ * sent keep their bilingual text, of which the matching half is shown). */
+function failureText(doc) {
+  return describeError(doc.errorCode) ?? localizedDetail(doc.error ?? '');
 }

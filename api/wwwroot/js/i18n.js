@@ -1,4 +1,5 @@
 // Every string the UI shows, Korean first. The choice is remembered in localStorage ("kb.lang").
+import { errorText } from './error-text.js';
 
 const strings = {
   ko: {
@@ -200,14 +201,14 @@ const strings = {
     'err.token_expired': '로그인이 만료되었습니다. 다시 로그인해 주세요.',
     'err.unauthorized': '로그인이 필요합니다.',
     'err.forbidden': '권한이 없습니다.',
-    'err.too_large': '파일이 너무 큽니다. {detail}',
+    'err.too_large': '파일이 너무 큽니다.',
     'err.empty_file': '빈 파일입니다.',
-    'err.unsupported_media_type': '지원하지 않는 형식입니다. {detail}',
+    'err.unsupported_media_type': '지원하지 않는 형식입니다.',
     'err.model_timeout': '모델이 응답하지 않아 답변을 받지 못했습니다. 잠시 후 다시 시도해 주세요.',
     'err.not_found': '찾을 수 없습니다.',
     'err.model_error': '답변을 생성하지 못했습니다. 잠시 후 다시 시도해 주세요.',
     'err.retrieval_error': '문서 검색에 실패했습니다. 잠시 후 다시 시도해 주세요.',
-    'err.invalid_request': '입력을 확인해 주세요. {detail}',
+    'err.invalid_request': '입력을 확인해 주세요.',
     'err.password_short': '비밀번호는 8자 이상이어야 합니다.',
     'err.email_invalid': '올바른 이메일 주소를 입력해 주세요.',
     'err.name_required': '이름을 입력해 주세요.',
@@ -546,9 +547,9 @@ const strings = {
     'err.token_expired': 'Your session expired. Please sign in again.',
     'err.unauthorized': 'Please sign in.',
     'err.forbidden': 'You do not have permission.',
-    'err.too_large': 'The file is too large. {detail}',
+    'err.too_large': 'The request is too large.',
     'err.empty_file': 'The file is empty.',
-    'err.unsupported_media_type': 'Unsupported format. {detail}',
+    'err.unsupported_media_type': 'Unsupported format.',
     'err.model_timeout': 'The model did not respond, so no answer came. Please try again shortly.',
     'err.not_found': 'Not found.',
     'err.model_error': 'The answer could not be generated. Try again shortly.',
@@ -694,6 +695,10 @@ const strings = {
     'synonyms.none': 'No synonym sets yet.',
   },
 };
+
+// The server's error codes are worded in error-text.js.
+Object.assign(strings.ko, errorText.ko);
+Object.assign(strings.en, errorText.en);
 
 const listeners = new Set();
 let lang = localStorage.getItem('kb.lang') === 'en' ? 'en' : 'ko';

@@ -67,9 +67,8 @@ public sealed class AnswerStreamStep(IChatClient chat, AnswerCache answers, IOpt
         {
             logger.LogWarning("Model call failed for {UserId}: {Error}", turn.UserId, turn.Failure.GetType().Name);
             turn.Error = turn.Failure is TimeoutException
-                ? new ErrorEvent(ChatErrorCodes.ModelTimeout, $"모델이 {idleTimeout.TotalSeconds:0}초 동안 응답하지 않아 답변을 받지 못했습니다. 잠시 후 다시 시도해 주세요. " +
-                    $"(The model did not respond for {idleTimeout.TotalSeconds:0} s; try again shortly.)", null)
-                : new ErrorEvent(ChatErrorCodes.ModelError, "답변을 생성하지 못했습니다. 잠시 후 다시 시도해 주세요. (The model could not answer; try again shortly.)", null);
+                ? new ErrorEvent(ErrorCodes.ModelTimeout, $"The model did not respond for {idleTimeout.TotalSeconds:0} s; try again shortly.", null)
+                : new ErrorEvent(ErrorCodes.ModelError, "The model could not answer; try again shortly.", null);
         }
     }
 

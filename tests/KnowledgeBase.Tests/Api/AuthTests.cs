@@ -48,7 +48,8 @@ public sealed class AuthTests(ApiFactory api)
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("email_domain_not_allowed", problem.GetProperty("type").GetString());
-        Assert.Contains("회사 이메일", problem.GetProperty("title").GetString());
+        Assert.Equal("email_domain_not_allowed", problem.GetProperty("code").GetString());
+        Assert.Contains("soosan.com", problem.GetProperty("domains").EnumerateArray().Select(d => d.GetString()));
     }
 
     [Fact]
@@ -57,7 +58,8 @@ public sealed class AuthTests(ApiFactory api)
         var email = $"dup{Guid.NewGuid():N}@soosan.com";
         var weak = await _anonymous.PostAsJsonAsync("/api/auth/register", new { email, password = "short", displayName = "x" });
         Assert.Equal(HttpStatusCode.BadRequest, weak.StatusCode);
-        Assert.Contains("8자", (await weak.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        var tooShort = await weak.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("invalid_request", "password_short", 8), (tooShort.GetProperty("type").GetString(), tooShort.GetProperty("code").GetString(), tooShort.GetProperty("min").GetInt32()));
 
         Assert.Equal(HttpStatusCode.Created, (await _anonymous.PostAsJsonAsync("/api/auth/register", new { email, password = "long-enough", displayName = "x" })).StatusCode);
         var again = await _anonymous.PostAsJsonAsync("/api/auth/register", new { email = email.ToUpperInvariant(), password = "long-enough", displayName = "y" });

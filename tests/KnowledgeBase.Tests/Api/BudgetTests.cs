@@ -50,7 +50,7 @@ public sealed class BudgetTests(ApiFactory api)
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         var problem = await limited.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("rate_limited", problem.GetProperty("type").GetString());
-        Assert.Contains("초 후", problem.GetProperty("detail").GetString());
+        Assert.Contains("retry in", problem.GetProperty("detail").GetString());
         Assert.InRange(int.Parse(limited.Headers.GetValues("Retry-After").Single()), 1, 60);
     }
 

@@ -175,7 +175,7 @@ public sealed class PermissionTests(PermissionFixture f, ITestOutputHelper outpu
         Assert.DoesNotContain("TRANSFER5521", reopened.GetRawText());
         var source = reopened.GetProperty("turns")[0].GetProperty("sources")[0];
         Assert.True(source.GetProperty("withheld").GetBoolean());
-        Assert.Contains("숨겼습니다", reopened.GetProperty("turns")[0].GetProperty("answer").GetString());
+        Assert.Contains("This answer is hidden", reopened.GetProperty("turns")[0].GetProperty("answer").GetString());
 
         // The follow-up's prompt carries no withheld text either.
         var followUp = await PermissionFixture.Json(reader.Client.PostAsJsonAsync("/api/chat", new { question = "그 확인코드를 다시 알려줘", conversationId = conversation }));

@@ -9,12 +9,12 @@ public class RefusalTests
     private static byte[] Pdf => File.ReadAllBytes(TestData.KorQuad("KorQuAD_2.0_paper.pdf"));
 
     [Fact]
-    public void Empty_file_is_refused_as_empty_file_with_a_korean_and_english_message()
+    public void Empty_file_is_refused_as_empty_file_with_an_english_message_the_ui_words_by_code()
     {
         var error = Ingest.Rejected([], "a.txt");
 
         Assert.Equal("empty_file", error.Code);
-        Assert.Equal("빈 파일입니다. (The file is empty.)", error.Message);
+        Assert.Equal("The file is empty.", error.Message);
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public class RefusalTests
         var error = Ingest.Rejected(bytes, "data.txt");
 
         Assert.Equal("unsupported_type", error.Code);
-        Assert.Contains("(", error.Message);
+        Assert.Contains("not a supported document", error.Message);
     }
 
     [Fact]
@@ -115,7 +115,6 @@ public class RefusalTests
         var error = Ingest.Rejected(SampleFiles.CompoundFile("EncryptionInfo", "EncryptedPackage"), "급여.xlsx");
 
         Assert.Equal("encrypted_file", error.Code);
-        Assert.Contains("암호", error.Message);
         Assert.Contains("password", error.Message);
     }
 
@@ -127,9 +126,9 @@ public class RefusalTests
     {
         var error = Ingest.Rejected(SampleFiles.CompoundFile(stream, "SummaryInformation"), fileName);
 
-        Assert.Equal("unsupported_type", error.Code);
+        Assert.Equal("legacy_format", error.Code);
+        Assert.Equal(saveAs, error.Values["saveAs"]);
         Assert.Contains(saveAs, error.Message);
-        Assert.Contains("다시 저장", error.Message);
         Assert.Contains("save the file as", error.Message);
     }
 
