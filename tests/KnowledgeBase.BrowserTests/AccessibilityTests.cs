@@ -18,6 +18,20 @@ public sealed class AccessibilityTests(UiFixture ui)
         var answer = await admin.AskAsync("유급휴가는 며칠 주어지나요?");
         (await admin.Client.PostAsJsonAsync($"api/messages/{answer.GetProperty("messageId").GetString()}/feedback",
             new { rating = "down", reason = "wrong_answer", comment = "3년 이상 근속 가산이 빠졌습니다" })).EnsureSuccessStatusCode();
+        // The permission and quality pages get a group, a restricted collection and a finished evaluation run to show.
+        var group = await admin.Client.PostAsJsonAsync("api/admin/groups", new { name = "인사팀" });
+        var groupId = (await group.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("groupId").GetString();
+        (await admin.Client.PostAsJsonAsync("api/collections", new
+        {
+            name = "인사 기밀",
+            readers = new { everyone = false, groups = new[] { groupId }, users = Array.Empty<string>() },
+            editors = new { groups = Array.Empty<string>(), users = Array.Empty<string>() },
+        })).EnsureSuccessStatusCode();
+        (await admin.Client.PostAsJsonAsync("api/admin/evaluations", new
+        {
+            name = "접근성 점검",
+            jsonl = "{\"id\":\"q1\",\"question\":\"연차 유급휴가는 며칠인가요?\",\"expected_documents\":[\"labor-standards-act.md\"],\"expected_phrases\":[\"15일\"]}",
+        })).EnsureSuccessStatusCode();
         return _conversationId = answer.GetProperty("conversationId").GetString()!;
     }
 
@@ -76,6 +90,22 @@ public sealed class AccessibilityTests(UiFixture ui)
         await Check("admin", page.GetByTestId("feedback-item").First);
         await Assertions.Expect(page.GetByTestId("live-status")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("on"));
         found.AddRange((await Axe.SeriousViolationsAsync(page)).Select(v => $"[admin live] {v}"));
+        await Assertions.Expect(page.GetByTestId("synonym-editor")).ToBeVisibleAsync();
+
+        await page.GotoAsync("./#/collections");
+        var restricted = page.GetByTestId("collections").Locator("tbody tr").Filter(new() { HasText = "인사 기밀" }).First;
+        await Check("collections", restricted.GetByTestId("lock"));
+        await restricted.GetByRole(AriaRole.Button).ClickAsync();
+        await Check("collection-detail", page.GetByTestId("collection-detail").Locator("form"));
+        await page.GotoAsync("./#/access");
+        await Check("access", page.GetByTestId("roles").Locator("select").First);
+        await page.GotoAsync("./#/audit");
+        await Check("audit", page.GetByTestId("audit-rows").Locator("tr").First);
+        await page.GotoAsync("./#/evaluations");
+        var run = page.GetByTestId("eval-history").Locator("tr[data-run]").First;
+        await Assertions.Expect(run).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await run.GetByRole(AriaRole.Button).ClickAsync();
+        await Check("evaluations", page.GetByTestId("eval-results").Locator("tr").First);
 
         Assert.True(found.Count == 0, string.Join("\n", found));
         await page.Context.CloseAsync();

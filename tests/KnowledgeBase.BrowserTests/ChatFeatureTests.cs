@@ -213,7 +213,7 @@ public sealed class ChatFeatureTests(UiFixture ui)
             await page.GotoAsync("./#/documents");
             await page.GetByTestId("file-input").SetInputFilesAsync(new[] { png, fakePdf });
             var pngRow = page.GetByTestId("upload-row").Filter(new() { HasText = "사진.png" });
-            await Assertions.Expect(pngRow).ToContainTextAsync("지원하지 않는 형식입니다. 지원하지 않는 파일 형식입니다: PNG");
+            await Assertions.Expect(pngRow).ToContainTextAsync("PNG 파일은 지원하지 않는 형식입니다.");
             await Assertions.Expect(pngRow).Not.ToContainTextAsync("Unsupported");
             var pdfRow = page.GetByTestId("upload-row").Filter(new() { HasText = "가짜.pdf" });
             await Assertions.Expect(pdfRow).ToContainTextAsync("PDF 파일이 손상되어");
@@ -223,7 +223,7 @@ public sealed class ChatFeatureTests(UiFixture ui)
             await page.GetByRole(AriaRole.Button, new() { Name = "Switch to English" }).ClickAsync();
             await page.GetByTestId("file-input").SetInputFilesAsync(png);
             var english = page.GetByTestId("upload-row").Filter(new() { HasText = "사진.png" }).First;
-            await Assertions.Expect(english).ToContainTextAsync("Unsupported format. Unsupported file type: PNG");
+            await Assertions.Expect(english).ToContainTextAsync("Unsupported file type PNG.");
             await Assertions.Expect(english).Not.ToContainTextAsync("지원하지");
             await page.Context.CloseAsync();
         }

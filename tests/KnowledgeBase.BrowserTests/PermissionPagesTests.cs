@@ -48,7 +48,7 @@ public sealed class PermissionPagesTests(UiFixture ui)
 
         // The upload picker offers the collection (with its lock); the document goes there.
         await admin.GetByRole(AriaRole.Link, new() { Name = "문서", Exact = true }).ClickAsync();
-        await admin.GetByTestId("upload-collection").SelectOptionAsync(new SelectOptionValue { Label = collectionName + " 🔒" });
+        await admin.GetByTestId("upload-collection").SelectOptionAsync(new SelectOptionValue { Label = collectionName + " · 제한" });
         await admin.GetByTestId("file-input").SetInputFilesAsync(file);
         await Assertions.Expect(admin.GetByTestId("upload-row").Filter(new() { HasText = Path.GetFileName(file) }).GetByTestId("status"))
             .ToHaveTextAsync("준비됨", new() { Timeout = 60_000 });

@@ -38,7 +38,8 @@ export function mountAudit(main) {
     h('section', { class: 'card', 'aria-labelledby': 'audit-h' },
       h('h2', { id: 'audit-h', class: 'sr-only' }, t('audit.title')),
       form, chain, status,
-      h('div', { class: 'table-wrap' }, h('table', { class: 'table', 'data-testid': 'audit-table' },
+      // A table wider than a phone scrolls sideways: the region takes the focus so the keyboard can scroll it too.
+      h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('audit.title') }, h('table', { class: 'table', 'data-testid': 'audit-table' },
         h('caption', { class: 'sr-only' }, t('audit.title')),
         h('thead', null, h('tr', null, ...['audit.when', 'audit.actor', 'audit.address', 'audit.action', 'audit.target', 'audit.detail']
           .map(key => h('th', { scope: 'col' }, t(key))))),

@@ -24,6 +24,8 @@ export function mountChat(main, ctx, params) {
   let waitTimer = null;
   let documentCount = null;
   let loadToken = 0;
+  // Whether the reader is at the newest message: new text keeps them there; once they scroll up, it no longer pulls them down.
+  let following = true;
 
   const newChat = h('button', { type: 'button', class: 'btn btn-primary btn-block', 'data-testid': 'new-chat',
     onclick: () => { const drawer = isDrawerOpen(); newConversation(); closeSidebar(); if (drawer) input.focus(); } }, '+ ', t('chat.new'));
@@ -43,7 +45,7 @@ export function mountChat(main, ctx, params) {
     newChat, h('h2', { class: 'sidebar-title' }, t('chat.conversations')), list.el);
   const menu = h('button', { type: 'button', class: 'btn btn-ghost menu-toggle', 'aria-controls': 'sidebar', 'aria-expanded': 'false', 'aria-label': t('nav.menu'), onclick: toggleSidebar }, icon('menu'));
   const log = h('div', { class: 'messages', role: 'log', 'aria-label': t('chat.messages'), 'aria-live': 'polite', 'data-testid': 'messages', tabindex: '0',
-    onscroll: () => updateJump() });
+    onscroll: () => { following = distanceFromBottom() < NEAR_BOTTOM_PX; updateJump(); } });
   const jump = h('button', { type: 'button', class: 'jump-latest', hidden: true, 'data-testid': 'jump-latest', onclick: () => { scrollToBottom('smooth'); input.focus(); } },
     icon('down-arrow'), h('span', null, t('chat.jumpLatest')));
   const notice = h('div', { class: 'notice', role: 'alert', hidden: true, 'data-testid': 'chat-notice' });
@@ -103,6 +105,7 @@ export function mountChat(main, ctx, params) {
 
   const distanceFromBottom = () => log.scrollHeight - log.scrollTop - log.clientHeight;
   function scrollToBottom(behavior = 'auto') {
+    following = true;
     log.scrollTo({ top: log.scrollHeight, behavior });
     updateJump();
   }
@@ -420,9 +423,9 @@ export function mountChat(main, ctx, params) {
             list.touch({ conversationId: data.conversationId, title: document.getElementById('chat-title')?.textContent ?? question, updatedAt: now, createdAt: now });
           } else if (name === 'sources') answer.setSources(data);
           else if (name === 'delta') {
-            const stick = distanceFromBottom() < NEAR_BOTTOM_PX;
             answer.append(data.text);
-            if (stick) requestAnimationFrame(() => scrollToBottom());
+            // Checked again when the frame comes: a reader who scrolled up meanwhile stays where they are.
+            if (following) requestAnimationFrame(() => { if (following) scrollToBottom(); else updateJump(); });
             else updateJump();
           } else if (name === 'done') done = data;
           else if (name === 'error') failed = data;

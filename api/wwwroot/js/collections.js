@@ -5,13 +5,14 @@ import { h, clear, formatNumber } from './dom.js';
 import { t } from './i18n.js';
 import { request, errorMessage } from './api.js';
 import { registerView } from './shell.js';
+import { icon } from './icons.js';
 
 registerView({ name: 'collections', labelKey: 'nav.collections', order: 30, mount: mountCollections });
 
 /** A lock badge for a document or source in a collection not everyone may read (nothing otherwise). */
 export function lockBadge(item) {
   if (!item?.restricted) return null;
-  return h('span', { class: 'badge badge-lock', title: t('col.restrictedHint'), 'data-testid': 'lock' }, '🔒 ', t('col.restricted'));
+  return h('span', { class: 'badge badge-lock', title: t('col.restrictedHint'), 'data-testid': 'lock' }, icon('lock'), ' ', t('col.restricted'));
 }
 
 /** A select of the collections the user may upload into; resolves to the element (empty when there are none). */
@@ -20,7 +21,7 @@ export async function collectionPicker(id) {
   try {
     const collections = await request('api/collections');
     for (const c of collections.filter(c => c.canUpload))
-      select.append(h('option', { value: c.collectionId }, c.name + (c.restricted ? ' 🔒' : '')));
+      select.append(h('option', { value: c.collectionId }, c.name + (c.restricted ? ` · ${t('col.restricted')}` : '')));
   } catch { /* the upload itself reports the problem */ }
   return select;
 }

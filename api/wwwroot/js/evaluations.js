@@ -37,7 +37,7 @@ export function mountEvaluations(main) {
       status),
     h('section', { class: 'card', 'aria-labelledby': 'eval-history-h' },
       h('h2', { id: 'eval-history-h' }, t('eval.history')),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
+      h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('eval.history') }, h('table', { class: 'table' },
         h('caption', { class: 'sr-only' }, t('eval.history')),
         h('thead', null, h('tr', null,
           ...['eval.startedAt', 'eval.name', 'eval.by', 'eval.status', 'eval.questions', ...FIGURES.map(f => f[1])]
@@ -136,7 +136,8 @@ export function mountEvaluations(main) {
             h('div', { class: 'stat-value' }, t('eval.countsValue', { answerable: totals.answerable, unanswerable: totals.unanswerable, errors: totals.errors }))))
         : h('p', { class: 'muted' }, summary.status === 'running' ? t('eval.running', { done: summary.done, n: summary.questions }) : (summary.error ?? '')),
       h('div', { class: 'field field-inline' }, onlyFailures, h('label', { for: 'eval-failures' }, t('eval.onlyFailures'))),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'table eval-table' },
+      // Scrolls sideways on a phone: focusable so the keyboard can scroll it.
+      h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('eval.results') }, h('table', { class: 'table eval-table' },
         h('caption', { class: 'sr-only' }, t('eval.results')),
         h('thead', null, h('tr', null, ...['eval.id', 'eval.question', 'eval.rank', 'eval.expected', 'eval.noResult', 'eval.answer', 'eval.top']
           .map(key => h('th', { scope: 'col' }, t(key))))),

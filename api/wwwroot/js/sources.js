@@ -25,7 +25,7 @@ export function citationButton(source, quote) {
     onfocus: event => showPreview(source, event.currentTarget),
     onblur: hidePreview,
     onkeydown: event => { if (event.key === 'Escape' && preview) { event.stopPropagation(); hidePreview(); } },
-  }, `[${source.n}]`, source.restricted ? h('span', { class: 'cite-lock', title: t('col.restrictedHint') }, '🔒') : null);
+  }, `[${source.n}]`, source.restricted ? h('span', { class: 'cite-lock', title: t('col.restrictedHint') }, icon('lock'), h('span', { class: 'sr-only' }, t('col.restricted'))) : null);
   return button;
 }
 
