@@ -1,28 +1,39 @@
 using KnowledgeBase.Api.Endpoints;
 using KnowledgeBase.Api.Hosting;
 using KnowledgeBase.Grains.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 
 // `backup` and `restore` verbs run instead of the server (see README, Backup and recovery).
 if (KnowledgeBase.Grains.Backup.BackupCommand.Matches(args))
     return await KnowledgeBase.Grains.Backup.BackupCommand.RunAsync(args, new ConfigurationBuilder().AddEnvironmentVariables().Build(), Console.Out);
 
-// The content root is the app's own folder, not the working directory: the working directory holds ./data, ./logs
-// and ./storage, which change on every request and must not be watched for configuration changes.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.AddKnowledgeBaseApi();
-
-var app = builder.Build();
-app.UseKnowledgeBaseApi();
-app.MapAuthEndpoints();
-app.MapChatEndpoints();
-app.MapDocumentEndpoints();
-app.MapAdminEndpoints();
-app.MapKnowledgeBaseHealth(showDetail: context => context.User.IsAdmin());
-if (KnowledgeBaseSettings.DashboardEnabled(app.Configuration))
-    app.MapOrleansDashboard(routePrefix: ApiHostingExtensions.DashboardPath).RequireAuthorization("admin");
-app.MapBackupEndpoints();
-app.Run();
+WebApplication app;
+try
+{
+    // The content root is the app's own folder, not the working directory: the working directory holds ./data, ./logs
+    // and ./storage, which change on every request and must not be watched for configuration changes.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    builder.AddKnowledgeBaseApi();
+    app = builder.Build();
+    app.UseKnowledgeBaseApi();
+    app.MapAuthEndpoints();
+    app.MapChatEndpoints();
+    app.MapDocumentEndpoints();
+    app.MapAdminEndpoints();
+    app.MapKnowledgeBaseHealth(showDetail: context => context.User.IsAdmin());
+    if (KnowledgeBaseSettings.DashboardEnabled(app.Configuration))
+        app.MapOrleansDashboard(routePrefix: ApiHostingExtensions.DashboardPath).RequireAuthorization("admin");
+    app.MapBackupEndpoints();
+    await app.StartAsync();
+}
+catch (Exception e) when (e is InvalidOperationException or ArgumentException or OptionsValidationException)
+{
+    // A bad setting is the operator's to fix: one line naming it, no stack trace.
+    await Console.Error.WriteLineAsync("kb-api: cannot start: " + e.Message.ReplaceLineEndings(" "));
+    return 2;
+}
+await app.WaitForShutdownAsync();
 return 0;
 
 /// <summary>The api host (public so the tests can start it through WebApplicationFactory).</summary>

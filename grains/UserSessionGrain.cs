@@ -473,6 +473,19 @@ public sealed class UserSessionGrain(
         return await GetUsageAsync();
     }
 
+    public async Task EraseAsync()
+    {
+        var userId = this.GetPrimaryKeyString();
+        foreach (var conversationId in Conversations.Keys.ToList()) await Conversation(conversationId).DeleteAsync();
+        Conversations.Clear();
+        _listDirty = false;
+        await GrainFactory.GetGrain<IFeedbackLogGrain>("all").RemoveUserAsync(userId);
+        if (list.RecordExists) await list.ClearStateAsync();
+        if (session.RecordExists) await session.ClearStateAsync();
+        session.State = new UserSessionState();
+        DeactivateOnIdle();
+    }
+
     private void RollPeriods(DateTimeOffset now)
     {
         var (day, month) = periods.At(now);

@@ -31,6 +31,7 @@ public static class AdminEndpoints
         admin.MapAdminMetrics();
         admin.MapAdminCluster();
         admin.MapPost("/dashboard-session", DashboardSession);
+        admin.MapAccountAdmin();
         return app;
     }
 

@@ -96,6 +96,12 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>SIGKILL: the process gets no chance to leave the cluster or flush anything, as in a machine failure.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>Everything the process wrote so far.</summary>
+    public IReadOnlyList<string> Lines()
+    {
+        lock (_log) return _log.ToArray();
+    }
+
     /// <summary>The last lines the process wrote (warnings and errors; the hosts log at Warning here), for failure messages.</summary>
     public string LogTail(int lines = 40)
     {

@@ -88,6 +88,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             ["MEMBERSHIP_MISSED_PROBES"] = Options.MissedProbes.ToString(),
             ["ORLEANS_RESPONSE_TIMEOUT_SECONDS"] = Options.ResponseTimeoutSeconds.ToString(),
             ["JWT_SECRET"] = JwtSecret,
+            ["JWT_EXPIRES_IN"] = "86400",
             ["ADMIN_EMAILS"] = AdminEmail,
             ["AUTH_RATE_LIMIT_PER_MINUTE"] = "100000",
         };

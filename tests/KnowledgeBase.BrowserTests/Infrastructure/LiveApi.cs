@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Logging;
 
 namespace KnowledgeBase.BrowserTests.Infrastructure;
 
@@ -50,7 +51,11 @@ public class LiveApi : WebApplicationFactory<Program>
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         };
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.AddProvider(Log));
     }
+
+    /// <summary>Warnings the api logged; with no SMTP server, account links are written there.</summary>
+    public LinesLogger Log { get; } = new();
 
     /// <summary>Starts Kestrel (idempotent) and returns an HttpClient on the real socket.</summary>
     public HttpClient Http(string? token = null)
@@ -66,12 +71,7 @@ public class LiveApi : WebApplicationFactory<Program>
     {
         email ??= $"u{Guid.NewGuid().ToString("N")[..10]}@soosan.com";
         using var anonymous = Http();
-        var register = await anonymous.PostAsJsonAsync("api/auth/register", new { email, password = Password, displayName });
-        if (register.StatusCode != HttpStatusCode.Created && register.StatusCode != HttpStatusCode.Conflict)
-            throw new InvalidOperationException($"register {email}: {(int)register.StatusCode} {await register.Content.ReadAsStringAsync()}");
-        var login = await anonymous.PostAsJsonAsync("api/auth/login", new { email, password = Password });
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
+        var token = await KnowledgeBase.LocalCluster.SignUp.SignInAsync(anonymous, () => Log.Lines, email, Password, displayName);
         var client = Http(token);
         var me = await client.GetFromJsonAsync<MeBody>("api/auth/me");
         return new ApiUser(me!.UserId, email, token, client);
@@ -92,8 +92,31 @@ public class LiveApi : WebApplicationFactory<Program>
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private sealed record TokenBody(string AccessToken);
     private sealed record MeBody(string UserId);
+}
+
+/// <summary>Keeps the warnings and errors the api logs, as text.</summary>
+public sealed class LinesLogger : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyList<string> Lines => _lines.ToArray();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(_lines);
+
+    public void Dispose() { }
+
+    private sealed class Logger(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel)) lines.Enqueue(formatter(state, exception));
+        }
+    }
 }
 
 /// <summary>The same api mounted under PATH_BASE=/kb.</summary>
