@@ -26,7 +26,8 @@ public sealed class AccountSessions(IClusterClient grains, TimeProvider clock)
             || principal.FindFirstValue(UserClaims.Stamp) is not { Length: > 0 } stamp)
             return null;
         var session = await GetAsync(email, fresh: false);
-        if (session is not null && session.Stamp != stamp) session = await GetAsync(email, fresh: true);
+        // A stamp the cache does not know (or no account cached) is looked up again: the account may be newer than the cache.
+        if (session is null || session.Stamp != stamp) session = await GetAsync(email, fresh: true);
         return session is { Disabled: false } && session.UserId == userId && session.Stamp == stamp ? session : null;
     }
 

@@ -47,10 +47,11 @@ public static class AuthEndpoints
     private static async Task<Results<Accepted<RegisterResponse>, ProblemHttpResult>> RegisterAsync(RegisterRequest request, HttpContext context,
         [FromServices] IClusterClient grains, [FromServices] ApiSettings settings, [FromServices] AccountLinks links, [FromServices] TimeProvider clock)
     {
-        if (settings.Signup == SignupMode.Invite)
-            return Problems.Create(403, "signup_invite_only", "초대받은 사람만 가입할 수 있습니다. 관리자에게 초대를 요청해 주세요. (Sign-up is by invitation only; ask an admin.)");
         var email = AccountRules.NormalizeEmail(request.Email);
         if (email is null) return InvalidEmail();
+        // Invite-only still lets the operator's ADMIN_EMAILS sign up (verified by mail like anyone), so someone can invite.
+        if (settings.Signup == SignupMode.Invite && !settings.AdminEmails.Contains(email))
+            return Problems.Create(403, "signup_invite_only", "초대받은 사람만 가입할 수 있습니다. 관리자에게 초대를 요청해 주세요. (Sign-up is by invitation only; ask an admin.)");
         if (DomainProblem(email, settings) is { } domain) return domain;
         var name = (request.DisplayName ?? "").Trim();
         if (name.Length is 0 or > 100) return Problems.BadRequest("이름은 1자 이상 100자 이하로 입력해 주세요. (Display name: 1 to 100 characters.)");
