@@ -25,6 +25,7 @@ try
     if (KnowledgeBaseSettings.DashboardEnabled(app.Configuration))
         app.MapOrleansDashboard(routePrefix: ApiHostingExtensions.DashboardPath).RequireAuthorization("admin");
     app.MapBackupEndpoints();
+    app.MapAuditEndpoints();
     await app.StartAsync();
 }
 catch (Exception e) when (e is InvalidOperationException or ArgumentException or OptionsValidationException)

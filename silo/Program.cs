@@ -7,6 +7,7 @@ if (KnowledgeBase.Grains.Backup.BackupCommand.Matches(args))
     return await KnowledgeBase.Grains.Backup.BackupCommand.RunAsync(args, new ConfigurationBuilder().AddEnvironmentVariables().Build(), Console.Out);
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddQuietLoggingDefaults();
 var httpPort = KnowledgeBaseSettings.Int(builder.Configuration, "SILO_HTTP_PORT", 8081, 1, 65535);
 if (string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
     builder.WebHost.UseUrls($"http://0.0.0.0:{httpPort}");

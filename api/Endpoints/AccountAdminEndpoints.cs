@@ -1,6 +1,7 @@
 using KnowledgeBase.Api.Accounts;
 using KnowledgeBase.Api.Hosting;
 using KnowledgeBase.Grains.Accounts;
+using KnowledgeBase.Grains.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -42,6 +43,7 @@ public static class AccountAdminEndpoints
         if (result.Status == RegisterStatus.AlreadyExists)
             return Problems.Create(409, "email_taken", "이미 가입된 이메일입니다. (This e-mail is already registered.)");
         await links.SendInvitationAsync(context, email, token);
+        await context.AuditAsync(AuditActions.UserInvited, email, $"role={role}");
         var mailed = mailer is SmtpAccountMailer;
         return TypedResults.Accepted((string?)null, new InviteResponse(email, role, mailed, mailed ? null : links.Link(context, "invite", token)));
     }
@@ -55,6 +57,7 @@ public static class AccountAdminEndpoints
         if (await grains.GetGrain<IUserDirectoryGrain>("all").FindAsync(userId) is not { } profile) return Problems.NotFound("사용자 (User)");
         var session = await grains.GetGrain<IAccountGrain>(profile.Email).SetDisabledAsync(disabled);
         sessions.Invalidate(profile.Email);
+        if (session is not null) await context.AuditAsync(disabled ? AuditActions.UserDisabled : AuditActions.UserEnabled, userId, profile.Email);
         return session is null ? Problems.NotFound("사용자 (User)") : TypedResults.Ok(new StatusResponse(userId, profile.Email, session.Disabled));
     }
 
@@ -66,6 +69,7 @@ public static class AccountAdminEndpoints
         if (await grains.GetGrain<IUserDirectoryGrain>("all").FindAsync(userId) is not { } profile) return Problems.NotFound("사용자 (User)");
         await grains.GetGrain<IAccountGrain>(profile.Email).DeleteAsync();
         sessions.Invalidate(profile.Email);
+        await context.AuditAsync(AuditActions.UserDeleted, userId, profile.Email);
         return TypedResults.NoContent();
     }
 }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using KnowledgeBase.Api.Hosting;
+using KnowledgeBase.Grains.Audit;
 using KnowledgeBase.Grains.Chat;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -102,7 +103,7 @@ public static class AdminEndpoints
         catch (OperationCanceledException) { }
     }
 
-    private static async Task<Results<Ok<UserUsageRow>, ProblemHttpResult>> SetBudgetAsync(string userId, BudgetBody body, [FromServices] IClusterClient grains)
+    private static async Task<Results<Ok<UserUsageRow>, ProblemHttpResult>> SetBudgetAsync(string userId, BudgetBody body, HttpContext context, [FromServices] IClusterClient grains)
     {
         if (body.DailyTokens is not { } daily || body.MonthlyTokens is not { } monthly || daily < 0 || monthly < 0)
             return Problems.BadRequest("dailyTokens와 monthlyTokens는 0 이상의 정수여야 합니다. (dailyTokens and monthlyTokens must be whole numbers >= 0.)");
@@ -111,7 +112,10 @@ public static class AdminEndpoints
         if (body.RequestsPerMinute is < 1 or > 100_000)
             return Problems.BadRequest("requestsPerMinute는 1부터 100000 사이여야 합니다. (requestsPerMinute must be 1 to 100000.)");
         var snapshot = await grains.GetGrain<IUserSessionGrain>(userId).SetBudgetAsync(new BudgetLimits(daily, monthly, body.RequestsPerMinute));
-        return snapshot is null ? Problems.NotFound("사용자 (User)") : TypedResults.Ok(ToRow(snapshot));
+        if (snapshot is null) return Problems.NotFound("사용자 (User)");
+        await context.AuditAsync(AuditActions.BudgetChanged, userId,
+            $"email={snapshot.Email} daily={daily} monthly={monthly} requests_per_minute={body.RequestsPerMinute?.ToString() ?? "default"}");
+        return TypedResults.Ok(ToRow(snapshot));
     }
 
     private static async Task<Ok<IReadOnlyList<FeedbackReport>>> FeedbackAsync([FromServices] IClusterClient grains, string? rating = null, int take = 200)

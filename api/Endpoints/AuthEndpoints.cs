@@ -2,6 +2,7 @@ using System.Net;
 using KnowledgeBase.Api.Accounts;
 using KnowledgeBase.Api.Hosting;
 using KnowledgeBase.Grains.Accounts;
+using KnowledgeBase.Grains.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -64,24 +65,30 @@ public static class AuthEndpoints
         if (result.Status == RegisterStatus.AlreadyExists)
             return Problems.Create(409, "email_taken", "이미 가입된 이메일입니다. 비밀번호를 잊었다면 재설정해 주세요. (This e-mail is already registered; reset the password if you forgot it.)");
         await links.SendVerificationAsync(context, email, token);
+        await context.AuditAsync(AuditActions.SignUp, email, $"role={role}; waiting for e-mail verification", actorEmail: email);
         return TypedResults.Accepted((string?)null, new RegisterResponse(email, true));
     }
 
-    private static async Task<Results<Ok<VerifiedResponse>, ProblemHttpResult>> VerifyAsync(TokenRequest request, [FromServices] IClusterClient grains)
+    private static async Task<Results<Ok<VerifiedResponse>, ProblemHttpResult>> VerifyAsync(TokenRequest request, HttpContext context, [FromServices] IClusterClient grains)
     {
         if (Tokens.EmailOf(request.Token) is not { } email) return InvalidToken();
         var profile = await grains.GetGrain<IAccountGrain>(email).VerifyAsync(Tokens.Hash(request.Token!));
-        return profile is null ? InvalidToken() : TypedResults.Ok(new VerifiedResponse(profile.UserId, profile.Email, profile.Role));
+        if (profile is null) return InvalidToken();
+        await context.AuditAsync(AuditActions.EmailVerified, profile.UserId, $"role={profile.Role}", profile.UserId, profile.Email);
+        return TypedResults.Ok(new VerifiedResponse(profile.UserId, profile.Email, profile.Role));
     }
 
-    private static async Task<Results<Created<VerifiedResponse>, ProblemHttpResult>> AcceptInviteAsync(AcceptInviteRequest request, [FromServices] IClusterClient grains)
+    private static async Task<Results<Created<VerifiedResponse>, ProblemHttpResult>> AcceptInviteAsync(AcceptInviteRequest request, HttpContext context,
+        [FromServices] IClusterClient grains)
     {
         if (Tokens.EmailOf(request.Token) is not { } email) return InvalidToken();
         var name = (request.DisplayName ?? "").Trim();
         if (name.Length is 0 or > 100) return Problems.BadRequest("이름은 1자 이상 100자 이하로 입력해 주세요. (Display name: 1 to 100 characters.)");
         if (AccountRules.PasswordProblem(request.Password, email, name) is { } weak) return WeakPassword(weak);
         var profile = await grains.GetGrain<IAccountGrain>(email).AcceptInviteAsync(Tokens.Hash(request.Token!), PasswordHasher.Hash(request.Password!), name);
-        return profile is null ? InvalidToken() : TypedResults.Created("/api/auth/me", new VerifiedResponse(profile.UserId, profile.Email, profile.Role));
+        if (profile is null) return InvalidToken();
+        await context.AuditAsync(AuditActions.InvitationAccepted, profile.UserId, $"role={profile.Role}", profile.UserId, profile.Email);
+        return TypedResults.Created("/api/auth/me", new VerifiedResponse(profile.UserId, profile.Email, profile.Role));
     }
 
     private static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> LoginAsync(LoginRequest request, HttpContext context,
@@ -89,22 +96,30 @@ public static class AuthEndpoints
     {
         var email = AccountRules.NormalizeEmail(request.Email);
         if (email is null || string.IsNullOrEmpty(request.Password) || request.Password.Length > AccountRules.MaxPasswordLength)
+        {
+            await context.AuditAsync(AuditActions.SignInFailed, "", "malformed", actorEmail: email ?? "");
             return InvalidCredentials();
+        }
         var (refresh, grant) = tokens.NewRefresh(email);
         var result = await grains.GetGrain<IAccountGrain>(email).LoginAsync(request.Password, ClientAddress(context), grant);
         switch (result.Status)
         {
             case LoginStatus.Success:
+                await context.AuditAsync(AuditActions.SignIn, result.Profile!.UserId, "password", result.Profile.UserId, email);
                 return TypedResults.Ok(tokens.Response(result.Profile!, result.Stamp!, refresh));
             case LoginStatus.Throttled:
+                await context.AuditAsync(AuditActions.SignInThrottled, "", $"retry_after={result.RetryAfterSeconds}", actorEmail: email);
                 context.Response.Headers.RetryAfter = result.RetryAfterSeconds?.ToString() ?? "60";
                 return Problems.Create(429, "login_throttled", "로그인 시도가 너무 많습니다. 잠시 후 다시 시도해 주세요. (Too many attempts; wait and retry.)",
                     $"{result.RetryAfterSeconds}초 후 다시 시도할 수 있습니다. (Retry in {result.RetryAfterSeconds} s.)");
             case LoginStatus.NotVerified:
+                await context.AuditAsync(AuditActions.SignInRefused, "", "email_not_verified", actorEmail: email);
                 return Problems.Create(403, "email_not_verified", "이메일 주소를 아직 확인하지 않았습니다. 메일의 링크를 열어 주세요. (Confirm your e-mail address first: open the link we sent.)");
             case LoginStatus.Disabled:
+                await context.AuditAsync(AuditActions.SignInRefused, "", "account_disabled", actorEmail: email);
                 return Problems.Create(403, "account_disabled", "사용이 중지된 계정입니다. 관리자에게 문의해 주세요. (This account is disabled; contact an admin.)");
             default:
+                await context.AuditAsync(AuditActions.SignInFailed, "", result.Status.ToString(), actorEmail: email);
                 return InvalidCredentials();
         }
     }
@@ -133,12 +148,15 @@ public static class AuthEndpoints
         {
             var token = Tokens.New(email);
             if (await grains.GetGrain<IAccountGrain>(email).RequestPasswordResetAsync(Tokens.Hash(token), clock.GetUtcNow() + AccountLinks.ResetLifetime))
+            {
                 await links.SendResetAsync(context, email, token);
+                await context.AuditAsync(AuditActions.PasswordResetRequested, email, "", actorEmail: email);
+            }
         }
         return TypedResults.Accepted((string?)null);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> ConfirmResetAsync(ResetConfirmRequest request,
+    private static async Task<Results<NoContent, ProblemHttpResult>> ConfirmResetAsync(ResetConfirmRequest request, HttpContext context,
         [FromServices] IClusterClient grains, [FromServices] AccountSessions sessions)
     {
         if (Tokens.EmailOf(request.Token) is not { } email) return InvalidToken();
@@ -146,6 +164,7 @@ public static class AuthEndpoints
         if (!await grains.GetGrain<IAccountGrain>(email).ResetPasswordAsync(Tokens.Hash(request.Token!), PasswordHasher.Hash(request.Password!)))
             return InvalidToken();
         sessions.Invalidate(email);
+        await context.AuditAsync(AuditActions.PasswordChanged, email, "reset by mail; sessions ended", actorEmail: email);
         return TypedResults.NoContent();
     }
 
@@ -164,6 +183,7 @@ public static class AuthEndpoints
         var email = context.User.FindFirst(UserClaims.Email)!.Value;
         await grains.GetGrain<IAccountGrain>(email).DeleteAsync();
         sessions.Invalidate(email);
+        await context.AuditAsync(AuditActions.AccountDeleted, context.User.Id(), "by the user");
         return TypedResults.NoContent();
     }
 

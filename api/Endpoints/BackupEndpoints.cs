@@ -1,4 +1,5 @@
 using KnowledgeBase.Api.Hosting;
+using KnowledgeBase.Grains.Audit;
 using KnowledgeBase.Grains.Backup;
 using Microsoft.AspNetCore.Mvc;
 
@@ -17,7 +18,7 @@ public static class BackupEndpoints
         return app;
     }
 
-    private static async Task<IResult> RunAsync(BackupRequest? request, [FromServices] IClusterClient grains)
+    private static async Task<IResult> RunAsync(BackupRequest? request, HttpContext context, [FromServices] IClusterClient grains)
     {
         BackupParts parts;
         try { parts = BackupCommand.ParseParts(request?.Parts); }
@@ -28,10 +29,13 @@ public static class BackupEndpoints
             return Problems.Create(409, "backup_not_configured", "백업 대상이 설정되지 않았습니다. (No backup target.)", "Set BACKUP_TARGET to a directory or s3://bucket/prefix.");
         try
         {
-            return TypedResults.Ok(await scheduler.RunNowAsync(parts));
+            var result = await scheduler.RunNowAsync(parts);
+            await context.AuditAsync(AuditActions.BackupCompleted, result.BackupId, $"parts={result.Parts} files={result.Files}");
+            return TypedResults.Ok(result);
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or Amazon.S3.AmazonS3Exception or System.Data.Common.DbException)
         {
+            await context.AuditAsync(AuditActions.BackupFailed, "", $"parts={parts} error={ex.GetType().Name}");
             return Problems.Create(503, "backup_failed", "백업에 실패했습니다. (Backup failed.)", ex.Message);
         }
     }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using KnowledgeBase.Api.Hosting;
+using KnowledgeBase.Grains.Audit;
 using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -51,6 +52,7 @@ public static partial class DocumentEndpoints
         await blobs.PutAsync(blobKey, file.Content, file.ContentType, context.RequestAborted);
         var result = await grain.SubmitAsync(new DocumentUpload(file.FileName, file.ContentType, file.Length, file.Sha256, blobKey, tags, context.User.Id()));
         var body = new UploadAccepted(result.Info.DocumentId, Status(result.Info.Status), result.Info.Version);
+        if (result.Created) await context.AuditAsync(AuditActions.DocumentUploaded, documentId, $"file={file.FileName} bytes={file.Length} sha256={file.Sha256}");
         return result.Created ? TypedResults.Accepted($"/api/documents/{documentId}", body) : TypedResults.Ok(body);
     }
 
@@ -68,6 +70,7 @@ public static partial class DocumentEndpoints
         await blobs.PutAsync(blobKey, file.Content, file.ContentType, context.RequestAborted);
         var info = await grains.GetGrain<IDocumentGrain>(id).ReplaceAsync(
             new DocumentUpload(file.FileName, file.ContentType, file.Length, file.Sha256, blobKey, tags.Count > 0 ? tags : current!.Tags, current!.UploadedBy));
+        await context.AuditAsync(AuditActions.DocumentReplaced, id, $"file={file.FileName} bytes={file.Length} sha256={file.Sha256} version={info.Version}");
         return TypedResults.Accepted($"/api/documents/{id}", new UploadAccepted(id, Status(info.Status), info.Version));
     }
 
@@ -97,9 +100,10 @@ public static partial class DocumentEndpoints
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, HttpContext context, [FromServices] IClusterClient grains)
     {
-        var (_, denied) = await FindOwnedAsync(id, context, grains);
+        var (current, denied) = await FindOwnedAsync(id, context, grains);
         if (denied is not null) return denied;
         await grains.GetGrain<IDocumentGrain>(id).DeleteAsync();
+        await context.AuditAsync(AuditActions.DocumentDeleted, id, $"file={current!.FileName}");
         return TypedResults.NoContent();
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
+using KnowledgeBase.Grains.Audit;
 using KnowledgeBase.Grains.Chat;
 using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Storage;
@@ -21,6 +22,7 @@ public static class ApiHostingExtensions
     public static WebApplicationBuilder AddKnowledgeBaseApi(this WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
+        config.AddQuietLoggingDefaults();
         var urls = config["ASPNETCORE_URLS"] is { Length: > 0 } u ? u : config["URLS"] is { Length: > 0 } v ? v : config["urls"] is { Length: > 0 } w ? w : null;
         if (MetricsPort(config) is { } metricsPort)
         {
@@ -38,7 +40,6 @@ public static class ApiHostingExtensions
         KnowledgeBaseSettings.Bind(config, kbOptions);
         var settings = ApiSettings.Load(config, kbOptions.DataDir);
         CheckSignUpCanBeVerified(config, settings);
-        builder.Logging.AddQuietStartup(config);
 
         builder.AddOrleans();
         builder.AddKnowledgeBaseTelemetry("kb-api");
@@ -55,6 +56,7 @@ public static class ApiHostingExtensions
         services.AddStartupSummary(config, settings, kbOptions);
         services.AddForwardedHeaders(settings);
         services.AddSingleton<SessionGrains>();
+        services.TryAddSingleton<IAuditLog, GrainAuditLog>();
         services.AddOptions<KnowledgeBaseOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o));
         services.AddDocumentStore(config);
         services.TryAddSingleton(BudgetPeriods.FromId(config["BUDGET_TIMEZONE"]));
@@ -146,14 +148,14 @@ public static class ApiHostingExtensions
         }
     }
 
-    /// <summary>In prod an open sign-up must be able to prove addresses: by mail (SMTP_HOST, with PUBLIC_URL for the links)
-    /// or by single sign-on. Otherwise anyone could claim any company address.</summary>
+    /// <summary>In prod an open sign-up must prove addresses by mail (SMTP_HOST, with PUBLIC_URL for the links); otherwise
+    /// anyone could claim any company address.</summary>
     private static void CheckSignUpCanBeVerified(IConfiguration config, ApiSettings settings)
     {
         if (!settings.Strict) return;
         var smtp = config["SMTP_HOST"] is { Length: > 0 };
-        if (settings.Signup == SignupMode.Open && !smtp && config["OIDC_AUTHORITY"] is not { Length: > 0 })
-            throw new InvalidOperationException("SIGNUP_MODE=open needs SMTP_HOST (verification mail) or single sign-on (OIDC_AUTHORITY) in prod; set one of them, or SIGNUP_MODE=invite.");
+        if (settings.Signup == SignupMode.Open && !smtp)
+            throw new InvalidOperationException("SIGNUP_MODE=open needs SMTP_HOST in prod, to prove each address by mail; set SMTP_HOST, or SIGNUP_MODE=invite (admins invite; single sign-on accounts need no mail).");
         if (smtp && settings.PublicUrl is null)
             throw new InvalidOperationException("PUBLIC_URL must be set in prod when mail is sent (the address mailed links start with, e.g. https://kb.soosan.com).");
     }

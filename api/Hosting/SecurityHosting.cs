@@ -13,7 +13,7 @@ namespace KnowledgeBase.Api.Hosting;
 /// <summary>A token whose signature is fine but whose account changed, was disabled or deleted since it was issued.</summary>
 public sealed class SessionEndedException() : Exception("The account changed since this token was issued.");
 
-/// <summary>Proxy trust, API response headers, a quiet start and the start-up summary.</summary>
+/// <summary>Proxy trust, API response headers and the start-up summary.</summary>
 public static class SecurityHosting
 {
     /// <summary>KNOWN_PROXIES: behind a TLS-terminating proxy, the client's address and scheme come from its
@@ -42,15 +42,6 @@ public static class SecurityHosting
         }
         return next(context);
     });
-
-    /// <summary>Orleans logs every option it was configured with at start (~200 lines). Off unless the Logging
-    /// configuration asks for the Orleans category; the start-up summary says what matters.</summary>
-    public static ILoggingBuilder AddQuietStartup(this ILoggingBuilder logging, IConfiguration config)
-    {
-        if (config["Logging:LogLevel:Orleans"] is null) logging.AddFilter("Orleans", LogLevel.Warning);
-        if (config["Logging:LogLevel:Polly"] is null) logging.AddFilter("Polly", LogLevel.Warning);
-        return logging;
-    }
 
     public static IServiceCollection AddStartupSummary(this IServiceCollection services, IConfiguration config, ApiSettings settings, KnowledgeBaseOptions options)
         => services.AddHostedService(provider => new StartupSummary(provider, config, settings, options));

@@ -1,3 +1,4 @@
+using KnowledgeBase.Grains.Audit;
 using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Retrieval;
 using KnowledgeBase.Grains.Storage;
@@ -94,7 +95,14 @@ public static class BackupCommand
         {
             var runner = new RestoreRunner(services.GetRequiredService<DatabaseOptions>(), services.GetRequiredService<IBlobStore>(),
                 options.DataDir, options.LogDir, source);
-            return await runner.RestoreAsync(backupId, parts, progress, cancellationToken);
+            var result = await runner.RestoreAsync(backupId, parts, progress, cancellationToken);
+            // The audit table is not part of a backup, so a restore never rolls the trail back; it is recorded on it.
+            var database = services.GetRequiredService<DatabaseOptions>();
+            DatabaseSchema.EnsureCreated(database);
+            await new AuditStore(database).AppendAsync(
+                new AuditEvent(AuditActions.System, "", Environment.MachineName, AuditActions.RestoreCompleted, backupId ?? "latest", $"parts={parts} from={from}"),
+                TimeProvider.System.GetUtcNow(), cancellationToken);
+            return result;
         }
         finally { (source as IDisposable)?.Dispose(); }
     }

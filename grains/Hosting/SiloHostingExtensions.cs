@@ -1,4 +1,5 @@
 using KnowledgeBase.Grains.Accounting;
+using KnowledgeBase.Grains.Audit;
 using KnowledgeBase.Grains.Backup;
 using KnowledgeBase.Grains.Caching;
 using KnowledgeBase.Grains.Chat;
@@ -200,6 +201,8 @@ public static class SiloHostingExtensions
         services.TryAddSingleton<SourceSelector>();
         services.TryAddSingleton<PromptBuilder>();
         services.TryAddSingleton<IQueryLog, JsonlQueryLog>();
+        services.TryAddSingleton<AuditStore>();
+        services.TryAddSingleton<IAuditLog, GrainAuditLog>();
         services.AddModelAndRetrievalTelemetry(tracing: KnowledgeBaseSettings.TracingEnabled(config));
         return services;
     }

@@ -23,13 +23,19 @@ public static class BenchProgram
                 return await RetrievalBench.RunAsync(args[1..]);
             case "backup":
                 return await BackupBench.RunAsync(args[1..]);
+            case "company-documents" when args.Length == 2:
+                // The evaluation's company document set, for `dotnet run --project api -- eval --documents DIR`.
+                foreach (var path in KnowledgeBase.Tests.Evaluation.CompanyDocumentSet.WriteAll(args[1]))
+                    Console.WriteLine($"{path} ({new FileInfo(path).Length:N0} bytes)");
+                return 0;
             default:
-                Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <chat|korquad|retrieval|backup> [options]");
+                Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <chat|korquad|retrieval|backup|company-documents> [options]");
                 Console.Error.WriteLine("  chat [--users 64] [--seconds 15] [--delay-ms 50] [--answer-words 30] [--warmup-seconds 60] [--api-dll PATH] [--delays 50,0] [--skip-idle] [--floor] [--think-ms 0]");
                 Console.Error.WriteLine("  chat --cluster [--users 32] [--seconds 10] [--delay-ms 50] [--answer-words 30]   (needs redis-server, postgresql)");
                 Console.Error.WriteLine("  korquad PATH [--repeat N] [--parallel N] [--index-dir DIR] [--show-slowest N]");
                 Console.Error.WriteLine("  retrieval [--queries N]   (the chat questions over the five statutes, in process)");
                 Console.Error.WriteLine("  backup [--repeat N] [--users 20] [--data DIR]   (RTO: restore + restart + first answer)");
+                Console.Error.WriteLine("  company-documents DIR   (writes the evaluation's company document set into DIR)");
                 return 2;
         }
     }

@@ -51,6 +51,8 @@ public sealed class HostProcess : IAsyncDisposable
         foreach (var (key, value) in environment) info.Environment[key] = value;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        // The process's own output is kept in memory for failure messages, whatever the test run's console settings.
+        info.Environment.Remove("Logging__Console__LogLevel__Default");
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + dll);
         var log = new List<string>();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.Add(e.Data); };

@@ -5,6 +5,7 @@ import { request, session, errorMessage, ApiError, ensureFreshToken } from './ap
 import { mountChat } from './chat.js';
 import { mountDocuments } from './documents.js';
 import { mountAdmin } from './admin.js';
+import { mountAudit } from './audit.js';
 
 const root = document.getElementById('app');
 const ctx = {
@@ -21,6 +22,7 @@ function route() {
   const name = hash.split('/')[0];
   if (name === 'documents') return 'documents';
   if (name === 'admin') return ctx.me?.role === 'admin' ? 'admin' : 'chat';
+  if (name === 'audit') return ctx.me?.role === 'admin' ? 'audit' : 'chat';
   return 'chat';
 }
 
@@ -58,7 +60,7 @@ function render() {
   const view = route();
   const main = h('main', { id: 'main', class: 'main view-' + view, tabindex: '-1' });
   root.append(topBar(view), main, h('div', { id: 'toast', class: 'toast', role: 'status', 'aria-live': 'polite' }));
-  const mount = { chat: mountChat, documents: mountDocuments, admin: mountAdmin }[view];
+  const mount = { chat: mountChat, documents: mountDocuments, admin: mountAdmin, audit: mountAudit }[view];
   unmount = mount(main, ctx);
   updateLimits();
 }
@@ -70,7 +72,8 @@ function topBar(view) {
     h('nav', { class: 'nav', 'aria-label': t('nav.main') },
       link('chat', t('nav.chat')),
       link('documents', t('nav.documents')),
-      ctx.me.role === 'admin' ? link('admin', t('nav.admin')) : null),
+      ctx.me.role === 'admin' ? link('admin', t('nav.admin')) : null,
+      ctx.me.role === 'admin' ? link('audit', t('nav.audit')) : null),
     h('div', { class: 'limits', id: 'limits', role: 'status', 'aria-live': 'polite', 'data-testid': 'limits' }),
     h('div', { class: 'topbar-actions' },
       h('span', { class: 'who', title: ctx.me.email }, ctx.me.displayName),

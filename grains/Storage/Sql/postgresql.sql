@@ -53,3 +53,22 @@ WHERE GrainIdHash = @GrainIdHash AND GrainTypeHash = @GrainTypeHash
   AND Version = @GrainStateVersion
 RETURNING Version AS NewGrainStateVersion;
 ') ON CONFLICT (QueryKey) DO UPDATE SET QueryText = EXCLUDED.QueryText;
+
+-- The audit log: append-only and hash-chained (grains/Audit). Times are Unix milliseconds, exactly as hashed.
+CREATE TABLE IF NOT EXISTS AuditLog
+(
+    Sequence     bigint        NOT NULL PRIMARY KEY,
+    OccurredAtMs bigint        NOT NULL,
+    ActorId      varchar(200)  NOT NULL,
+    ActorEmail   varchar(320)  NOT NULL,
+    Address      varchar(64)   NOT NULL,
+    Action       varchar(100)  NOT NULL,
+    Target       varchar(500)  NOT NULL,
+    Detail       varchar(2000) NOT NULL,
+    PreviousHash char(64)      NOT NULL,
+    Hash         char(64)      NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS IX_AuditLog_Time ON AuditLog (OccurredAtMs);
+CREATE INDEX IF NOT EXISTS IX_AuditLog_Actor ON AuditLog (ActorId);
+CREATE INDEX IF NOT EXISTS IX_AuditLog_Action ON AuditLog (Action);

@@ -59,3 +59,22 @@ WHERE GrainIdHash = @GrainIdHash AND GrainTypeHash = @GrainTypeHash
   AND Version = @GrainStateVersion
 RETURNING Version AS NewGrainStateVersion;
 ');
+
+-- The audit log: append-only and hash-chained (grains/Audit). Times are Unix milliseconds, exactly as hashed.
+CREATE TABLE IF NOT EXISTS AuditLog
+(
+    Sequence     INTEGER NOT NULL PRIMARY KEY,
+    OccurredAtMs INTEGER NOT NULL,
+    ActorId      TEXT    NOT NULL,
+    ActorEmail   TEXT    NOT NULL,
+    Address      TEXT    NOT NULL,
+    Action       TEXT    NOT NULL,
+    Target       TEXT    NOT NULL,
+    Detail       TEXT    NOT NULL,
+    PreviousHash TEXT    NOT NULL,
+    Hash         TEXT    NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS IX_AuditLog_Time ON AuditLog (OccurredAtMs);
+CREATE INDEX IF NOT EXISTS IX_AuditLog_Actor ON AuditLog (ActorId);
+CREATE INDEX IF NOT EXISTS IX_AuditLog_Action ON AuditLog (Action);

@@ -77,3 +77,25 @@ ON target.QueryKey = source.QueryKey
 WHEN MATCHED THEN UPDATE SET QueryText = source.QueryText
 WHEN NOT MATCHED THEN INSERT (QueryKey, QueryText) VALUES (source.QueryKey, source.QueryText);
 GO
+
+-- The audit log: append-only and hash-chained (grains/Audit). Times are Unix milliseconds, exactly as hashed.
+IF OBJECT_ID(N'dbo.AuditLog', N'U') IS NULL
+BEGIN
+    CREATE TABLE dbo.AuditLog
+    (
+        Sequence     BIGINT         NOT NULL CONSTRAINT PK_AuditLog PRIMARY KEY,
+        OccurredAtMs BIGINT         NOT NULL,
+        ActorId      NVARCHAR(200)  NOT NULL,
+        ActorEmail   NVARCHAR(320)  NOT NULL,
+        Address      NVARCHAR(64)   NOT NULL,
+        Action       NVARCHAR(100)  NOT NULL,
+        Target       NVARCHAR(500)  NOT NULL,
+        Detail       NVARCHAR(2000) NOT NULL,
+        PreviousHash CHAR(64)       NOT NULL,
+        Hash         CHAR(64)       NOT NULL
+    );
+    CREATE NONCLUSTERED INDEX IX_AuditLog_Time ON dbo.AuditLog (OccurredAtMs);
+    CREATE NONCLUSTERED INDEX IX_AuditLog_Actor ON dbo.AuditLog (ActorId);
+    CREATE NONCLUSTERED INDEX IX_AuditLog_Action ON dbo.AuditLog (Action);
+END
+GO

@@ -6,9 +6,11 @@ using KnowledgeBase.LocalCluster;
 
 namespace KnowledgeBase.Tests.Accounts;
 
+/// <summary>An api of their own for the session tests: they delete users, which the shared api's usage tests would see.</summary>
+public sealed class SessionApiFactory : ApiFactory;
+
 /// <summary>Refresh tokens, the security stamp, and what admins and users can do to accounts.</summary>
-[Collection(ApiCollection.Name)]
-public sealed class SessionTests(ApiFactory api)
+public sealed class SessionTests(SessionApiFactory api) : IClassFixture<SessionApiFactory>
 {
     private readonly HttpClient _anonymous = api.CreateClient();
 
