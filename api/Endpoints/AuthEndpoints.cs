@@ -10,6 +10,9 @@ namespace KnowledgeBase.Api.Endpoints;
 
 public sealed record RegisterRequest(string? Email, string? Password, string? DisplayName);
 public sealed record RegisterResponse(string Email, bool VerificationSent);
+
+/// <summary>What the sign-up form shows before anyone types: the e-mail domains that may register.</summary>
+public sealed record AuthOptionsResponse(IReadOnlyList<string> EmailDomains);
 public sealed record LoginRequest(string? Email, string? Password);
 public sealed record LoginResponse(string AccessToken, string TokenType, int ExpiresIn, string RefreshToken, int RefreshExpiresIn);
 public sealed record TokenRequest(string? Token);
@@ -42,6 +45,7 @@ public static class AuthEndpoints
         anonymous.MapPost("/invitation/accept", AcceptInviteAsync);
         group.MapGet("/me", MeAsync).RequireAuthorization();
         group.MapDelete("/me", DeleteMeAsync).RequireAuthorization();
+        group.MapGet("/options", ([FromServices] ApiSettings settings) => TypedResults.Ok(new AuthOptionsResponse(settings.EmailDomains.Order().ToList())));
         return app;
     }
 

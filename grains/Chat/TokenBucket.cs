@@ -7,7 +7,16 @@ public sealed class TokenBucket(int perMinute)
     private double _tokens = perMinute;
     private DateTimeOffset _refilledAt = DateTimeOffset.MinValue;
 
-    public int PerMinute { get; } = perMinute;
+    public int PerMinute { get; private set; } = perMinute;
+
+    /// <summary>Changes the limit in place: requests already made still count, so raising the limit by N frees N
+    /// requests and lowering it takes the difference away (never below none).</summary>
+    public void SetLimit(int perMinute)
+    {
+        if (perMinute == PerMinute) return;
+        _tokens = Math.Clamp(_tokens + perMinute - PerMinute, 0, perMinute);
+        PerMinute = perMinute;
+    }
 
     /// <returns>null when admitted; otherwise the seconds to wait.</returns>
     public int? TryTake(DateTimeOffset now)

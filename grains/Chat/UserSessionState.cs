@@ -4,6 +4,8 @@ namespace KnowledgeBase.Grains.Chat;
 /// Rewritten after every turn, so it stays small: the conversation list is a state of its own.</summary>
 public sealed record UserSessionState
 {
+    /// <summary>The layout of this record; a later release that changes it migrates from this number on purpose.</summary>
+    public int Version { get; set; } = 1;
     public UserProfile? Profile { get; set; }
     public BudgetLimits? Limits { get; set; }
     public string Day { get; set; } = "";
@@ -20,14 +22,10 @@ public sealed record UserSessionState
     /// <summary>The summaries of conversations that had turns since the list was last written (a few entries): written
     /// with every turn, so the list is exact after a crash or a restore without being rewritten.</summary>
     public Dictionary<string, ConversationActivity>? RecentActivity { get; set; }
-
-    /// <summary>Where the conversation list was kept before it had its own state; moved out when the grain activates.</summary>
-    public Dictionary<string, ConversationSummary>? Conversations { get; set; }
 }
 
-/// <summary>A conversation's summary as the session record carries it (Title and CreatedAt are absent from records
-/// written before new conversations travelled this way).</summary>
-public sealed record ConversationActivity(DateTimeOffset UpdatedAt, int MessageCount, string? Title = null, DateTimeOffset? CreatedAt = null);
+/// <summary>A conversation's summary as the session record carries it between writes of the list.</summary>
+public sealed record ConversationActivity(DateTimeOffset UpdatedAt, int MessageCount, string Title, DateTimeOffset CreatedAt);
 
 /// <summary>The user's conversations (their turns live in conversation grains). Written when a conversation is renamed
 /// or removed, and otherwise at most every few seconds and when the grain deactivates; in between, the summaries of
@@ -35,5 +33,7 @@ public sealed record ConversationActivity(DateTimeOffset UpdatedAt, int MessageC
 /// the whole list (up to 500 entries) with every answer or every new conversation.</summary>
 public sealed record ConversationListState
 {
+    /// <summary>The layout of this record (see <see cref="UserSessionState.Version"/>).</summary>
+    public int Version { get; set; } = 1;
     public Dictionary<string, ConversationSummary> Conversations { get; init; } = new();
 }

@@ -3,6 +3,7 @@ using KnowledgeBase.Grains.Audit;
 using KnowledgeBase.Grains.Backup;
 using KnowledgeBase.Grains.Caching;
 using KnowledgeBase.Grains.Chat;
+using KnowledgeBase.Grains.Chat.Pipeline;
 using KnowledgeBase.Grains.Ingestion;
 using KnowledgeBase.Grains.Models;
 using KnowledgeBase.Grains.Retrieval;
@@ -200,6 +201,9 @@ public static class SiloHostingExtensions
         services.TryAddSingleton<QueryRewriter>();
         services.TryAddSingleton<SourceSelector>();
         services.TryAddSingleton<PromptBuilder>();
+        services.TryAddSingleton<RetrievalStep>();
+        services.TryAddSingleton<AnswerStreamStep>();
+        services.TryAddSingleton<ChatTurnPipeline>();
         services.TryAddSingleton<IQueryLog, JsonlQueryLog>();
         services.TryAddSingleton<AuditStore>();
         services.TryAddSingleton<IAuditLog, GrainAuditLog>();

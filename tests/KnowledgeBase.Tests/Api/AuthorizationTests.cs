@@ -11,7 +11,7 @@ public sealed class AuthorizationTests(ApiFactory api)
     private static readonly HashSet<string> Public =
     [
         "POST /api/auth/register", "POST /api/auth/login", "POST /api/auth/verify", "POST /api/auth/refresh", "POST /api/auth/logout",
-        "POST /api/auth/password-reset", "POST /api/auth/password-reset/confirm", "POST /api/auth/invitation/accept",
+        "POST /api/auth/password-reset", "POST /api/auth/password-reset/confirm", "POST /api/auth/invitation/accept", "GET /api/auth/options",
         "GET /health/live", "GET /health/ready",
     ];
 

@@ -1,4 +1,6 @@
+using KnowledgeBase.Grains.Chat;
 using KnowledgeBase.Grains.Hosting;
+using KnowledgeBase.Grains.Retrieval;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
@@ -6,8 +8,9 @@ using Orleans.TestingHost;
 
 namespace KnowledgeBase.Tests.Grains;
 
-/// <summary>A turn whose history cannot be written (its conversation grain was on a silo that just died) must not be
-/// charged later by the next turn's write: a charge is persisted only with the turn it pays for.</summary>
+/// <summary>Turns that end in a failure are settled once, correctly: a turn whose history cannot be written (its
+/// conversation grain was on a silo that just died) is not charged later by the next turn's write, and a turn whose
+/// search failed is refused with a retryable error and logged with the time it really took.</summary>
 public sealed class SettleFailureTests : IAsyncLifetime
 {
     private static readonly string Root = Path.Combine(Path.GetTempPath(), "kb-settle-tests", Guid.NewGuid().ToString("N")[..12]);
@@ -54,6 +57,49 @@ public sealed class SettleFailureTests : IAsyncLifetime
         Assert.Equal(((MetaEvent)events[0]).ConversationId, Assert.Single(conversations).ConversationId);
     }
 
+    [Fact]
+    public async Task A_failed_search_ends_the_turn_with_a_retryable_error_charges_nothing_and_logs_its_real_latency()
+    {
+        var id = "usr_failsearch_" + Guid.NewGuid().ToString("N")[..12];
+        var grain = _cluster.GrainFactory.GetGrain<IUserSessionGrain>(id);
+        await grain.InitializeAsync(new UserProfile(id, id + "@soosan.com", "테스트", Roles.User, DateTimeOffset.UtcNow), new BudgetLimits(200_000, 2_000_000, 10_000));
+
+        var events = new List<ChatEvent>();
+        await foreach (var e in grain.AskAsync(new ChatRequest(FailingSearch.Marker + " 연차는 며칠인가요?", null))) events.Add(e);
+
+        Assert.IsType<MetaEvent>(events[0]);
+        var error = Assert.IsType<ErrorEvent>(Assert.Single(events, e => e is not MetaEvent));
+        Assert.Equal("retrieval_error", error.Code);
+        var usage = await grain.GetUsageAsync();
+        Assert.Equal((0L, 0L), (usage!.UsedToday, usage.ReservedTokens));
+        Assert.Empty(await grain.ListConversationsAsync());
+        var logged = Assert.Single(RecordingQueryLog.Records, r => r.UserId == id);
+        Assert.Equal("WARNING", logged.Level);
+        Assert.True(logged.LatencyBreakdown.RetrievalMs >= FailingSearch.Delay.TotalMilliseconds, $"retrieval {logged.LatencyBreakdown.RetrievalMs} ms");
+        Assert.True(logged.LatencyMs >= logged.LatencyBreakdown.RetrievalMs, $"turn {logged.LatencyMs} ms");
+    }
+
+    /// <summary>A search that fails after a while for questions carrying the marker, as a search backend timing out would.</summary>
+    private sealed class FailingSearch(IRetriever inner) : IRetriever
+    {
+        public const string Marker = "[검색 장애]";
+        public static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(150);
+
+        public async Task<IReadOnlyList<SearchHit>> RetrieveAsync(string query, int topK, IReadOnlyList<string>? tags, CancellationToken cancellationToken = default)
+        {
+            if (!query.Contains(Marker, StringComparison.Ordinal)) return await inner.RetrieveAsync(query, topK, tags, cancellationToken);
+            await Task.Delay(Delay, cancellationToken);
+            throw new InvalidOperationException("simulated: the search backend timed out");
+        }
+    }
+
+    private sealed class RecordingQueryLog : IQueryLog
+    {
+        public static readonly System.Collections.Concurrent.ConcurrentQueue<RagQueryRecord> Records = new();
+
+        public void Write(RagQueryRecord record) => Records.Enqueue(record);
+    }
+
     /// <summary>Fails the first conversation write of each test user, as a conversation grain on a dead silo would.</summary>
     private sealed class FailingAppend : IIncomingGrainCallFilter
     {
@@ -82,6 +128,8 @@ public sealed class SettleFailureTests : IAsyncLifetime
                 ["LOG_DIR"] = Path.Combine(Root, "logs"),
             }).Build();
             silo.AddGrainStorage(config);
+            silo.Services.AddSingleton<IQueryLog, RecordingQueryLog>();
+            silo.Services.AddSingleton<IRetriever>(sp => new FailingSearch(ActivatorUtilities.CreateInstance<HybridRetriever>(sp)));
             silo.Services.AddKnowledgeBaseServices(config);
             silo.AddIncomingGrainCallFilter<FailingAppend>();
         }

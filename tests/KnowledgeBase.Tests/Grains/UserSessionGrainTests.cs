@@ -272,36 +272,6 @@ public sealed class UserSessionGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_session_stored_with_its_conversation_list_inside_keeps_that_list()
-    {
-        // Sessions written before the list had a state of its own carried it inside; activating one moves it over.
-        var id = "usr_" + Guid.NewGuid().ToString("N")[..16];
-        var grain = fixture.Grains.GetGrain<IUserSessionGrain>(id);
-        var storage = ((Orleans.TestingHost.InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost!.Services
-            .GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("kb");
-        var earlier = DateTimeOffset.UtcNow.AddDays(-3);
-        var legacy = new KnowledgeBase.Grains.Chat.UserSessionState
-        {
-            Profile = new UserProfile(id, id + "@soosan.com", "테스트", Roles.User, earlier),
-            Limits = new BudgetLimits(200_000, 2_000_000, 10_000),
-            Conversations = new() { ["conv_0123456789abcdef"] = new ConversationSummary("conv_0123456789abcdef", "예전 대화", earlier, earlier, 4) },
-        };
-        await storage.WriteStateAsync("session", grain.GetGrainId(), new GrainState<KnowledgeBase.Grains.Chat.UserSessionState>(legacy));
-
-        var listed = Assert.Single(await grain.ListConversationsAsync());
-        Assert.Equal(("예전 대화", 4), (listed.Title, listed.MessageCount));
-        await AskAsync(grain, "휴게시간은 얼마나 주어야 하나요?");
-        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
-
-        var conversations = await grain.ListConversationsAsync();
-        Assert.Equal(2, conversations.Count);
-        Assert.Contains(conversations, c => c.ConversationId == "conv_0123456789abcdef" && c.MessageCount == 4);
-        var stored = new GrainState<KnowledgeBase.Grains.Chat.UserSessionState>();
-        await storage.ReadStateAsync("session", grain.GetGrainId(), stored);
-        Assert.Null(stored.State!.Conversations);
-    }
-
-    [Fact]
     public async Task Ledger_ignores_older_or_repeated_totals()
     {
         var ledger = fixture.Grains.GetGrain<ICostLedgerGrain>("day:test-" + Guid.NewGuid().ToString("N")[..6]);

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using KnowledgeBase.Grains.Accounting;
+using KnowledgeBase.Grains.Hosting;
+using KnowledgeBase.Grains.Models;
+using KnowledgeBase.Grains.Telemetry;
+using Microsoft.Extensions.Options;
+
+namespace KnowledgeBase.Grains.Chat.Pipeline;
+
+/// <summary>A chat turn's steps, in order: tag → rewrite → retrieve → select → prompt → stream → cite. Stateless: the
+/// session grain admits the turn, runs this, and settles the turn once with what the steps left in it. A step that
+/// fails sets the turn's error and ends the stream; the grain reports it after settling.</summary>
+public sealed class ChatTurnPipeline(
+    IntentTagger tagger,
+    QueryRewriter rewriter,
+    RetrievalStep retrieval,
+    SourceSelector selector,
+    PromptBuilder prompts,
+    AnswerStreamStep answer,
+    ITokenCounter tokens,
+    PriceTable prices,
+    IOptions<KnowledgeBaseOptions> options)
+{
+    public string ModelId => answer.ModelId;
+
+    /// <summary>The most a question can cost before its prompt is built: what admission reserves.</summary>
+    public long WorstCaseTokens(string question) => prompts.WorstCasePromptTokens(question) + options.Value.MaxCompletionTokens;
+
+    public async IAsyncEnumerable<ChatEvent> RunAsync(ChatTurn turn, UserBudget budget, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Tag.
+        var step = Stopwatch.GetTimestamp();
+        turn.Tagging = tagger.Tag(turn.Question);
+        turn.TaggingMs = Stopwatch.GetElapsedTime(step).TotalMilliseconds;
+        yield return new MetaEvent(turn.ConversationId, turn.MessageId, turn.Tagging.Intent, turn.Tagging.Tags);
+
+        // Rewrite (a follow-up becomes searchable with the previous turn's query), then retrieve.
+        step = Stopwatch.GetTimestamp();
+        turn.History = turn.IsNewConversation ? [] : await turn.Conversation.RecentAsync(PromptBuilder.HistoryTurns);
+        turn.RetrievalQuery = rewriter.Rewrite(turn.Question, turn.History.LastOrDefault()?.RetrievalQuery);
+        await retrieval.RunAsync(turn, cancellationToken);
+        turn.RetrievalMs = Stopwatch.GetElapsedTime(step).TotalMilliseconds;
+        if (turn.Error is not null) yield break;
+
+        // Select and build the prompt, sized with the tokenizer; the reservation shrinks to the prompt's real worst case.
+        var relevant = selector.Select(turn.RetrievalQuery, turn.Candidates).Take(options.Value.RetrievalTopK).ToList();
+        using (KnowledgeBaseTelemetry.Source.StartActivity("prompt.build")) turn.Prompt = prompts.Build(turn.Question, turn.History, relevant);
+        budget.Resize(turn.Reservation, turn.Prompt.PromptTokens + options.Value.MaxCompletionTokens);
+        yield return new SourcesEvent(turn.Prompt.Sources);
+
+        // Stream the answer, citations checked as it goes.
+        step = Stopwatch.GetTimestamp();
+        await foreach (var delta in answer.RunAsync(turn, cancellationToken)) yield return delta;
+        turn.GenerationMs = Stopwatch.GetElapsedTime(step).TotalMilliseconds;
+    }
+
+    /// <summary>What the turn used: the model's own count when it reported one, the tokenizer's otherwise; nothing when no
+    /// prompt was built.</summary>
+    public (TokenUsage Usage, decimal Cost) Usage(ChatTurn turn)
+    {
+        if (turn.Prompt is null) return (TokenUsage.Zero, 0m);
+        var promptTokens = (int)(turn.ModelUsage?.InputTokenCount ?? turn.Prompt.PromptTokens);
+        var completionTokens = (int)(turn.ModelUsage?.OutputTokenCount ?? tokens.Count(turn.Filter?.Answer ?? ""));
+        return (new TokenUsage(promptTokens, completionTokens, promptTokens + completionTokens), prices.Cost(ModelId, promptTokens, completionTokens));
+    }
+}

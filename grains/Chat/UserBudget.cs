@@ -1,0 +1,142 @@
+namespace KnowledgeBase.Grains.Chat;
+
+public enum RefusalReason { RateLimited, DailyBudget, MonthlyBudget }
+
+/// <summary>Why a turn was not admitted, and the seconds after which it may be retried.</summary>
+public sealed record BudgetRefusal(RefusalReason Reason, int RetryAfterSeconds);
+
+/// <summary>The tokens one admitted turn holds against the budget until it is settled.</summary>
+public sealed class Reservation
+{
+    internal long Tokens { get; set; }
+    public bool IsOpen { get; internal set; } = true;
+}
+
+/// <summary>One user's rate limit and token budget over the stored period totals. Pure: no grain, storage or clock, so
+/// every rule is tested without a cluster. A turn reserves its worst case before any model call and settles its real
+/// usage after, so concurrent turns can never overspend.</summary>
+public sealed class UserBudget
+{
+    private readonly UserSessionState _state;
+    private readonly BudgetPeriods _periods;
+    private readonly int _defaultRequestsPerMinute;
+    private readonly TokenBucket _requests;
+
+    public UserBudget(UserSessionState state, BudgetPeriods periods, int defaultRequestsPerMinute)
+    {
+        _state = state;
+        _periods = periods;
+        _defaultRequestsPerMinute = defaultRequestsPerMinute;
+        _requests = new TokenBucket(RequestsPerMinute);
+    }
+
+    /// <summary>Tokens held by turns that are admitted and not yet settled.</summary>
+    public long Reserved { get; private set; }
+
+    public int RequestsPerMinute => Math.Max(1, _state.Limits?.RequestsPerMinute ?? _defaultRequestsPerMinute);
+
+    public int RequestsLastMinute(DateTimeOffset now) => _requests.CountLastMinute(now);
+
+    /// <summary>New limits; requests already made this minute still count against the new rate limit.</summary>
+    public void SetLimits(BudgetLimits limits)
+    {
+        _state.Limits = limits;
+        _requests.SetLimit(RequestsPerMinute);
+    }
+
+    /// <summary>Takes one request from the rate limit and reserves the turn's worst case; null when either refuses.</summary>
+    public Reservation? TryAdmit(long worstCaseTokens, DateTimeOffset now, out BudgetRefusal? refusal)
+    {
+        if (_requests.TryTake(now) is { } wait)
+        {
+            refusal = new BudgetRefusal(RefusalReason.RateLimited, wait);
+            return null;
+        }
+        RollPeriods(now);
+        var limits = _state.Limits!;
+        var daily = _state.UsedToday + Reserved + worstCaseTokens > limits.DailyTokens;
+        if (daily || _state.UsedThisMonth + Reserved + worstCaseTokens > limits.MonthlyTokens)
+        {
+            refusal = daily
+                ? new BudgetRefusal(RefusalReason.DailyBudget, SecondsUntil(now, 60, 86_400, p => p.Day != _state.Day))
+                : new BudgetRefusal(RefusalReason.MonthlyBudget, SecondsUntil(now, 3600, 32 * 86_400, p => p.Month != _state.Month));
+            return null;
+        }
+        refusal = null;
+        var reservation = new Reservation();
+        Resize(reservation, worstCaseTokens);
+        return reservation;
+    }
+
+    /// <summary>Holds a different amount for an open reservation (the prompt's real worst case once it is built).</summary>
+    public void Resize(Reservation reservation, long tokens)
+    {
+        if (!reservation.IsOpen) return;
+        Reserved += tokens - reservation.Tokens;
+        reservation.Tokens = tokens;
+    }
+
+    /// <summary>Gives the reservation back without charging (the turn was not stored).</summary>
+    public void Release(Reservation reservation)
+    {
+        if (!reservation.IsOpen) return;
+        Reserved -= reservation.Tokens;
+        reservation.Tokens = 0;
+        reservation.IsOpen = false;
+    }
+
+    /// <summary>Replaces the reservation with the real usage, in one step, so a concurrent turn never sees the budget free
+    /// in between.</summary>
+    public void Settle(Reservation reservation, TokenUsage usage, decimal cost, DateTimeOffset now)
+    {
+        if (!reservation.IsOpen) throw new InvalidOperationException("A turn is settled once.");
+        Release(reservation);
+        RollPeriods(now);
+        _state.UsedToday += usage.TotalTokens;
+        _state.UsedThisMonth += usage.TotalTokens;
+        _state.CostToday += cost;
+        _state.CostThisMonth += cost;
+        _state.RequestsToday++;
+        _state.RequestsThisMonth++;
+        _state.Sequence++;
+    }
+
+    /// <summary>The period totals as the cost ledger records them (idempotent by sequence).</summary>
+    public UserSpend Spend(string userId, DateTimeOffset now) => new(userId, _state.Day, _state.Month, _state.UsedToday, _state.UsedThisMonth,
+        _state.CostToday, _state.CostThisMonth, _state.RequestsToday, _state.RequestsThisMonth, _state.Sequence, now);
+
+    /// <summary>Today's and this month's totals as of now (zero once a period has rolled over, before any turn rolls it).</summary>
+    public (long TokensToday, long TokensThisMonth, decimal CostToday, decimal CostThisMonth) Totals(DateTimeOffset now)
+    {
+        var (day, month) = _periods.At(now);
+        return (_state.Day == day ? _state.UsedToday : 0, _state.Month == month ? _state.UsedThisMonth : 0,
+            _state.Day == day ? _state.CostToday : 0, _state.Month == month ? _state.CostThisMonth : 0);
+    }
+
+    private void RollPeriods(DateTimeOffset now)
+    {
+        var (day, month) = _periods.At(now);
+        if (_state.Day != day)
+        {
+            _state.Day = day;
+            _state.UsedToday = 0;
+            _state.CostToday = 0;
+            _state.RequestsToday = 0;
+        }
+        if (_state.Month != month)
+        {
+            _state.Month = month;
+            _state.UsedThisMonth = 0;
+            _state.CostThisMonth = 0;
+            _state.RequestsThisMonth = 0;
+        }
+    }
+
+    /// <summary>Seconds until the period the state is in has ended, found in steps (the zone's offsets make it irregular).</summary>
+    private int SecondsUntil(DateTimeOffset now, int step, int max, Func<(string Day, string Month), bool> ended)
+    {
+        for (var s = step; s <= max; s += step)
+            if (ended(_periods.At(now.AddSeconds(s)))) return s;
+        return max;
+    }
+}
