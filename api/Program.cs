@@ -8,6 +8,10 @@ using Orleans.Dashboard;
 if (KnowledgeBase.Grains.Backup.BackupCommand.Matches(args))
     return await KnowledgeBase.Grains.Backup.BackupCommand.RunAsync(args, new ConfigurationBuilder().AddEnvironmentVariables().Build(), Console.Out);
 
+// `eval` runs a golden set against an embedded instance and exits non-zero below its thresholds (docs/evaluation.md).
+if (KnowledgeBase.Api.Evaluation.EvalCommand.Matches(args))
+    return await KnowledgeBase.Api.Evaluation.EvalCommand.RunAsync(args, Console.Out);
+
 WebApplication app;
 try
 {

@@ -56,6 +56,8 @@ public static class ApiHostingExtensions
         services.AddStartupSummary(config, settings, kbOptions);
         services.AddForwardedHeaders(settings);
         services.AddSingleton<SessionGrains>();
+        services.AddSingleton<KnowledgeBase.Grains.Evaluation.EvaluationRunner>();
+        services.AddSingleton<KnowledgeBase.Api.Evaluation.EvaluationJobs>();
         services.TryAddSingleton<IAuditLog, GrainAuditLog>();
         services.AddOptions<KnowledgeBaseOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o));
         services.AddDocumentStore(config);
