@@ -19,13 +19,26 @@ public sealed class DocumentCatalogGrain(
     {
         var previous = state.State.Documents.GetValueOrDefault(info.DocumentId);
         state.State.Documents[info.DocumentId] = info;
+        var changed = false;
         if (info.Status == DocumentStatus.Ready && (previous is null || previous.Status != DocumentStatus.Ready || previous.Version != info.Version))
         {
             state.State.CorpusVersion++;
             state.State.Indexed[info.DocumentId] = Indexed(info);
+            changed = true;
+        }
+        else if (previous is not null && previous.Collection != info.Collection)
+        {
+            // A move changes what each silo's index must filter: a new corpus version, pushed to every silo.
+            state.State.CorpusVersion++;
+            changed = true;
         }
         await state.WriteStateAsync();
+        if (changed) await PublishAsync();
     }
+
+    /// <summary>Tells every silo (through the permissions grain's observers) that the corpus changed; a silo the push
+    /// misses notices it at its next poll.</summary>
+    private Task PublishAsync() => GrainFactory.GetGrain<IPermissionsGrain>("all").PublishCorpusChangedAsync(state.State.CorpusVersion);
 
     public async Task RemoveAsync(string documentId)
     {
@@ -33,11 +46,20 @@ public sealed class DocumentCatalogGrain(
         state.State.Indexed.Remove(documentId);
         state.State.CorpusVersion++;
         await state.WriteStateAsync();
+        await PublishAsync();
     }
 
-    public Task<DocumentPage> ListAsync(int skip, int take, string? nameFilter, string? tag)
+    public Task<DocumentPage> ListAsync(int skip, int take, string? nameFilter, string? tag) => ListInAsync(skip, take, nameFilter, tag, null, null);
+
+    public Task<DocumentPage> ListInAsync(int skip, int take, string? nameFilter, string? tag, IReadOnlyList<string>? collections, string? collectionId)
     {
         IEnumerable<DocumentInfo> query = state.State.Documents.Values;
+        if (collections is not null)
+        {
+            var readable = collections.ToHashSet(StringComparer.Ordinal);
+            query = query.Where(d => readable.Contains(d.Collection));
+        }
+        if (!string.IsNullOrEmpty(collectionId)) query = query.Where(d => d.Collection == collectionId);
         if (!string.IsNullOrWhiteSpace(nameFilter))
             query = query.Where(d => d.FileName.Contains(nameFilter, StringComparison.OrdinalIgnoreCase) || d.Title.Contains(nameFilter, StringComparison.OrdinalIgnoreCase));
         if (!string.IsNullOrWhiteSpace(tag))
@@ -48,11 +70,17 @@ public sealed class DocumentCatalogGrain(
 
     public Task<long> GetCorpusVersionAsync() => Task.FromResult(state.State.CorpusVersion);
 
+    public Task<IReadOnlyDictionary<string, int>> CountByCollectionAsync()
+        => Task.FromResult<IReadOnlyDictionary<string, int>>(state.State.Documents.Values.GroupBy(d => d.Collection)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
+
     public Task<IndexManifest> GetIndexManifestAsync()
         => Task.FromResult(new IndexManifest(state.State.CorpusVersion, state.State.Documents.Values
-            .Select(d => state.State.Indexed.GetValueOrDefault(d.DocumentId)
+            .Select(d => (state.State.Indexed.GetValueOrDefault(d.DocumentId)
                 // Catalogs written before revisions were kept: a ready document's revision is its ready time.
                 ?? (d.Status == DocumentStatus.Ready ? Indexed(d) : new IndexedDocument(d.DocumentId, d.Version, null)))
+                // The collection in force is the document's current one, whatever revision the indexes serve.
+                with { CollectionId = d.Collection })
             .ToList()));
 
     /// <summary>The ready time is the revision: the document grain stamps the chunks it publishes with it.</summary>

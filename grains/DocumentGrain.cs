@@ -41,7 +41,7 @@ public sealed class DocumentGrain(
         var now = clock.GetUtcNow();
         await SaveAsync(new DocumentInfo(this.GetPrimaryKeyString(), upload.FileName, Path.GetFileNameWithoutExtension(upload.FileName),
             upload.ContentType, upload.SizeBytes, upload.Sha256, DocumentStatus.Queued, null, 0, upload.Tags, upload.UploadedBy,
-            now, now, 1, upload.BlobKey, null));
+            now, now, 1, upload.BlobKey, null, DefaultCollection.Of(upload.CollectionId)));
         StartIngestion();
         return new DocumentSubmitResult(Info!, true);
     }
@@ -71,6 +71,18 @@ public sealed class DocumentGrain(
     }
 
     public Task<DocumentInfo?> GetAsync() => Task.FromResult(Info);
+
+    /// <summary>Moves the document to another collection: stored first (the catalog then pushes the change to every
+    /// silo), then the shared vectors' metadata and this silo's index are changed in place. Nothing is embedded again.</summary>
+    public async Task<DocumentInfo?> MoveAsync(string collectionId)
+    {
+        if (Info is not { } info) return null;
+        if (info.Collection == collectionId) return info;
+        await SaveAsync(info with { CollectionId = collectionId, UpdatedAt = clock.GetUtcNow() });
+        if (state.State.PublishedVersion is not null) await indexer.MoveAsync(info.DocumentId, collectionId);
+        logger.LogInformation("Document {DocumentId} moved from {From} to {To}", info.DocumentId, info.Collection, collectionId);
+        return Info;
+    }
 
     public async Task<DocumentInfo?> ReindexAsync()
     {
@@ -155,7 +167,10 @@ public sealed class DocumentGrain(
             await SetStatusAsync(DocumentStatus.Indexing);
             // The ready time is the revision other silos compare against their local index (see IndexManifest).
             var readyAt = clock.GetUtcNow();
-            await indexer.PublishAsync(info.DocumentId, info.Version, readyAt.UtcTicks, chunks, cancellationToken);
+            var collection = Info!.Collection;
+            await indexer.PublishAsync(info.DocumentId, info.Version, readyAt.UtcTicks, collection, chunks, cancellationToken);
+            // A move that landed while the chunks were being written found nothing to move: move them now.
+            if (Info!.Collection != collection) await indexer.MoveAsync(info.DocumentId, Info!.Collection, cancellationToken);
             var superseded = state.State.PublishedVersion is { } previous && previous != info.Version ? previous : (int?)null;
             state.State.PublishedVersion = info.Version;
             await SaveAsync(Info! with { Status = DocumentStatus.Ready, ChunkCount = chunks.Count, UpdatedAt = readyAt });

@@ -32,9 +32,9 @@ public static class AccountAdminEndpoints
         var email = AccountRules.NormalizeEmail(request.Email);
         if (email is null) return AuthEndpoints.InvalidEmail();
         if (AuthEndpoints.DomainProblem(email, settings) is { } domain) return domain;
-        var role = (request.Role ?? Roles.User).Trim().ToLowerInvariant();
-        if (role is not (Roles.User or Roles.Admin))
-            return Problems.BadRequest($"role은 {Roles.User} 또는 {Roles.Admin}이어야 합니다. (role must be {Roles.User} or {Roles.Admin}.)");
+        var role = (request.Role ?? Roles.Member).Trim().ToLowerInvariant();
+        if (!Roles.IsKnown(role))
+            return Problems.BadRequest("role은 admin, editor, member 중 하나여야 합니다. (role must be admin, editor or member.)");
         if (settings.AdminEmails.Contains(email)) role = Roles.Admin;
 
         var token = Tokens.New(email);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Claims;
 using KnowledgeBase.Api.Accounts;
 using KnowledgeBase.Api.Hosting;
 using KnowledgeBase.Grains.Accounts;
@@ -176,8 +177,8 @@ public static class AuthEndpoints
     {
         var usage = await grains.GetGrain<IUserSessionGrain>(context.User.Id()).GetUsageAsync();
         if (usage is null) return Problems.Create(401, "unauthorized", "사용자를 찾을 수 없습니다. (Unknown user.)");
-        // The role as the account holds it now (the session's copy is from sign-up).
-        return TypedResults.Ok(ToMe(usage) with { Role = context.User.FindFirst(UserClaims.Role)?.Value ?? usage.Role });
+        // The role in force (an admin may have changed it since the token was issued; see EffectiveRoleClaims).
+        return TypedResults.Ok(ToMe(usage) with { Role = Roles.Normalize(context.User.FindFirstValue(UserClaims.Role)) });
     }
 
     /// <summary>Deletes the caller's account with their conversations, feedback and budget (PIPA); spend already counted

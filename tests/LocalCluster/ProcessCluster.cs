@@ -90,6 +90,8 @@ public sealed class ProcessCluster : IAsyncDisposable
             ["JWT_SECRET"] = JwtSecret,
             ["JWT_EXPIRES_IN"] = "86400",
             ["ADMIN_EMAILS"] = AdminEmail,
+            // Tests and benchmarks upload as ordinary users, as before roles existed; the permission tests set editors.
+            ["UPLOAD_POLICY"] = "everyone",
             ["AUTH_RATE_LIMIT_PER_MINUTE"] = "100000",
         };
         if (chroma is not null) shared["CHROMA_URL"] = (await chroma).Url;

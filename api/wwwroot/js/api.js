@@ -209,8 +209,8 @@ export async function streamEvents(path, { method = 'GET', body, signal, onEvent
   }
 }
 
-/** Multipart upload with progress (fetch has no upload progress; XMLHttpRequest does). */
-export async function uploadFile(file, tags, onProgress) {
+/** Multipart upload with progress (fetch has no upload progress; XMLHttpRequest does), into a collection when given. */
+export async function uploadFile(file, tags, onProgress, collectionId) {
   await ensureFreshToken();
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -239,6 +239,7 @@ export async function uploadFile(file, tags, onProgress) {
     const form = new FormData();
     form.append('file', file, file.name);
     if (tags) form.append('tags', tags);
+    if (collectionId) form.append('collectionId', collectionId);
     xhr.send(form);
   });
 }

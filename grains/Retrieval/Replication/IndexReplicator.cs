@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KnowledgeBase.Grains.Hosting;
+using KnowledgeBase.Grains.Permissions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,8 +17,10 @@ public sealed class ReplicationOptions
 }
 
 /// <summary>Keeps this silo's local index (under DATA_DIR) equal to the catalog: the silo that ingests a document
-/// applies it at once; every other silo notices the corpus version change within a poll interval, reads the document's
-/// chunk file from the blob store and applies it. Documents gone from the catalog are deleted. The revision applied
+/// applies it at once; every other silo is told of the corpus version change (pushed through the
+/// <see cref="PermissionCache"/>, and noticed within a poll interval if a push is lost), reads the document's chunk file
+/// from the blob store and applies it in the document's collection. A document moved to another collection is moved in
+/// place (no chunk file is read). Documents gone from the catalog are deleted. The revision applied
 /// per document is kept in {DATA_DIR}/index/replication.json (rewritten at most once per poll and at shutdown; after a
 /// crash the few documents not yet recorded are applied again, which is harmless), so a restarted silo catches up on
 /// the difference only and a silo with an empty disk rebuilds everything from chunk files.</summary>
@@ -38,10 +41,12 @@ public sealed class IndexReplicator : BackgroundService
     private long _documentsApplied;
     private volatile bool _unsaved;
     private bool _failing;
+    private readonly SemaphoreSlim _nudge = new(0, 1);
 
     public IndexReplicator(IKnowledgeIndex index, ChunkFiles files, IGrainFactory grains, IOptions<KnowledgeBaseOptions> options,
-        IOptions<ReplicationOptions> replication, ILogger<IndexReplicator> logger)
+        IOptions<ReplicationOptions> replication, ILogger<IndexReplicator> logger, PermissionCache? changes = null)
     {
+        if (changes is not null) changes.CorpusChanged += _ => Nudge();
         _index = index;
         _files = files;
         _grains = grains;
@@ -60,12 +65,38 @@ public sealed class IndexReplicator : BackgroundService
         }
     }
 
+    /// <summary>The collection a document is indexed in on this silo, or null when it is not indexed here.</summary>
+    public string? CollectionOf(string documentId)
+    {
+        lock (_applied) return _applied.TryGetValue(documentId, out var applied) ? DefaultCollection.Of(applied.CollectionId) : null;
+    }
+
     /// <summary>Documents this silo has indexed (directly or from chunk files) since it started.</summary>
     public long DocumentsApplied => Interlocked.Read(ref _documentsApplied);
 
     /// <summary>Indexes a document locally at a revision (the ingesting silo's direct path).</summary>
     public Task ApplyAsync(string documentId, int version, long revision, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken = default)
         => ApplyCoreAsync(documentId, version, revision, chunks, cancellationToken);
+
+    /// <summary>Puts a document's local chunks in another collection (the moving silo's direct path).</summary>
+    public async Task MoveAsync(string documentId, string collectionId, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await _index.MoveDocumentAsync(documentId, collectionId, cancellationToken);
+            lock (_applied)
+                if (_applied.TryGetValue(documentId, out var applied)) _applied[documentId] = applied with { CollectionId = collectionId };
+            _unsaved = true;
+        }
+        finally { _gate.Release(); }
+    }
+
+    /// <summary>Wakes the loop for a sync now (a pushed corpus change).</summary>
+    public void Nudge()
+    {
+        if (_nudge.CurrentCount == 0) try { _nudge.Release(); } catch (SemaphoreFullException) { }
+    }
 
     public Task RemoveAsync(string documentId, CancellationToken cancellationToken = default)
         => RemoveCoreAsync(documentId, cancellationToken);
@@ -88,6 +119,13 @@ public sealed class IndexReplicator : BackgroundService
             changes++;
         }
 
+        // Moved documents first, in place: a permission change should not wait behind chunk files being read.
+        foreach (var moved in manifest.Documents.Where(d => d.Revision is { } revision && !Needs(d.DocumentId, revision) && MovedTo(d) is not null).ToList())
+        {
+            await MoveAsync(moved.DocumentId, DefaultCollection.Of(moved.CollectionId), cancellationToken);
+            changes++;
+        }
+
         var stale = manifest.Documents.Where(d => d.Revision is { } revision && Needs(d.DocumentId, revision)).ToList();
         var complete = true;
         await Parallel.ForEachAsync(stale, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism), CancellationToken = cancellationToken },
@@ -102,7 +140,9 @@ public sealed class IndexReplicator : BackgroundService
                 }
                 // A file newer than the manifest (a reindex finishing) is applied too; the next poll sees its revision.
                 if (file.Revision < document.Revision) complete = false;
-                await ApplyCoreAsync(file.DocumentId, file.Version, file.Revision, file.Chunks, token);
+                // Chunk files carry no collection: the catalog's is the one in force.
+                var collection = DefaultCollection.Of(document.CollectionId);
+                await ApplyCoreAsync(file.DocumentId, file.Version, file.Revision, file.Chunks.Select(c => c with { CollectionId = collection }).ToList(), token);
                 Interlocked.Increment(ref changes);
             });
         if (complete) Interlocked.Exchange(ref _seenCorpusVersion, manifest.CorpusVersion);
@@ -112,7 +152,6 @@ public sealed class IndexReplicator : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_options.PollInterval);
         do
         {
             try
@@ -131,7 +170,7 @@ public sealed class IndexReplicator : BackgroundService
                 if (!_failing) _logger.LogWarning(ex, "Index replication failed; retrying every {Interval}", _options.PollInterval);
                 _failing = true;
             }
-        } while (await WaitAsync(timer, stoppingToken));
+        } while (await WaitAsync(stoppingToken));
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -140,10 +179,23 @@ public sealed class IndexReplicator : BackgroundService
         if (_unsaved) await SaveAsync();
     }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    /// <summary>Until the poll interval passes or a pushed change wakes the loop.</summary>
+    private async Task<bool> WaitAsync(CancellationToken cancellationToken)
     {
-        try { return await timer.WaitForNextTickAsync(cancellationToken); }
+        try
+        {
+            await _nudge.WaitAsync(_options.PollInterval, cancellationToken);
+            return true;
+        }
         catch (OperationCanceledException) { return false; }
+    }
+
+    /// <summary>The collection a document should move to, when it is applied here in another one.</summary>
+    private string? MovedTo(IndexedDocument document)
+    {
+        var wanted = DefaultCollection.Of(document.CollectionId);
+        lock (_applied)
+            return _applied.TryGetValue(document.DocumentId, out var applied) && DefaultCollection.Of(applied.CollectionId) != wanted ? wanted : null;
     }
 
     private bool Needs(string documentId, long revision)
@@ -162,7 +214,7 @@ public sealed class IndexReplicator : BackgroundService
             lock (_applied)
                 if (_applied.TryGetValue(documentId, out var current) && current.Revision > revision) return;
             await _index.ReplaceDocumentAsync(documentId, chunks, cancellationToken);
-            lock (_applied) _applied[documentId] = new Applied(version, revision);
+            lock (_applied) _applied[documentId] = new Applied(version, revision, chunks.Count > 0 ? chunks[0].Collection : DefaultCollection.Id);
             Interlocked.Increment(ref _documentsApplied);
             _unsaved = true;
         }
@@ -215,5 +267,5 @@ public sealed class IndexReplicator : BackgroundService
         return new(StringComparer.Ordinal);
     }
 
-    private sealed record Applied(int Version, long Revision);
+    private sealed record Applied(int Version, long Revision, string? CollectionId = null);
 }
