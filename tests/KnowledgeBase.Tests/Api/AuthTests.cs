@@ -48,7 +48,7 @@ public sealed class AuthTests(ApiFactory api)
         me.Headers.Authorization = new AuthenticationHeaderValue("Bearer", body.GetProperty("accessToken").GetString());
         var profile = await (await _anonymous.SendAsync(me)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("홍길동", profile.GetProperty("displayName").GetString());
-        Assert.Equal("user", profile.GetProperty("role").GetString());
+        Assert.Equal("member", profile.GetProperty("role").GetString());
         Assert.Equal(200_000, profile.GetProperty("budget").GetProperty("dailyTokens").GetInt64());
     }
 
