@@ -22,6 +22,7 @@ try
     app = builder.Build();
     app.UseKnowledgeBaseApi();
     app.MapAuthEndpoints();
+    app.MapSsoEndpoints();
     app.MapChatEndpoints();
     app.MapDocumentEndpoints();
     app.MapAdminEndpoints();

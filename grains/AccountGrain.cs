@@ -25,6 +25,10 @@ public sealed record AccountState
     public string? ResetTokenHash { get; init; }
     public DateTimeOffset ResetExpires { get; init; }
     public List<RefreshEntry> Refresh { get; init; } = [];
+
+    /// <summary>The identity provider's issuer and subject this account signs in with (company-account sign-in).</summary>
+    public string? ExternalIssuer { get; init; }
+    public string? ExternalSubject { get; init; }
 }
 
 /// <summary>A sign-up (password set) or an invitation (no password yet) waiting for the mailed token.</summary>
@@ -78,13 +82,13 @@ public sealed class AccountGrain(
     public async Task<UserProfile?> VerifyAsync(string tokenHash)
     {
         if (Exists || TakePending(tokenHash) is not { Invited: false } pending) return null;
-        return await CreateAsync(pending.PasswordHash, pending.DisplayName, pending.Role);
+        return await CreateAsync(pending.PasswordHash, pending.DisplayName, pending.Role, null, null);
     }
 
     public async Task<UserProfile?> AcceptInviteAsync(string tokenHash, string passwordHash, string displayName)
     {
         if (Exists || TakePending(tokenHash) is not { Invited: true } pending) return null;
-        return await CreateAsync(passwordHash, displayName, pending.Role);
+        return await CreateAsync(passwordHash, displayName, pending.Role, null, null);
     }
 
     private PendingSignUp? TakePending(string tokenHash)
@@ -93,7 +97,27 @@ public sealed class AccountGrain(
         return S.Pending.FirstOrDefault(p => p.Expires > now && Tokens.HashesEqual(p.TokenHash, tokenHash));
     }
 
-    private async Task<UserProfile> CreateAsync(string passwordHash, string displayName, string role)
+    public async Task<ExternalSignInResult> SignInExternalAsync(ExternalIdentity identity)
+    {
+        if (!Exists)
+        {
+            // No password: the account signs in through the identity provider only (until a password is set). The
+            // provider vouched for the address, so no mailed link is needed.
+            var created = await CreateAsync("", identity.DisplayName, identity.RoleForNewAccount, identity.Issuer, identity.Subject);
+            return new ExternalSignInResult(ExternalSignInStatus.Created, created);
+        }
+        if (S.ExternalIssuer == identity.Issuer && S.ExternalSubject is { } subject && subject != identity.Subject)
+            return new ExternalSignInResult(ExternalSignInStatus.SubjectMismatch, null);
+        if (S.ExternalSubject is null || S.ExternalIssuer != identity.Issuer)
+        {
+            // An account made with a password links on its first company sign-in: the provider vouched for the address.
+            state.State = S with { ExternalIssuer = identity.Issuer, ExternalSubject = identity.Subject };
+            await state.WriteStateAsync();
+        }
+        return new ExternalSignInResult(ExternalSignInStatus.SignedIn, Profile());
+    }
+
+    private async Task<UserProfile> CreateAsync(string passwordHash, string displayName, string role, string? issuer, string? subject)
     {
         var profile = new UserProfile("usr_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
             this.GetPrimaryKeyString(), displayName, role, clock.GetUtcNow());
@@ -106,6 +130,8 @@ public sealed class AccountGrain(
             PasswordHash = passwordHash,
             CreatedAt = profile.CreatedAt,
             Stamp = NewStamp(),
+            ExternalIssuer = issuer,
+            ExternalSubject = subject,
         };
         await state.WriteStateAsync();
 

@@ -78,7 +78,9 @@ public static class ApiHostingExtensions
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = kbOptions.MaxUploadBytes + 2 * 1024 * 1024);
 
         var issuer = new JwtIssuer(settings, TimeProvider.System);
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        var authentication = services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme);
+        builder.AddSso(authentication, SsoOptions.Load(config));
+        authentication.AddJwtBearer(o =>
         {
             o.MapInboundClaims = false;
             o.TokenValidationParameters = issuer.ValidationParameters();
@@ -153,14 +155,14 @@ public static class ApiHostingExtensions
         }
     }
 
-    /// <summary>In prod an open sign-up must prove addresses by mail (SMTP_HOST, with PUBLIC_URL for the links); otherwise
-    /// anyone could claim any company address.</summary>
+    /// <summary>In prod an open sign-up must prove addresses: by mail (SMTP_HOST, with PUBLIC_URL for the links) or by
+    /// single sign-on. Otherwise anyone could claim any company address.</summary>
     private static void CheckSignUpCanBeVerified(IConfiguration config, ApiSettings settings)
     {
         if (!settings.Strict) return;
         var smtp = config["SMTP_HOST"] is { Length: > 0 };
-        if (settings.Signup == SignupMode.Open && !smtp)
-            throw new InvalidOperationException("SIGNUP_MODE=open needs SMTP_HOST in prod, to prove each address by mail; set SMTP_HOST, or SIGNUP_MODE=invite (admins invite; single sign-on accounts need no mail).");
+        if (settings.Signup == SignupMode.Open && !smtp && config["OIDC_AUTHORITY"] is not { Length: > 0 })
+            throw new InvalidOperationException("SIGNUP_MODE=open needs SMTP_HOST (verification mail) or single sign-on (OIDC_AUTHORITY) in prod; set one of them, or SIGNUP_MODE=invite.");
         if (smtp && settings.PublicUrl is null)
             throw new InvalidOperationException("PUBLIC_URL must be set in prod when mail is sent (the address mailed links start with, e.g. https://kb.soosan.com).");
     }
