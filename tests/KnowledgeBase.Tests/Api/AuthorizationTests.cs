@@ -12,6 +12,7 @@ public sealed class AuthorizationTests(ApiFactory api)
     [
         "POST /api/auth/register", "POST /api/auth/login", "POST /api/auth/verify", "POST /api/auth/refresh", "POST /api/auth/logout",
         "POST /api/auth/password-reset", "POST /api/auth/password-reset/confirm", "POST /api/auth/invitation/accept", "GET /api/auth/options",
+        "GET /api/auth/sso/", "GET /api/auth/sso/login", "POST /api/auth/sso/token",
         "GET /health/live", "GET /health/ready",
     ];
 
