@@ -46,6 +46,10 @@ public interface IDocumentCatalogGrain : IGrainWithStringKey
     /// replicators when the corpus version changes).</summary>
     [AlwaysInterleave, Alias("IndexManifest")]
     Task<IndexManifest> GetIndexManifestAsync();
+
+    /// <summary>Registers (or renews) an observer told of every corpus change; a registration not renewed lapses.</summary>
+    [AlwaysInterleave, Alias("Subscribe")]
+    Task SubscribeAsync(ICorpusObserver observer);
 }
 
 /// <summary>Runs a search on the silo that holds the index (stateless, local).</summary>

@@ -51,7 +51,7 @@ public static class ApiHostingExtensions
         services.TryAddSingleton<IAuditLog, GrainAuditLog>();
         services.AddOptions<KnowledgeBaseOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o));
         services.AddDocumentStore(config);
-        services.TryAddSingleton(BudgetPeriods.FromId(config["BUDGET_TIMEZONE"]));
+        services.AddBudgetPeriods(config);
 
         services.ConfigureHttpJsonOptions(o =>
         {
