@@ -27,6 +27,11 @@ if [ ! -d .ci/servers/node_modules/s3rver ] || [ ! -d .ci/servers/node_modules/c
   (cd .ci/servers && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# axe-core for the browser tests' accessibility checks (and the UI's vendored libraries), pinned in .ci/ui/package-lock.json.
+if [ ! -f .ci/ui/node_modules/axe-core/axe.min.js ]; then
+  (cd .ci/ui && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 dotnet build Cluster.sln -c Release -nologo -clp:ErrorsOnly
 
 log=$(mktemp)

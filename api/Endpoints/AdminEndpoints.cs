@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using KnowledgeBase.Api.Hosting;
 using KnowledgeBase.Grains.Audit;
 using KnowledgeBase.Grains.Chat;
+using KnowledgeBase.Grains.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,9 @@ public sealed record UsageReport(string Day, string Month, CompanyTotals Company
 
 public sealed record BudgetBody(long? DailyTokens, long? MonthlyTokens, int? RequestsPerMinute);
 
+/// <summary>Whether the Orleans dashboard is served, and its address relative to the app's base (so PATH_BASE holds).</summary>
+public sealed record DashboardInfo(bool Enabled, string Path);
+
 public static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
@@ -32,6 +36,8 @@ public static class AdminEndpoints
         admin.MapAdminMetrics();
         admin.MapAdminCluster();
         admin.MapPost("/dashboard-session", DashboardSession);
+        admin.MapGet("/dashboard", ([FromServices] IConfiguration config)
+            => TypedResults.Ok(new DashboardInfo(KnowledgeBaseSettings.DashboardEnabled(config), ApiHostingExtensions.DashboardPath.TrimStart('/') + "/")));
         return app;
     }
 

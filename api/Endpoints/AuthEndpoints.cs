@@ -8,6 +8,9 @@ namespace KnowledgeBase.Api.Endpoints;
 
 public sealed record RegisterRequest(string? Email, string? Password, string? DisplayName);
 public sealed record RegisterResponse(string UserId, string Email, string Role);
+
+/// <summary>What the sign-up form shows before anyone types: the e-mail domains that may register.</summary>
+public sealed record AuthOptionsResponse(IReadOnlyList<string> EmailDomains);
 public sealed record LoginRequest(string? Email, string? Password);
 public sealed record LoginResponse(string AccessToken, string TokenType, int ExpiresIn);
 public sealed record BudgetView(long DailyTokens, long MonthlyTokens, long UsedToday, long UsedThisMonth, long RemainingToday, long RemainingThisMonth);
@@ -23,6 +26,7 @@ public static class AuthEndpoints
         group.MapPost("/register", RegisterAsync).RequireRateLimiting("auth");
         group.MapPost("/login", LoginAsync).RequireRateLimiting("auth");
         group.MapGet("/me", MeAsync).RequireAuthorization();
+        group.MapGet("/options", ([FromServices] ApiSettings settings) => TypedResults.Ok(new AuthOptionsResponse(settings.EmailDomains.Order().ToList())));
         return app;
     }
 

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using KnowledgeBase.Api.Hosting;
 using KnowledgeBase.Grains.Audit;
 using KnowledgeBase.Grains.Hosting;
+using KnowledgeBase.Grains.Ingestion;
 using KnowledgeBase.Grains.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -178,6 +179,14 @@ public static partial class DocumentEndpoints
         // Keep a private copy: hashing and storing read it twice, and the form's buffer goes away with the request.
         var copy = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         await using (var source = file.OpenReadStream()) await source.CopyToAsync(copy, context.RequestAborted);
+        copy.Position = 0;
+        var head = new byte[(int)Math.Min(UploadScreen.HeadBytes, copy.Length)];
+        await copy.ReadExactlyAsync(head, context.RequestAborted);
+        if (UploadScreen.Check(head, head.Length == copy.Length, fileName) is { } refusal)
+        {
+            await copy.DisposeAsync();
+            return (null, [], Problems.Create(415, "unsupported_media_type", "지원하지 않는 파일입니다. (Unsupported file.)", refusal.Message));
+        }
         copy.Position = 0;
         var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(copy, context.RequestAborted));
         return (new UploadedFile(copy, fileName, GuessContentType(fileName, file.ContentType), copy.Length, sha), tags, null);

@@ -58,12 +58,12 @@ public sealed class SignInTests(UiFixture ui)
         var page = await ui.Browser.NewPageAsync(ui.Api.BaseUrl);
         await Ui.SignInAsync(page, user.Email);
         await page.GetByRole(AriaRole.Button, new() { Name = "Switch to English" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Documents" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Documents", Exact = true })).ToBeVisibleAsync();
         await page.ReloadAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Documents" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Documents", Exact = true })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
-        await page.GetByRole(AriaRole.Button, new() { Name = "한국어로 보기" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "문서" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "한국어 화면으로 보기" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "문서", Exact = true })).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }
 }

@@ -3,8 +3,15 @@ import { h, clear, formatNumber, formatUsd } from './dom.js';
 import { t } from './i18n.js';
 import { request, streamEvents, errorMessage, ApiError } from './api.js';
 import { renderMarkdown } from './markdown.js';
-import { openSourcePanel, closeSourcePanel } from './sources.js';
-import { barChart, lineChart, pairChart } from './charts.js';
+import { openSourcePanel, closeSourcePanel, citationButton } from './sources.js';
+import { barChart, lineChart, pairChart, fitCharts } from './charts.js';
+import { registerView } from './shell.js';
+import { icon } from './icons.js';
+
+registerView({ name: 'admin', labelKey: 'nav.admin', order: 90, allow: me => me.role === 'admin', mount: mountAdmin });
+
+// The review list is re-read this often while the page is open, so new reports appear without a reload.
+const FEEDBACK_REFRESH_MS = 5000;
 
 export function mountAdmin(main, ctx) {
   const controller = new AbortController();
@@ -13,6 +20,8 @@ export function mountAdmin(main, ctx) {
   let editing = null; // userId being edited
   let metricsTimer = 0;
   let refreshTimer = 0;
+  let feedbackTimer = 0;
+  let feedbackShown = '';
 
   const live = h('span', { class: 'live-dot', role: 'status', 'data-testid': 'live-status' }, t('admin.connecting'));
   const cards = h('div', { class: 'cards', 'data-testid': 'company-totals' });
@@ -27,8 +36,9 @@ export function mountAdmin(main, ctx) {
   const charts = h('div', { class: 'charts', 'data-testid': 'charts' });
   const feedback = h('div', { class: 'feedback-list', 'data-testid': 'feedback-list' });
 
+  const tools = h('div', { class: 'page-tools', 'data-testid': 'admin-tools' });
   main.append(h('div', { class: 'page page-wide' },
-    h('div', { class: 'page-head' }, h('h1', null, t('admin.title')), live),
+    h('div', { class: 'page-head' }, h('h1', null, t('admin.title')), live, tools),
     h('section', { 'aria-labelledby': 'company-h' }, h('h2', { id: 'company-h' }, t('admin.company')), cards),
     h('section', { class: 'card', 'aria-labelledby': 'users-h' }, h('h2', { id: 'users-h' }, t('admin.users')), notice, h('div', { class: 'table-wrap' }, table)),
     h('section', { class: 'card', 'aria-labelledby': 'charts-h' }, h('h2', { id: 'charts-h' }, t('admin.charts')), charts),
@@ -157,6 +167,11 @@ export function mountAdmin(main, ctx) {
     const error = h('div', { class: 'error-text small', role: 'alert' });
 
     async function save() {
+      const problem = budgetProblem(daily.value, monthly.value, rpm.value);
+      if (problem) {
+        error.textContent = problem;
+        return;
+      }
       try {
         const updated = await request(`api/admin/users/${encodeURIComponent(r.userId)}/budget`, {
           method: 'PUT',
@@ -168,7 +183,7 @@ export function mountAdmin(main, ctx) {
         ctx.toast(t('admin.saved'));
         tbody.querySelector(`tr[data-user-id="${CSS.escape(r.userId)}"] button`)?.focus();
       } catch (e) {
-        error.textContent = errorMessage(e);
+        error.textContent = e instanceof ApiError && e.status === 400 ? t('admin.budgetInvalid') : errorMessage(e);
       }
     }
     function cancel() {
@@ -195,6 +210,7 @@ export function mountAdmin(main, ctx) {
     clearTimeout(metricsTimer);
     try {
       const m = await request('api/admin/metrics?days=30', { signal: controller.signal });
+      fitCharts(charts.clientWidth);
       const labels = m.days.map(d => d.day.slice(5));
       const pct = v => `${Math.round(v * 100)}%`;
       charts.replaceChildren(
@@ -218,13 +234,22 @@ export function mountAdmin(main, ctx) {
 
   // ---- feedback review ----
   async function loadFeedback() {
+    clearTimeout(feedbackTimer);
     let reports;
     try {
       reports = await request('api/admin/feedback?rating=down&take=100', { signal: controller.signal });
     } catch (e) {
-      if (e.name !== 'AbortError') feedback.replaceChildren(h('p', { class: 'notice' }, errorMessage(e)));
+      if (e.name === 'AbortError') return;
+      feedback.replaceChildren(h('p', { class: 'notice' }, errorMessage(e)));
+      feedbackTimer = setTimeout(loadFeedback, FEEDBACK_REFRESH_MS);
       return;
     }
+    feedbackTimer = setTimeout(loadFeedback, FEEDBACK_REFRESH_MS);
+    // Redrawn only when something changed, so focus and reading position stay put.
+    const signature = reports.map(r => r.messageId + r.feedback.createdAt).join('|');
+    if (signature === feedbackShown) return;
+    feedbackShown = signature;
+    if (feedback.contains(document.activeElement)) return;
     clear(feedback);
     if (reports.length === 0) feedback.append(h('p', { class: 'muted' }, t('admin.noFeedback')));
     for (const r of reports) {
@@ -235,9 +260,9 @@ export function mountAdmin(main, ctx) {
           h('span', { class: 'muted small' }, new Date(r.feedback.createdAt).toLocaleString())),
         h('h3', null, t('admin.question')), h('p', { class: 'user-text' }, r.question),
         h('h3', null, t('admin.answer')), h('div', { class: 'markdown' }, renderMarkdown(r.answer, {
-          citation: n => {
+          citation: (n, quote) => {
             const source = r.sources.find(s => s.n === n);
-            return source ? h('button', { type: 'button', class: 'cite', 'aria-label': t('chat.citation', { n }), onclick: e => openSourcePanel(source, e.currentTarget) }, `[${n}]`) : null;
+            return source ? citationButton(source, quote) : null;
           },
         })),
         r.feedback.comment ? [h('h3', null, t('admin.comment')), h('p', { class: 'user-text' }, r.feedback.comment)] : null,
@@ -247,19 +272,52 @@ export function mountAdmin(main, ctx) {
     }
   }
 
-  function onKey(e) {
-    if (e.key === 'Escape') closeSourcePanel();
+  // ---- the Orleans dashboard, when the cluster serves one ----
+  async function offerDashboard() {
+    let info;
+    try {
+      info = await request('api/admin/dashboard', { signal: controller.signal });
+    } catch {
+      return;
+    }
+    if (!info?.enabled) return;
+    const status = h('span', { class: 'muted small', role: 'status' });
+    // The dashboard is a separate page that cannot send the bearer header: the session cookie is set first, in the
+    // click, and the tab is opened synchronously (a tab opened after an await would be blocked as a pop-up).
+    const link = h('a', { href: info.path, target: '_blank', rel: 'noopener', class: 'btn btn-ghost btn-small', 'data-testid': 'dashboard-link',
+      onclick: async event => {
+        event.preventDefault();
+        const tab = window.open('', '_blank');
+        try {
+          await request('api/admin/dashboard-session', { method: 'POST' });
+          if (tab) tab.location.href = new URL(info.path, document.baseURI).toString();
+          status.textContent = '';
+        } catch (e) {
+          tab?.close();
+          status.textContent = errorMessage(e);
+        }
+      } }, t('admin.dashboard'), ' ', icon('external'));
+    tools.replaceChildren(link, status);
   }
-  document.addEventListener('keydown', onKey);
 
   connect();
   loadMetrics();
   loadFeedback();
+  offerDashboard();
   return () => {
     controller.abort();
     clearTimeout(metricsTimer);
     clearTimeout(refreshTimer);
-    document.removeEventListener('keydown', onKey);
-    closeSourcePanel();
+    clearTimeout(feedbackTimer);
+    closeSourcePanel(false);
   };
+}
+
+/** A sentence a person can act on for budget values the server would refuse, or null when they are fine. */
+export function budgetProblem(daily, monthly, rpm) {
+  const whole = v => /^\d+$/.test(String(v).trim());
+  if (!whole(daily) || !whole(monthly)) return t('admin.budgetWhole');
+  if (Number(daily) > Number(monthly)) return t('admin.budgetDailyOverMonthly');
+  if (String(rpm).trim() !== '' && (!whole(rpm) || Number(rpm) < 1 || Number(rpm) > 100000)) return t('admin.budgetRpm');
+  return null;
 }

@@ -54,10 +54,11 @@ export function errorMessage(error) {
   return text === key ? (error.title || t('err.unknown')) : text.trim();
 }
 
-// Server details are bilingual "한국어 (English)": show the half that matches the language.
-function localizedDetail(detail) {
+// Server details are bilingual "한국어 (English)": show the half that matches the language. The English half is the last
+// parenthesis after a space (it may hold parentheses of its own, one level deep: "Word(.doc)").
+export function localizedDetail(detail) {
   if (!detail) return '';
-  const m = /^(.*?)\s*\((.*)\)\s*$/.exec(detail);
+  const m = /^(.*\S)\s+\(((?:[^()]|\([^()]*\))*)\)\s*$/s.exec(detail);
   if (!m) return detail;
   return document.documentElement.lang === 'en' ? m[2] : m[1];
 }

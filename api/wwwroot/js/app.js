@@ -1,11 +1,14 @@
-// The shell: sign-in, the top bar (navigation, remaining tokens, language), and hash routes #/chat, #/documents, #/admin.
+// The shell: sign-in and sign-up, the top bar (navigation, remaining tokens, theme, language) and hash routes to the
+// views registered in shell.js. Pages are separate modules; the imports below are the whole list (docs/ui.md).
 import { h, clear, formatNumber } from './dom.js';
 import { t, setLang, currentLang, onLangChange } from './i18n.js';
 import { request, session, errorMessage, ApiError } from './api.js';
-import { mountChat } from './chat.js';
-import { mountDocuments } from './documents.js';
-import { mountAdmin } from './admin.js';
-import { mountAudit } from './audit.js';
+import { findView, navigationFor, parseHash, hashFor } from './shell.js';
+import { themePicker } from './theme.js';
+import './chat.js';
+import './documents.js';
+import './admin.js';
+import './audit.js';
 
 const root = document.getElementById('app');
 const ctx = {
@@ -13,17 +16,21 @@ const ctx = {
   toast,
   refreshMe,
   signOut,
+  navigate: () => {},
 };
-let unmount = null;
+let mounted = null; // { name, unmount, onRoute }
 let authNotice = '';
+let authOptions = null;
 
-function route() {
-  const hash = location.hash.replace(/^#\/?/, '');
-  const name = hash.split('/')[0];
-  if (name === 'documents') return 'documents';
-  if (name === 'admin') return ctx.me?.role === 'admin' ? 'admin' : 'chat';
-  if (name === 'audit') return ctx.me?.role === 'admin' ? 'audit' : 'chat';
-  return 'chat';
+const DEFAULT_VIEW = 'chat';
+
+function resolve() {
+  const { name, params } = parseHash();
+  const view = findView(name);
+  if (view?.public) return { view, params };
+  if (!ctx.me) return { view: null, params };
+  if (view && view.allow(ctx.me)) return { view, params };
+  return { view: findView(DEFAULT_VIEW), params: [] };
 }
 
 async function start() {
@@ -47,53 +54,75 @@ async function start() {
 }
 
 function render() {
-  unmount?.();
-  unmount = null;
+  mounted?.unmount?.();
+  mounted = null;
   clear(root);
   root.removeAttribute('aria-busy');
   document.title = t('app.title');
   document.querySelector('.skip-link').textContent = t('app.skip');
-  if (!ctx.me) {
-    root.append(authView());
+  const { view, params } = resolve();
+  if (!view) {
+    root.append(authView(), toastRegion());
     return;
   }
-  const view = route();
-  const main = h('main', { id: 'main', class: 'main view-' + view, tabindex: '-1' });
-  root.append(topBar(view), main, h('div', { id: 'toast', class: 'toast', role: 'status', 'aria-live': 'polite' }));
-  const mount = { chat: mountChat, documents: mountDocuments, admin: mountAdmin, audit: mountAudit }[view];
-  unmount = mount(main, ctx);
+  const main = h('main', { id: 'main', class: 'main view-' + view.name, tabindex: '-1' });
+  if (!view.public) root.append(topBar(view.name));
+  root.append(main, toastRegion());
+  ctx.navigate = (next, { replace = false } = {}) => {
+    const hash = hashFor(view.name, next);
+    if (hash === location.hash) return;
+    // pushState does not fire hashchange: the view already shows what the new address names.
+    if (replace) history.replaceState(null, '', hash);
+    else history.pushState(null, '', hash);
+  };
+  const result = view.mount(main, ctx, params);
+  mounted = typeof result === 'function' ? { unmount: result } : { ...(result ?? {}) };
+  mounted.name = view.name;
   updateLimits();
 }
 
-function topBar(view) {
-  const link = (name, label) => h('a', { href: '#/' + name, class: 'nav-link', 'aria-current': view === name ? 'page' : undefined }, label);
+function toastRegion() {
+  return h('div', { id: 'toast', class: 'toast', role: 'status', 'aria-live': 'polite' });
+}
+
+function topBar(current) {
+  const links = navigationFor(ctx.me).map(v =>
+    h('a', { href: hashFor(v.name), class: 'nav-link', 'aria-current': v.name === current ? 'page' : undefined }, t(v.labelKey)));
+  const details = h('div', { class: 'limits-detail', id: 'limits-detail', hidden: true, 'data-testid': 'limits-detail' });
+  const limits = h('button', { type: 'button', class: 'limits', id: 'limits', 'aria-expanded': 'false', 'aria-controls': 'limits-detail', 'data-testid': 'limits',
+    onclick: () => {
+      const open = details.hidden;
+      details.hidden = !open;
+      limits.setAttribute('aria-expanded', String(open));
+    } });
   return h('header', { class: 'topbar' },
     h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '知'), h('span', { class: 'brand-name' }, t('app.title'))),
-    h('nav', { class: 'nav', 'aria-label': t('nav.main') },
-      link('chat', t('nav.chat')),
-      link('documents', t('nav.documents')),
-      ctx.me.role === 'admin' ? link('admin', t('nav.admin')) : null,
-      ctx.me.role === 'admin' ? link('audit', t('nav.audit')) : null),
-    h('div', { class: 'limits', id: 'limits', role: 'status', 'aria-live': 'polite', 'data-testid': 'limits' }),
+    h('nav', { class: 'nav', 'aria-label': t('nav.main') }, links),
+    h('div', { class: 'limits-wrap' }, limits, details),
     h('div', { class: 'topbar-actions' },
       h('span', { class: 'who', title: ctx.me.email }, ctx.me.displayName),
-      h('button', { type: 'button', class: 'btn btn-ghost', 'aria-label': t('lang.switchLabel'), onclick: () => setLang(currentLang() === 'ko' ? 'en' : 'ko') }, t('lang.switch')),
+      themePicker(),
+      languageButton(),
       h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => signOut(t('auth.signedOut')) }, t('nav.signOut'))));
+}
+
+function languageButton() {
+  return h('button', { type: 'button', class: 'btn btn-ghost', lang: currentLang() === 'ko' ? 'en' : 'ko', 'aria-label': t('lang.switchLabel'),
+    onclick: () => setLang(currentLang() === 'ko' ? 'en' : 'ko') }, t('lang.switch'));
 }
 
 function updateLimits() {
   const el = document.getElementById('limits');
+  const details = document.getElementById('limits-detail');
   if (!el || !ctx.me) return;
   const b = ctx.me.budget;
-  el.textContent = '';
-  el.append(h('span', { class: 'limits-label' }, t('limits.label')), ' ',
+  el.replaceChildren(h('span', { class: 'limits-label' }, t('limits.label')), ' ',
     h('span', { class: 'limits-value' }, t('limits.text', { day: formatNumber(b.remainingToday), month: formatNumber(b.remainingThisMonth) })));
-  el.title = t('limits.title', {
-    usedDay: formatNumber(b.usedToday), limitDay: formatNumber(b.dailyTokens),
-    usedMonth: formatNumber(b.usedThisMonth), limitMonth: formatNumber(b.monthlyTokens), rpm: ctx.me.rateLimitPerMinute,
-  });
-  const low = b.remainingToday < b.dailyTokens * 0.1;
-  el.classList.toggle('limits-low', low);
+  details.replaceChildren(h('dl', null,
+    h('dt', null, t('limits.today')), h('dd', null, t('limits.used', { used: formatNumber(b.usedToday), limit: formatNumber(b.dailyTokens) })),
+    h('dt', null, t('limits.month')), h('dd', null, t('limits.used', { used: formatNumber(b.usedThisMonth), limit: formatNumber(b.monthlyTokens) })),
+    h('dt', null, t('limits.rate')), h('dd', null, t('limits.perMinute', { rpm: ctx.me.rateLimitPerMinute }))));
+  el.classList.toggle('limits-low', b.remainingToday < b.dailyTokens * 0.1);
 }
 
 async function refreshMe() {
@@ -121,12 +150,14 @@ function toast(message) {
   toastTimer = setTimeout(() => el.classList.remove('show'), 3500);
 }
 
+/** The sign-in and sign-up form; the address the person came for (a deep link) is kept through it. */
 function authView() {
   let mode = 'signIn';
   const error = h('p', { class: 'form-error', role: 'alert', id: 'auth-error' });
   const notice = h('p', { class: 'form-notice', role: 'status' }, authNotice);
   authNotice = '';
-  const email = h('input', { id: 'auth-email', name: 'email', type: 'email', autocomplete: 'username', required: true, 'aria-describedby': 'auth-error' });
+  const domainHint = h('small', { id: 'auth-domains', class: 'muted', hidden: true, 'data-testid': 'allowed-domains' });
+  const email = h('input', { id: 'auth-email', name: 'email', type: 'email', autocomplete: 'username', required: true, 'aria-describedby': 'auth-error auth-domains' });
   const password = h('input', { id: 'auth-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true, minlength: '8', 'aria-describedby': 'auth-error auth-password-hint' });
   const name = h('input', { id: 'auth-name', name: 'displayName', type: 'text', autocomplete: 'name', maxlength: '100' });
   const remember = h('input', { id: 'auth-remember', type: 'checkbox' });
@@ -134,6 +165,12 @@ function authView() {
   const title = h('h1', { id: 'auth-title' }, t('auth.signIn'));
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, t('auth.signIn'));
   const toggle = h('button', { type: 'button', class: 'btn btn-link', onclick: () => setMode(mode === 'signIn' ? 'signUp' : 'signIn') }, t('auth.toSignUp'));
+
+  function showDomains() {
+    const domains = authOptions?.emailDomains ?? [];
+    domainHint.hidden = mode !== 'signUp' || domains.length === 0;
+    domainHint.textContent = t('auth.domains', { domains: domains.map(d => '@' + d).join(', ') });
+  }
 
   function setMode(next) {
     mode = next;
@@ -145,6 +182,7 @@ function authView() {
     name.required = up;
     password.autocomplete = up ? 'new-password' : 'current-password';
     error.textContent = '';
+    showDomains();
     email.focus();
   }
 
@@ -181,11 +219,11 @@ function authView() {
   const form = h('form', { class: 'auth-card', 'aria-labelledby': 'auth-title', novalidate: true, onsubmit: onSubmit },
     h('div', { class: 'auth-head' },
       h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '知'),
-      h('button', { type: 'button', class: 'btn btn-ghost', 'aria-label': t('lang.switchLabel'), onclick: () => setLang(currentLang() === 'ko' ? 'en' : 'ko') }, t('lang.switch'))),
+      h('div', { class: 'row' }, themePicker(), languageButton())),
     title,
     h('p', { class: 'muted' }, t('auth.intro')),
     notice,
-    h('div', { class: 'field' }, h('label', { for: 'auth-email' }, t('auth.email')), email),
+    h('div', { class: 'field' }, h('label', { for: 'auth-email' }, t('auth.email')), email, domainHint),
     h('div', { class: 'field' }, h('label', { for: 'auth-password' }, t('auth.password')), password,
       h('small', { id: 'auth-password-hint', class: 'muted' }, t('auth.passwordHint'))),
     nameRow,
@@ -194,7 +232,10 @@ function authView() {
     submit,
     toggle);
   queueMicrotask(() => email.focus());
-  return h('div', { class: 'auth-page', id: 'main' }, form);
+  if (!authOptions) {
+    request('api/auth/options').then(o => { authOptions = o; showDomains(); }, () => { /* sign-up still explains a refusal */ });
+  }
+  return h('main', { class: 'auth-page', id: 'main' }, form);
 }
 
 window.addEventListener('kb:expired', event => {
@@ -202,6 +243,11 @@ window.addEventListener('kb:expired', event => {
   const type = event.detail?.type;
   signOut(type === 'token_expired' ? t('auth.expired') : t('err.unauthorized'));
 });
-window.addEventListener('hashchange', () => { if (ctx.me) render(); });
+window.addEventListener('hashchange', () => {
+  const { view, params } = resolve();
+  // Within the same view (back/forward between conversations) the view follows the address itself.
+  if (view && mounted?.name === view.name && mounted.onRoute) mounted.onRoute(params);
+  else render();
+});
 onLangChange(() => render());
 start();

@@ -2,6 +2,9 @@
 import { h, clear } from './dom.js';
 import { t } from './i18n.js';
 import { request, fetchBlob, errorMessage } from './api.js';
+import { registerView } from './shell.js';
+
+registerView({ name: 'audit', labelKey: 'nav.audit', order: 95, allow: me => me.role === 'admin', mount: mountAudit });
 
 const ACTIONS = ['auth.', 'auth.sign_in', 'auth.sign_in_failed', 'auth.sign_up', 'auth.sso_sign_in', 'user.', 'document.', 'backup.', 'retention.', 'audit.'];
 const PAGE = 50;

@@ -2,8 +2,14 @@
 import { svg, h, formatNumber } from './dom.js';
 import { t } from './i18n.js';
 
-const W = 640;
+// The drawing's width in SVG units: narrower on a phone so that text keeps a readable size when the chart is scaled down.
+let W = 640;
 const H = 220;
+
+/** Sets the width charts are drawn at from the space they get (call before drawing a set of charts). */
+export function fitCharts(pixels) {
+  W = pixels < 520 ? 420 : 640;
+}
 const PAD = { top: 16, right: 12, bottom: 34, left: 56 };
 
 function frame(title, summary) {
@@ -12,39 +18,58 @@ function frame(title, summary) {
   return root;
 }
 
-function scale(max) {
-  if (max <= 0) return 1;
-  const magnitude = 10 ** Math.floor(Math.log10(max));
-  for (const step of [1, 2, 2.5, 5, 10]) if (step * magnitude >= max) return step * magnitude;
-  return max;
+const maxXLabels = () => (W < 640 ? 4 : 6);
+
+/**
+ * The axis top and its tick step: a "nice" step (1, 2, 2.5, 5 x 10^n) with at most four steps. Counts get whole steps
+ * only, so small counts never show repeated ticks ("0, 1, 1, 2, 2").
+ */
+export function niceScale(max, { whole = false } = {}) {
+  if (!(max > 0)) return { top: whole ? 4 : 1, step: whole ? 1 : 0.25 };
+  const rough = max / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  for (const m of [1, 2, 2.5, 5, 10]) {
+    const step = m * magnitude;
+    if (whole && !Number.isInteger(step)) continue;
+    if (step * 4 >= max) return { top: step * Math.ceil(max / step), step };
+  }
+  return { top: max, step: max / 4 };
 }
 
-function axes(root, top, labels, format) {
+function axes(root, { top, step }, labels, format) {
   const plotH = H - PAD.top - PAD.bottom;
-  for (let i = 0; i <= 4; i++) {
-    const y = PAD.top + plotH - (plotH * i) / 4;
+  for (let v = 0; v <= top + step / 2; v += step) {
+    const y = PAD.top + plotH - (plotH * v) / top;
     root.append(svg('line', { x1: PAD.left, x2: W - PAD.right, y1: y, y2: y, class: 'grid' }));
-    root.append(svg('text', { x: PAD.left - 6, y: y + 4, 'text-anchor': 'end', class: 'tick' }, format((top * i) / 4)));
+    root.append(svg('text', { x: PAD.left - 6, y: y + 4, 'text-anchor': 'end', class: 'tick' }, format(v)));
   }
   const plotW = W - PAD.left - PAD.right;
-  const every = Math.max(1, Math.ceil(labels.length / 8));
+  // Evenly spaced labels, the last always shown, none closer than a label's width.
+  const every = Math.max(1, Math.ceil(labels.length / maxXLabels()));
   labels.forEach((label, i) => {
-    if (i % every !== 0 && i !== labels.length - 1) return;
+    const lastShown = i === labels.length - 1;
+    if (!lastShown && (i % every !== 0 || labels.length - 1 - i < every)) return;
     const x = PAD.left + (plotW * (i + 0.5)) / labels.length;
     root.append(svg('text', { x, y: H - PAD.bottom + 16, 'text-anchor': 'middle', class: 'tick' }, label));
   });
 }
 
-function wrap(title, root, caption) {
-  return h('figure', { class: 'chart' }, h('figcaption', null, title, caption ? h('span', { class: 'muted small' }, ' · ', caption) : null), root);
+function wrap(title, root, caption, legend) {
+  return h('figure', { class: 'chart' }, h('figcaption', null, title, caption ? h('span', { class: 'muted small' }, ' · ', caption) : null), root, legend ?? null);
+}
+
+function legendOf(entries) {
+  return h('ul', { class: 'chart-legend', 'data-testid': 'chart-legend' },
+    entries.map(([name, cls]) => h('li', null, h('span', { class: 'swatch ' + cls, 'aria-hidden': 'true' }), name)));
 }
 
 /** Bars for one series. values: numbers; labels: strings of the same length. */
 export function barChart(title, labels, values, { format = v => formatNumber(v), caption, className = 'bar' } = {}) {
   const max = Math.max(0, ...values);
-  const top = scale(max);
+  const axis = niceScale(max, { whole: values.every(Number.isInteger) });
+  const top = axis.top;
   const root = frame(title, labels.map((l, i) => `${l}: ${format(values[i])}`).join(', '));
-  axes(root, top, labels, format);
+  axes(root, axis, labels, format);
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
   const slot = plotW / Math.max(1, labels.length);
@@ -60,9 +85,10 @@ export function barChart(title, labels, values, { format = v => formatNumber(v),
 
 /** Two series side by side per label (e.g. thumbs up and down). */
 export function pairChart(title, labels, a, b, { names, caption } = {}) {
-  const top = scale(Math.max(0, ...a, ...b));
-  const root = frame(title, labels.map((l, i) => `${l}: ${a[i]}/${b[i]}`).join(', '));
-  axes(root, top, labels, v => formatNumber(v));
+  const axis = niceScale(Math.max(0, ...a, ...b), { whole: true });
+  const top = axis.top;
+  const root = frame(title, labels.map((l, i) => `${l}: ${names?.[0] ?? ''} ${a[i]}, ${names?.[1] ?? ''} ${b[i]}`).join('; '));
+  axes(root, axis, labels, v => formatNumber(v));
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
   const slot = plotW / Math.max(1, labels.length);
@@ -75,15 +101,16 @@ export function pairChart(title, labels, a, b, { names, caption } = {}) {
     });
   });
   if (Math.max(0, ...a, ...b) === 0) root.append(svg('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'empty' }, t('admin.noData')));
-  return wrap(title, root, caption);
+  return wrap(title, root, caption, names ? legendOf([[names[0], 'bar-good'], [names[1], 'bar-bad']]) : null);
 }
 
 /** A line with dots; null values leave gaps. */
 export function lineChart(title, labels, values, { format = v => formatNumber(v), max, caption } = {}) {
   const present = values.filter(v => v !== null && v !== undefined);
-  const top = max ?? scale(Math.max(0, ...present));
+  const axis = max ? { top: max, step: max / 4 } : niceScale(Math.max(0, ...present));
+  const top = axis.top;
   const root = frame(title, labels.map((l, i) => `${l}: ${values[i] === null ? '-' : format(values[i])}`).join(', '));
-  axes(root, top, labels, format);
+  axes(root, axis, labels, format);
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
   const x = i => PAD.left + (plotW * (i + 0.5)) / labels.length;

@@ -1,63 +1,87 @@
-// The chat page: conversation list, streamed answers with citations, feedback, and the source panel.
+// The chat page: the conversation list, streamed answers with citations, failures with a retry, regenerate and edit of
+// the last question, feedback, and the address #/chat/{conversationId} for the open conversation.
 import { h, clear, formatNumber } from './dom.js';
 import { t } from './i18n.js';
 import { request, streamEvents, errorMessage, ApiError } from './api.js';
-import { renderMarkdown, plainText } from './markdown.js';
-import { openSourcePanel, closeSourcePanel } from './sources.js';
+import { renderMarkdown, plainText, copyText } from './markdown.js';
+import { citationButton, closeSourcePanel } from './sources.js';
+import { conversationList } from './conversation-list.js';
+import { registerView } from './shell.js';
 import { icon } from './icons.js';
 
-// Survives re-renders (language switch), not reloads.
-let selectedId = null;
+registerView({ name: 'chat', labelKey: 'nav.chat', order: 10, mount: mountChat });
 
-export function mountChat(main, ctx) {
-  let conversations = [];
+// Refusals that arrive before the answer starts; the wait counts down in the notice.
+const WAIT_CODES = new Set(['rate_limited', 'budget_exhausted']);
+const NEAR_BOTTOM_PX = 120;
+
+export function mountChat(main, ctx, params) {
+  let selectedId = null;
   let streaming = null; // AbortController of the answer being streamed
   let waitTimer = null;
+  let documentCount = null;
+  let loadToken = 0;
 
-  const list = h('ul', { class: 'conv-list', 'aria-label': t('chat.conversations') });
-  const sidebar = h('aside', { class: 'sidebar', id: 'sidebar', 'aria-label': t('chat.conversations') },
-    h('button', { type: 'button', class: 'btn btn-primary btn-block', 'data-testid': 'new-chat', onclick: () => { newConversation(); closeSidebar(); } }, '+ ', t('chat.new')),
-    h('h2', { class: 'sidebar-title' }, t('chat.conversations')),
-    list);
+  const newChat = h('button', { type: 'button', class: 'btn btn-primary btn-block', 'data-testid': 'new-chat',
+    onclick: () => { const drawer = isDrawerOpen(); newConversation(); closeSidebar(); if (drawer) input.focus(); } }, '+ ', t('chat.new'));
+  const list = conversationList({
+    onSelect: id => {
+      const drawer = isDrawerOpen();
+      closeSidebar();
+      selectConversation(id).then(() => (drawer ? input : null)?.focus());
+      if (!drawer) list.focusCurrent();
+    },
+    onDeleted: id => { if (id === selectedId) newConversation({ focus: false }); },
+    onRenamed: (id, title) => { if (id === selectedId) setTitle(title); },
+    onError: message => showNotice(message),
+    fallbackFocus: () => newChat,
+  });
+  const sidebar = h('nav', { class: 'sidebar', id: 'sidebar', 'aria-label': t('chat.conversations') },
+    newChat, h('h2', { class: 'sidebar-title' }, t('chat.conversations')), list.el);
   const menu = h('button', { type: 'button', class: 'btn btn-ghost menu-toggle', 'aria-controls': 'sidebar', 'aria-expanded': 'false', 'aria-label': t('nav.menu'), onclick: toggleSidebar }, icon('menu'));
-  const log = h('div', { class: 'messages', role: 'log', 'aria-label': t('chat.messages'), 'aria-live': 'polite', 'data-testid': 'messages' });
+  const log = h('div', { class: 'messages', role: 'log', 'aria-label': t('chat.messages'), 'aria-live': 'polite', 'data-testid': 'messages', tabindex: '0',
+    onscroll: () => updateJump() });
+  const jump = h('button', { type: 'button', class: 'jump-latest', hidden: true, 'data-testid': 'jump-latest', onclick: () => { scrollToBottom('smooth'); input.focus(); } },
+    icon('down-arrow'), h('span', null, t('chat.jumpLatest')));
   const notice = h('div', { class: 'notice', role: 'alert', hidden: true, 'data-testid': 'chat-notice' });
   const input = h('textarea', {
     id: 'question', rows: '2', 'aria-label': t('chat.input'), placeholder: t('chat.placeholder'), maxlength: '4000',
     onkeydown: event => {
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
-        send();
+        send(input.value);
       }
     },
     oninput: autosize,
   });
   const sendButton = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'send' }, t('chat.send'));
   const stopButton = h('button', { type: 'button', class: 'btn btn-danger', hidden: true, 'data-testid': 'stop', onclick: () => streaming?.abort() }, '■ ', t('chat.stop'));
-  const composer = h('form', { class: 'composer', onsubmit: e => { e.preventDefault(); send(); } }, input, h('div', { class: 'composer-actions' }, stopButton, sendButton));
+  const composer = h('form', { class: 'composer', 'data-testid': 'composer', onsubmit: e => { e.preventDefault(); send(input.value); } },
+    input, h('div', { class: 'composer-actions' }, stopButton, sendButton));
   const backdrop = h('div', { class: 'backdrop', hidden: true, onclick: closeSidebar });
 
   main.append(h('div', { class: 'chat-layout' },
     sidebar, backdrop,
-    h('section', { class: 'chat-main', 'aria-label': t('nav.chat') },
-      h('div', { class: 'chat-toolbar' }, menu, h('h1', { class: 'chat-title', id: 'chat-title' }, t('chat.new'))),
-      log, notice, composer)));
+    h('section', { class: 'chat-main', 'aria-labelledby': 'chat-title' },
+      h('div', { class: 'chat-toolbar' }, menu, h('h1', { class: 'chat-title', id: 'chat-title', tabindex: '-1' }, t('chat.new'))),
+      h('div', { class: 'messages-wrap' }, log, jump),
+      notice, composer)));
 
   function onKey(event) {
     if (event.key !== 'Escape') return;
-    if (closeSourcePanel()) return;
     if (!sidebar.classList.contains('open')) return;
     closeSidebar();
     menu.focus();
   }
   document.addEventListener('keydown', onKey);
 
+  const isDrawerOpen = () => sidebar.classList.contains('open');
   function toggleSidebar() {
-    const open = !sidebar.classList.contains('open');
+    const open = !isDrawerOpen();
     sidebar.classList.toggle('open', open);
     backdrop.hidden = !open;
     menu.setAttribute('aria-expanded', String(open));
-    if (open) sidebar.querySelector('button')?.focus();
+    if (open) newChat.focus();
   }
   function closeSidebar() {
     sidebar.classList.remove('open');
@@ -74,115 +98,144 @@ export function mountChat(main, ctx) {
     document.getElementById('chat-title').textContent = text || t('chat.new');
   }
 
+  const distanceFromBottom = () => log.scrollHeight - log.scrollTop - log.clientHeight;
+  function scrollToBottom(behavior = 'auto') {
+    log.scrollTo({ top: log.scrollHeight, behavior });
+    updateJump();
+  }
+  function updateJump() {
+    jump.hidden = distanceFromBottom() < NEAR_BOTTOM_PX;
+    jump.classList.toggle('streaming', Boolean(streaming));
+  }
+
   async function loadConversations() {
     try {
-      conversations = await request('api/conversations');
+      list.set(await request('api/conversations'));
     } catch (e) {
       showNotice(errorMessage(e));
-      return;
     }
-    renderList();
   }
 
-  function renderList() {
-    clear(list);
-    if (conversations.length === 0) list.append(h('li', { class: 'muted conv-empty' }, t('chat.empty')));
-    for (const c of conversations) list.append(conversationItem(c));
+  async function loadDocumentCount() {
+    try {
+      documentCount = (await request('api/documents?take=1')).total;
+    } catch {
+      documentCount = null;
+    }
+    const card = log.querySelector('.welcome');
+    if (card) card.replaceWith(welcome());
   }
 
-  function conversationItem(c) {
-    const current = c.conversationId === selectedId;
-    const open = h('button', { type: 'button', class: 'conv-open', 'aria-current': current ? 'true' : undefined, title: c.title,
-      onclick: () => { selectConversation(c.conversationId); closeSidebar(); } }, c.title);
-    const rename = h('button', { type: 'button', class: 'icon-btn', 'aria-label': `${t('chat.rename')}: ${c.title}`, title: t('chat.rename'), onclick: () => startRename() }, icon('edit'));
-    const del = h('button', { type: 'button', class: 'icon-btn', 'aria-label': `${t('chat.delete')}: ${c.title}`, title: t('chat.delete'), onclick: () => confirmDelete() }, icon('trash'));
-    const item = h('li', { class: 'conv-item' + (current ? ' current' : ''), dataset: { id: c.conversationId } }, open, rename, del);
-
-    function startRename() {
-      const field = h('input', { type: 'text', class: 'conv-rename', value: c.title, maxlength: '200', 'aria-label': t('chat.renameLabel'),
-        onkeydown: async event => {
-          if (event.key === 'Escape') { event.stopPropagation(); renderList(); list.querySelector(`[data-id="${CSS.escape(c.conversationId)}"] .conv-open`)?.focus(); }
-          if (event.key === 'Enter') {
-            event.preventDefault();
-            const title = field.value.trim();
-            if (!title) return;
-            try {
-              await request(`api/conversations/${encodeURIComponent(c.conversationId)}`, { method: 'PATCH', body: { title } });
-              c.title = title;
-              if (c.conversationId === selectedId) setTitle(title);
-            } catch (e) {
-              showNotice(errorMessage(e));
-            }
-            renderList();
-          }
-        },
-      });
-      item.replaceChildren(field);
-      field.focus();
-      field.select();
+  function welcome() {
+    if (documentCount === 0) {
+      return h('div', { class: 'welcome', 'data-testid': 'welcome' },
+        h('h2', null, t('chat.noDocsTitle')),
+        h('p', null, t('chat.noDocs')),
+        h('a', { href: '#/documents', class: 'btn btn-primary', 'data-testid': 'welcome-documents' }, t('chat.noDocsLink')));
     }
-
-    function confirmDelete() {
-      const yes = h('button', { type: 'button', class: 'btn btn-danger btn-small', onclick: async () => {
-        try {
-          await request(`api/conversations/${encodeURIComponent(c.conversationId)}`, { method: 'DELETE' });
-          conversations = conversations.filter(x => x !== c);
-          if (c.conversationId === selectedId) newConversation();
-        } catch (e) {
-          showNotice(errorMessage(e));
-        }
-        renderList();
-      } }, t('chat.confirmDelete'));
-      const no = h('button', { type: 'button', class: 'btn btn-ghost btn-small', onclick: () => renderList() }, t('chat.cancel'));
-      item.replaceChildren(h('span', { class: 'conv-confirm' }, yes, no));
-      yes.focus();
-    }
-    return item;
+    return h('div', { class: 'welcome', 'data-testid': 'welcome' }, h('p', null, t('chat.welcome')));
   }
 
-  function newConversation() {
+  function newConversation({ focus = true, replace = false } = {}) {
     streaming?.abort();
+    loadToken++;
     selectedId = null;
     clear(log);
-    log.append(h('div', { class: 'welcome' }, h('p', null, t('chat.welcome'))));
+    log.append(welcome());
     setTitle('');
-    renderList();
+    list.setCurrent(null);
     hideNotice();
-    input.focus();
+    updateJump();
+    ctx.navigate([], { replace });
+    if (focus) input.focus();
   }
 
   async function selectConversation(id) {
     streaming?.abort();
+    const token = ++loadToken;
     selectedId = id;
-    renderList();
+    list.setCurrent(id);
+    ctx.navigate([id]);
     hideNotice();
     clear(log);
     try {
       const conversation = await request(`api/conversations/${encodeURIComponent(id)}`);
+      if (token !== loadToken) return;
       setTitle(conversation.title);
-      for (const turn of conversation.turns) {
-        log.append(userBubble(turn.question));
-        const view = answerView();
+      conversation.turns.forEach((turn, i) => {
+        const last = i === conversation.turns.length - 1;
+        const asked = userBubble(turn.question, turn.messageId, last);
+        const view = answerView(turn.question, asked);
         view.setSources(turn.sources);
+        log.append(asked, view.el);
+        if (!turn.completed && !turn.answer.trim()) {
+          view.fail(t('chat.failedEarlier'), { messageId: turn.messageId });
+          return;
+        }
         view.setText(turn.answer + (turn.completed ? '' : '\n\n' + t('chat.incomplete')));
-        view.finish({ messageId: turn.messageId, feedback: turn.feedback, usage: turn.usage, noResult: turn.sources.length === 0 && turn.intent !== 'chit_chat' });
-        log.append(view.el);
-      }
-      log.scrollTop = log.scrollHeight;
+        view.finish({ messageId: turn.messageId, feedback: turn.feedback, usage: turn.usage, latencyMs: turn.latencyMs,
+          noResult: turn.sources.length === 0 && turn.intent !== 'chit_chat', last });
+      });
+      // The newest message is what a person opens a conversation for.
+      scrollToBottom();
     } catch (e) {
-      if (e instanceof ApiError && e.status === 404) return newConversation();
+      if (token !== loadToken) return;
+      if (e instanceof ApiError && e.status === 404) {
+        newConversation({ focus: false });
+        showNotice(t('chat.notFound'));
+        return;
+      }
       showNotice(errorMessage(e));
     }
   }
 
-  function userBubble(text) {
-    return h('div', { class: 'msg msg-user' },
-      h('div', { class: 'msg-who' }, t('chat.you')),
-      h('div', { class: 'msg-body user-text', 'data-testid': 'user-message' }, text));
+  function userBubble(text, messageId, last) {
+    const body = h('div', { class: 'msg-body user-text', 'data-testid': 'user-message' }, text);
+    const edit = h('button', { type: 'button', class: 'icon-btn msg-edit', 'aria-label': t('chat.edit'), title: t('chat.edit'), 'data-testid': 'edit-question',
+      hidden: !last, onclick: () => startEdit() }, icon('edit'));
+    const el = h('div', { class: 'msg msg-user', dataset: { messageId: messageId ?? '' } },
+      h('div', { class: 'msg-who' }, t('chat.you')), body, h('div', { class: 'msg-user-actions' }, edit));
+
+    function startEdit() {
+      if (streaming) return;
+      const field = h('textarea', { class: 'edit-question', rows: '3', maxlength: '4000', 'aria-label': t('chat.editLabel'), 'data-testid': 'edit-field',
+        onkeydown: e => {
+          if (e.key === 'Escape') { e.stopPropagation(); cancel(); }
+          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
+        } }, text);
+      const form = h('form', { class: 'edit-form', onsubmit: e => { e.preventDefault(); submit(); } }, field,
+        h('div', { class: 'row' },
+          h('button', { type: 'submit', class: 'btn btn-primary btn-small', 'data-testid': 'edit-send' }, t('chat.editSend')),
+          h('button', { type: 'button', class: 'btn btn-ghost btn-small', onclick: cancel }, t('chat.cancel'))));
+      body.replaceWith(form);
+      edit.hidden = true;
+      field.focus();
+      function cancel() {
+        form.replaceWith(body);
+        edit.hidden = false;
+        edit.focus();
+      }
+      function submit() {
+        const question = field.value.trim();
+        if (!question) return;
+        replaceLastTurn(el, question);
+      }
+    }
+    return el;
   }
 
-  /** One assistant answer: re-rendered as deltas arrive, then given its actions. */
-  function answerView() {
+  /** Removes the last question and its answer from the view and asks `question` in their place. */
+  function replaceLastTurn(asked, question) {
+    if (streaming) return;
+    const answer = asked.nextElementSibling;
+    const replaces = asked.dataset.messageId || null;
+    asked.remove();
+    answer?.remove();
+    send(question, { replaces });
+  }
+
+  /** One assistant answer: re-rendered as deltas arrive, then given its actions, or shown as a failure. */
+  function answerView(question, asked) {
     let text = '';
     let sources = [];
     let frame = 0;
@@ -190,11 +243,9 @@ export function mountChat(main, ctx) {
     const footer = h('div', { class: 'msg-actions' });
     const el = h('article', { class: 'msg msg-assistant', 'aria-busy': 'true', 'data-testid': 'answer' }, h('div', { class: 'msg-who' }, t('chat.assistant')), body, footer);
 
-    const citation = n => {
+    const citation = (n, quote) => {
       const source = sources.find(s => s.n === n);
-      if (!source) return null;
-      return h('button', { type: 'button', class: 'cite', 'aria-label': t('chat.citation', { n }), 'data-testid': 'citation',
-        onclick: event => openSourcePanel(source, event.currentTarget) }, `[${n}]`);
+      return source ? citationButton(source, quote) : null;
     };
     const draw = () => {
       frame = 0;
@@ -203,39 +254,49 @@ export function mountChat(main, ctx) {
     return {
       el,
       get text() { return text; },
-      setSources(list) { sources = list ?? []; },
+      setSources(value) { sources = value ?? []; },
       append(delta) {
         text += delta;
         if (!frame) frame = requestAnimationFrame(draw);
       },
       setText(value) { text = value; draw(); },
-      finish({ messageId, feedback, usage, latencyMs, noResult, stopped }) {
+      finish({ messageId, feedback, usage, latencyMs, noResult, stopped, last = true }) {
         if (frame) cancelAnimationFrame(frame);
         draw();
         el.removeAttribute('aria-busy');
-        if (!text.trim()) body.replaceChildren(h('p', { class: 'muted' }, stopped ? t('chat.stopped') : noResult ? t('chat.noResult') : ''));
-        footer.replaceChildren(...answerActions(messageId, feedback, () => text));
-        if (usage) footer.append(h('span', { class: 'muted usage' }, t('chat.usage', { tokens: formatNumber(usage.totalTokens), seconds: ((latencyMs ?? 0) / 1000).toFixed(1) })));
-        if (stopped) footer.append(h('span', { class: 'muted' }, t('chat.stopped')));
+        if (!text.trim()) body.replaceChildren(h('p', { class: 'muted' }, stopped ? t('chat.stoppedEmpty') : noResult ? t('chat.noResult') : t('chat.emptyAnswer')));
+        footer.replaceChildren(...answerActions(messageId, feedback, () => text, last ? () => replaceLastTurn(asked, question) : null));
+        if (stopped && text.trim()) footer.append(h('span', { class: 'muted stopped-note' }, t('chat.stopped')));
+        if (usage) {
+          const parts = [t('chat.tokens', { tokens: formatNumber(usage.totalTokens) })];
+          if (latencyMs) parts.push(t('chat.seconds', { seconds: (latencyMs / 1000).toFixed(1) }));
+          footer.append(h('span', { class: 'muted usage', 'data-testid': 'usage' }, parts.join(' · ')));
+        }
+      },
+      /** A failed answer: the reason, what was received so far, and a retry that asks again in its place. */
+      fail(message, { messageId } = {}) {
+        if (frame) cancelAnimationFrame(frame);
+        el.removeAttribute('aria-busy');
+        el.classList.add('msg-failed');
+        el.dataset.testid = 'answer-failed';
+        const partial = text.trim() ? renderMarkdown(text + '\n\n' + t('chat.incomplete'), { citation }) : null;
+        const retry = h('button', { type: 'button', class: 'btn btn-primary btn-small', 'data-testid': 'retry',
+          onclick: () => { asked.dataset.messageId = messageId ?? asked.dataset.messageId ?? ''; replaceLastTurn(asked, question); } }, '↻ ', t('chat.retry'));
+        body.replaceChildren(...(partial ? [partial] : []), h('p', { class: 'error-text', role: 'alert', 'data-testid': 'failure-message' }, message));
+        footer.replaceChildren(retry);
       },
     };
   }
 
-  function answerActions(messageId, feedback, getText) {
+  function answerActions(messageId, feedback, getText, regenerate) {
     const copy = h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('chat.copy'), title: t('chat.copy'), onclick: async () => {
-      try {
-        await navigator.clipboard.writeText(plainText(getText()));
-      } catch {
-        // Clipboard API needs a secure context; fall back to a hidden textarea.
-        const area = h('textarea', { class: 'sr-only' }, plainText(getText()));
-        document.body.append(area);
-        area.select();
-        document.execCommand('copy');
-        area.remove();
-      }
+      await copyText(plainText(getText()));
       ctx.toast(t('chat.copied'));
     } }, icon('copy'));
-    if (!messageId) return [copy];
+    const again = regenerate
+      ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('chat.regenerate'), title: t('chat.regenerate'), 'data-testid': 'regenerate', onclick: regenerate }, icon('refresh'))
+      : null;
+    if (!messageId) return [copy, again];
     const up = h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('chat.up'), title: t('chat.up'), 'aria-pressed': String(feedback?.rating === 'up'), 'data-testid': 'thumbs-up', onclick: () => rate('up') }, icon('up'));
     const down = h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('chat.down'), title: t('chat.down'), 'aria-pressed': String(feedback?.rating === 'down'), 'data-testid': 'thumbs-down', onclick: () => rate('down') }, icon('down'));
     const report = h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'data-testid': 'report', onclick: openReport }, '⚑ ', t('chat.report'));
@@ -270,7 +331,7 @@ export function mountChat(main, ctx) {
       form.hidden = true;
       report.focus();
     }
-    return [copy, up, down, report, form];
+    return [copy, again, up, down, report, form];
   }
 
   /** Shows a message; for a refusal with Retry-After the wait counts down so the person sees when to try again. */
@@ -297,15 +358,22 @@ export function mountChat(main, ctx) {
     notice.textContent = '';
   }
 
-  async function send() {
-    const question = input.value.trim();
+  /** Only the last question can be edited or regenerated: earlier ones lose their edit button. */
+  function markLastTurn() {
+    for (const b of log.querySelectorAll('[data-testid="edit-question"]')) b.hidden = true;
+    for (const b of log.querySelectorAll('[data-testid="regenerate"]')) b.remove();
+  }
+
+  async function send(raw, { replaces = null } = {}) {
+    const question = raw.trim();
     if (!question || streaming) return;
     hideNotice();
     log.querySelector('.welcome')?.remove();
-    const asked = userBubble(question);
-    const answer = answerView();
+    markLastTurn();
+    const asked = userBubble(question, null, true);
+    const answer = answerView(question, asked);
     log.append(asked, answer.el);
-    log.scrollTop = log.scrollHeight;
+    scrollToBottom();
     input.value = '';
     autosize();
 
@@ -313,68 +381,94 @@ export function mountChat(main, ctx) {
     streaming = controller;
     stopButton.hidden = false;
     sendButton.disabled = true;
+    updateJump();
     let meta = null;
     let done = null;
     let failed = null;
+    const putBack = () => { if (!input.value.trim()) { input.value = question; autosize(); } };
     try {
       await streamEvents('api/chat', {
         method: 'POST',
-        body: { question, conversationId: selectedId },
+        body: { question, conversationId: selectedId, replaces },
         signal: controller.signal,
         onEvent(name, data) {
           if (name === 'meta') {
             meta = data;
+            asked.dataset.messageId = data.messageId;
             if (!selectedId) {
               selectedId = data.conversationId;
+              ctx.navigate([selectedId], { replace: true });
               const title = question.length > 40 ? question.slice(0, 40) + '…' : question;
-              conversations.unshift({ conversationId: data.conversationId, title, messageCount: 0 });
               setTitle(title);
-              renderList();
+              list.setCurrent(selectedId);
             }
+            const now = new Date().toISOString();
+            list.touch({ conversationId: data.conversationId, title: document.getElementById('chat-title')?.textContent ?? question, updatedAt: now, createdAt: now });
           } else if (name === 'sources') answer.setSources(data);
           else if (name === 'delta') {
+            const stick = distanceFromBottom() < NEAR_BOTTOM_PX;
             answer.append(data.text);
-            if (log.scrollHeight - log.scrollTop - log.clientHeight < 120) log.scrollTop = log.scrollHeight;
+            if (stick) requestAnimationFrame(() => scrollToBottom());
+            else updateJump();
           } else if (name === 'done') done = data;
           else if (name === 'error') failed = data;
         },
       });
       if (failed) {
-        answer.finish({ messageId: meta?.messageId });
-        showNotice(errorMessage(new ApiError(503, { type: failed.code, title: failed.message }, failed.retryAfterSeconds)));
+        answer.fail(failureMessage(failed), { messageId: meta?.messageId });
+        putBack();
+      } else if (!done) {
+        // The stream ended without an answer or a reason: the connection or the server gave up, not the person.
+        answer.fail(t('chat.interrupted'), { messageId: meta?.messageId });
+        putBack();
       } else {
-        answer.finish({ messageId: meta?.messageId, usage: done?.usage, latencyMs: done?.latencyMs, noResult: done?.noResult, stopped: !done });
+        answer.finish({ messageId: meta?.messageId, usage: done.usage, latencyMs: done.latencyMs, noResult: done.noResult });
       }
     } catch (e) {
       if (e.name === 'AbortError') {
         answer.finish({ messageId: meta?.messageId, stopped: true });
-      } else {
+      } else if (!meta) {
         // Refused before anything streamed (rate limit, budget): take the bubbles back and say when to retry.
-        if (!meta) {
-          asked.remove();
-          answer.el.remove();
-          input.value = question;
-        } else answer.finish({ messageId: meta.messageId });
-        showNotice(errorMessage(e), e instanceof ApiError && (e.type === 'rate_limited' || e.type === 'budget_exhausted') ? e : undefined);
+        asked.remove();
+        answer.el.remove();
+        if (!log.querySelector('.msg')) log.append(welcome());
+        putBack();
+        showNotice(errorMessage(e), e instanceof ApiError && WAIT_CODES.has(e.type) ? e : undefined);
+      } else {
+        answer.fail(errorMessage(e), { messageId: meta.messageId });
+        putBack();
       }
     } finally {
       streaming = null;
       stopButton.hidden = true;
       sendButton.disabled = false;
-      log.scrollTop = log.scrollHeight;
-      input.focus();
+      updateJump();
+      if (log.contains(document.activeElement) === false) input.focus();
       ctx.refreshMe();
     }
   }
 
-  loadConversations();
-  if (selectedId) selectConversation(selectedId);
-  else newConversation();
+  function failureMessage(error) {
+    const key = 'err.' + error.code;
+    const text = t(key, { seconds: error.retryAfterSeconds ?? '' });
+    return text === key ? errorMessage(new ApiError(503, { type: error.code, title: error.message })) : text;
+  }
 
-  return () => {
-    streaming?.abort();
-    clearInterval(waitTimer);
-    document.removeEventListener('keydown', onKey);
-    closeSourcePanel();
+  loadConversations();
+  loadDocumentCount();
+  if (params[0]) selectConversation(params[0]);
+  else newConversation({ replace: true });
+
+  return {
+    unmount() {
+      streaming?.abort();
+      clearInterval(waitTimer);
+      document.removeEventListener('keydown', onKey);
+      closeSourcePanel(false);
+    },
+    onRoute(next) {
+      if (next[0] && next[0] !== selectedId) selectConversation(next[0]);
+      else if (!next[0] && selectedId) newConversation();
+    },
   };
 }

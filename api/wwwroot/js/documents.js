@@ -2,10 +2,15 @@
 // failed, and the list with name search, tag filter, delete and retry.
 import { h, clear, formatNumber } from './dom.js';
 import { t } from './i18n.js';
-import { request, uploadFile, errorMessage } from './api.js';
+import { request, uploadFile, errorMessage, localizedDetail } from './api.js';
 import { openOriginal } from './sources.js';
+import { registerView } from './shell.js';
+
+registerView({ name: 'documents', labelKey: 'nav.documents', order: 20, mount: mountDocuments });
 
 const FINAL = new Set(['ready', 'failed', 'deleted']);
+// What the server accepts (it checks the bytes too, and refuses anything else with 415 before storing it).
+const ACCEPT = '.pdf,.docx,.xlsx,.pptx,.hwpx,.html,.htm,.md,.markdown,.txt,.csv';
 
 export function mountDocuments(main, ctx) {
   const timers = new Set();
@@ -14,12 +19,12 @@ export function mountDocuments(main, ctx) {
   let listTimer = 0;
   let knownTags = new Set();
 
-  const picker = h('input', { type: 'file', id: 'file-picker', multiple: true, class: 'sr-only', 'data-testid': 'file-input',
-    onchange: () => { upload([...picker.files]); picker.value = ''; } });
+  // The file input itself is hidden and out of the Tab order; the visible button opens it.
+  const picker = h('input', { type: 'file', id: 'file-picker', multiple: true, class: 'sr-only', tabindex: '-1', 'aria-hidden': 'true', 'data-testid': 'file-input',
+    accept: ACCEPT, onchange: () => { upload([...picker.files]); picker.value = ''; } });
   const tagsInput = h('input', { type: 'text', id: 'upload-tags', placeholder: 'hr, 휴가', maxlength: '500' });
   const dropZone = h('div', { class: 'dropzone', 'data-testid': 'dropzone' },
-    h('p', null, t('docs.drop'), ' ', h('label', { for: 'file-picker', class: 'btn btn-primary', tabindex: '0', role: 'button',
-      onkeydown: e => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); picker.click(); } } }, t('docs.pick'))),
+    h('p', null, t('docs.drop'), ' ', h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'pick-files', onclick: () => picker.click() }, t('docs.pick'))),
     h('p', { class: 'muted small' }, t('docs.dropHint')),
     picker);
   for (const name of ['dragenter', 'dragover']) dropZone.addEventListener(name, e => { e.preventDefault(); dropZone.classList.add('over'); });
@@ -36,7 +41,7 @@ export function mountDocuments(main, ctx) {
   const total = h('span', { class: 'muted' });
   const notice = h('p', { class: 'notice', role: 'alert', hidden: true });
   const tbody = h('tbody');
-  const table = h('table', { class: 'table docs-table', 'data-testid': 'documents-table' },
+  const table = h('table', { class: 'table docs-table stack-table', 'data-testid': 'documents-table' },
     h('caption', { class: 'sr-only' }, t('docs.list')),
     h('thead', null, h('tr', null,
       h('th', { scope: 'col' }, t('docs.name')), h('th', { scope: 'col' }, t('docs.status')), h('th', { scope: 'col', class: 'num' }, t('docs.chunks')),
@@ -98,7 +103,7 @@ export function mountDocuments(main, ctx) {
     row.dataset.documentId = id;
     row.querySelector('progress')?.remove();
     state.replaceChildren(statusBadge(doc), duplicate ? h('span', { class: 'muted' }, ' ', t('docs.duplicate')) : '',
-      doc.status === 'failed' ? h('span', { class: 'error-text' }, ' ', doc.error ?? '') : '');
+      doc.status === 'failed' ? h('span', { class: 'error-text' }, ' ', localizedDetail(doc.error ?? '')) : '');
     if (!FINAL.has(doc.status)) later(() => watch(id, row, state, duplicate), 700);
     else loadList();
   }
@@ -145,12 +150,12 @@ export function mountDocuments(main, ctx) {
       mine ? h('button', { type: 'button', class: 'btn btn-ghost btn-small danger', 'aria-label': `${t('docs.delete')}: ${doc.fileName}`, 'data-testid': 'delete', onclick: e => confirmDelete(doc, e.currentTarget) }, t('docs.delete')) : null,
       status);
     return h('tr', { dataset: { id: doc.documentId } },
-      h('td', null, h('div', { class: 'doc-name' }, doc.fileName),
+      h('td', { class: 'doc-name-cell' }, h('div', { class: 'doc-name' }, doc.fileName),
         doc.title && doc.title !== doc.fileName ? h('div', { class: 'muted small' }, doc.title) : null,
         doc.tags.length ? h('div', { class: 'tags' }, doc.tags.map(tag => h('span', { class: 'tag' }, tag))) : null),
-      h('td', null, statusBadge(doc), doc.status === 'failed' && doc.error ? h('div', { class: 'error-text small', 'data-testid': 'failure' }, doc.error) : null),
-      h('td', { class: 'num' }, formatNumber(doc.chunkCount)),
-      h('td', null, new Date(doc.uploadedAt).toLocaleString()),
+      h('td', { 'data-label': t('docs.status') }, statusBadge(doc), doc.status === 'failed' && doc.error ? h('div', { class: 'error-text small', 'data-testid': 'failure' }, localizedDetail(doc.error)) : null),
+      h('td', { class: 'num', 'data-label': t('docs.chunks') }, formatNumber(doc.chunkCount)),
+      h('td', { 'data-label': t('docs.uploaded'), class: 'nowrap' }, new Date(doc.uploadedAt).toLocaleString()),
       actions);
   }
 

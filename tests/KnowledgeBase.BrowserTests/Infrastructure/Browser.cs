@@ -29,15 +29,20 @@ public sealed class Browser : IAsyncLifetime
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = path, Headless = true, Args = Args });
     }
 
-    /// <summary>A fresh context (own storage) with a desktop window, or a phone-sized one.</summary>
-    public async Task<IPage> NewPageAsync(string baseUrl, bool phone = false)
+    /// <summary>A fresh context (own storage) with a desktop window, or a phone-sized one. <paramref name="bypassCsp"/> only
+    /// for injecting axe-core (the app's CSP forbids foreign script, as it should); <paramref name="colorScheme"/> emulates
+    /// the system's light or dark preference.</summary>
+    public async Task<IPage> NewPageAsync(string baseUrl, bool phone = false, ViewportSize? viewport = null, bool bypassCsp = false,
+        ColorScheme colorScheme = ColorScheme.Light)
     {
         var context = await Instance.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseUrl,
-            ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1366, Height = 900 },
+            ViewportSize = viewport ?? (phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1366, Height = 900 }),
             Locale = "ko-KR",
             TimezoneId = "Asia/Seoul",
+            BypassCSP = bypassCsp,
+            ColorScheme = colorScheme,
         });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
@@ -78,4 +83,48 @@ public sealed class UiFixture : IAsyncLifetime
 public sealed class UiCollection : ICollectionFixture<UiFixture>
 {
     public const string Name = "ui";
+}
+
+/// <summary>An api whose model is the OpenAI-compatible stub (the test sets what it answers, how slowly, or that it fails),
+/// and a browser.</summary>
+public sealed class ModelUiFixture : IAsyncLifetime
+{
+    private OpenAiStubServer? _stub;
+    private ModelLiveApi? _api;
+
+    public OpenAiStubServer Stub => _stub ?? throw new InvalidOperationException("not started");
+    public ModelLiveApi Api => _api ?? throw new InvalidOperationException("not started");
+    public Browser Browser { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        _stub = await OpenAiStubServer.StartAsync();
+        _api = new ModelLiveApi(_stub.BaseUrl);
+        _api.StartServer();
+        await Browser.InitializeAsync();
+    }
+
+    /// <summary>Back to a prompt, well-behaved model.</summary>
+    public void ResetModel()
+    {
+        Stub.Options.Responder = OpenAiStubServer.DefaultAnswer;
+        Stub.Options.FirstTokenDelay = TimeSpan.Zero;
+        Stub.Options.TokensPerSecond = 0;
+        Stub.Options.FailFirst = 0;
+        Stub.Options.FailWith500 = 0;
+        Stub.Reset();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        if (_api is not null) await _api.DisposeAsync();
+        if (_stub is not null) await _stub.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ModelUiCollection : ICollectionFixture<ModelUiFixture>
+{
+    public const string Name = "ui-model";
 }

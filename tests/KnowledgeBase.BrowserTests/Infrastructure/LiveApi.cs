@@ -49,8 +49,11 @@ public class LiveApi : WebApplicationFactory<Program>
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         };
-        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        foreach (var (key, value) in settings.Concat(MoreSettings())) builder.UseSetting(key, value);
     }
+
+    /// <summary>Settings a variant adds or overrides (a model endpoint, the dashboard).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> MoreSettings() => [];
 
     /// <summary>Starts Kestrel (idempotent) and returns an HttpClient on the real socket.</summary>
     public HttpClient Http(string? token = null)
@@ -96,7 +99,55 @@ public class LiveApi : WebApplicationFactory<Program>
     private sealed record MeBody(string UserId);
 }
 
+/// <summary>The api answering through the OpenAI-compatible stub (so a test decides what the model says, how fast, or
+/// that it fails), with a short model timeout, no retries, and the Orleans dashboard served.</summary>
+public sealed class ModelLiveApi(string modelBaseUrl) : LiveApi
+{
+    public const int ModelTimeoutSeconds = 4;
+
+    protected override IEnumerable<KeyValuePair<string, string?>> MoreSettings() =>
+    [
+        new("OPENAI_API_KEY", "sk-browser-tests"),
+        new("OPENAI_BASE_URL", modelBaseUrl),
+        new("OPENAI_TIMEOUT_SECONDS", ModelTimeoutSeconds.ToString()),
+        new("OPENAI_MAX_RETRIES", "0"),
+        new("CHAT_MODEL_IDLE_TIMEOUT_SECONDS", ModelTimeoutSeconds.ToString()),
+        new("ORLEANS_DASHBOARD", "true"),
+    ];
+}
+
 /// <summary>The same api mounted under PATH_BASE=/kb.</summary>
 public sealed class PrefixedLiveApi() : LiveApi("/kb");
 
-public sealed record ApiUser(string UserId, string Email, string Token, HttpClient Client);
+public sealed record ApiUser(string UserId, string Email, string Token, HttpClient Client)
+{
+    /// <summary>Uploads a file through the api and waits until it is ready (or fails the test with its status).</summary>
+    public async Task<string> UploadReadyAsync(string path)
+    {
+        using var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(path)), "file", Path.GetFileName(path));
+        var upload = await Client.PostAsync("api/documents", form);
+        if (!upload.IsSuccessStatusCode) throw new InvalidOperationException($"upload {path}: {(int)upload.StatusCode} {await upload.Content.ReadAsStringAsync()}");
+        var id = (await upload.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("documentId").GetString()!;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var doc = await Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"api/documents/{id}");
+            var status = doc.GetProperty("status").GetString();
+            if (status == "ready") return id;
+            if (status == "failed" || DateTime.UtcNow > deadline) throw new InvalidOperationException($"{path} is {status}: {doc}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Asks a question through the api (JSON, not streamed) and returns the answer body.</summary>
+    public async Task<System.Text.Json.JsonElement> AskAsync(string question, string? conversationId = null)
+    {
+        var response = await Client.PostAsJsonAsync("api/chat", new { question, conversationId });
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"chat: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+    }
+
+    public async Task<long> RemainingTodayAsync()
+        => (await Client.GetFromJsonAsync<System.Text.Json.JsonElement>("api/auth/me")).GetProperty("budget").GetProperty("remainingToday").GetInt64();
+}

@@ -13,7 +13,8 @@ public static class Ui
         await page.GetByLabel("비밀번호", new() { Exact = true }).FillAsync(password);
         await page.GetByLabel("이름").FillAsync(name);
         await page.GetByRole(AriaRole.Button, new() { Name = "회원가입", Exact = true }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "주 메뉴" })).ToBeVisibleAsync();
+        // The first sign-up or sign-in on a fresh server also starts the grains behind it (a few seconds here).
+        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "주 메뉴" })).ToBeVisibleAsync(new() { Timeout = 20_000 });
     }
 
     public static async Task SignInAsync(IPage page, string email, string password = LiveApi.Password)
@@ -22,13 +23,14 @@ public static class Ui
         await page.GetByLabel("회사 이메일").FillAsync(email);
         await page.GetByLabel("비밀번호", new() { Exact = true }).FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "로그인", Exact = true }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "주 메뉴" })).ToBeVisibleAsync();
+        // The first sign-up or sign-in on a fresh server also starts the grains behind it (a few seconds here).
+        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "주 메뉴" })).ToBeVisibleAsync(new() { Timeout = 20_000 });
     }
 
     /// <summary>Uploads through the file picker and waits until the document's row says 준비됨 (ready).</summary>
     public static async Task UploadAndWaitReadyAsync(IPage page, string path, string? fileName = null)
     {
-        await page.GetByRole(AriaRole.Link, new() { Name = "문서" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "문서", Exact = true }).ClickAsync();
         await page.GetByTestId("file-input").SetInputFilesAsync(path);
         var row = page.GetByTestId("upload-row").Filter(new() { HasText = fileName ?? Path.GetFileName(path) }).First;
         await Assertions.Expect(row.GetByTestId("status")).ToHaveTextAsync("준비됨", new() { Timeout = 60_000 });

@@ -108,14 +108,42 @@ public sealed class DocumentTests(ApiFactory api)
         Assert.Equal("corrupt_file", failed.GetProperty("errorCode").GetString());
         Assert.False(string.IsNullOrWhiteSpace(failed.GetProperty("error").GetString()));
 
-        var binary = new byte[4096];
-        new Random(7).NextBytes(binary);
-        var unsupported = await Documents.UploadAsync(user.Client, "tool.exe", binary);
-        var unsupportedId = (await unsupported.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("documentId").GetString()!;
-        Assert.Equal("unsupported_type", (await Documents.WaitForStatusAsync(user.Client, unsupportedId, "failed")).GetProperty("errorCode").GetString());
-
         Assert.Equal(HttpStatusCode.NotFound, (await user.Client.GetAsync("/api/documents/doc_ffffffffffff")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await user.Client.GetAsync("/api/documents/../../etc/passwd")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("tool.exe", "MZ", "EXE")]
+    [InlineData("photo.png", "\u0089PNG\r\n\u001a\n", "PNG")]
+    [InlineData("archive.zip", "PK\u0003\u0004", "ZIP")]
+    [InlineData("report.pdf", "this is not a pdf", "PDF")]
+    [InlineData("notes.txt", "\u0089PNG\r\n\u001a\n\u0000\u0000", "텍스트로 읽을 수 없는")]
+    [InlineData("old.doc", "\u00D0\u00CF\u0011\u00E0\u00A1\u00B1\u001A\u00E1", "DOCX")]
+    public async Task Unsupported_files_are_refused_at_upload_with_415_and_the_reason_and_nothing_is_stored(string name, string start, string reason)
+    {
+        var user = await api.CreateUserAsync();
+        var bytes = start.Select(c => (byte)c).Concat(Guid.NewGuid().ToByteArray()).Concat(new byte[512]).ToArray();
+        var response = await Documents.UploadAsync(user.Client, name, bytes);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("unsupported_media_type", problem.GetProperty("type").GetString());
+        Assert.Contains(reason, problem.GetProperty("detail").GetString());
+        var id = "doc_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..12];
+        Assert.Equal(HttpStatusCode.NotFound, (await user.Client.GetAsync($"/api/documents/{id}")).StatusCode);
+        var list = await user.Client.GetFromJsonAsync<JsonElement>($"/api/documents?q={Uri.EscapeDataString(name)}");
+        Assert.DoesNotContain(list.GetProperty("items").EnumerateArray(), d => d.GetProperty("fileName").GetString() == name);
+    }
+
+    [Fact]
+    public async Task Supported_formats_still_pass_the_upload_check()
+    {
+        var user = await api.CreateUserAsync();
+        var text = await Documents.UploadAsync(user.Client, "규정.txt", Utf8($"휴가 규정 {Guid.NewGuid()}"));
+        Assert.Equal(HttpStatusCode.Accepted, text.StatusCode);
+        var cp949 = System.Text.CodePagesEncodingProvider.Instance.GetEncoding(949)!.GetBytes($"예전 인코딩의 한국어 문서 {Guid.NewGuid()}");
+        Assert.Equal(HttpStatusCode.Accepted, (await Documents.UploadAsync(user.Client, "예전.txt", cp949)).StatusCode);
+        var html = Utf8($"<!doctype html><html><body><h1>안내</h1><p>{Guid.NewGuid()}</p></body></html>");
+        Assert.Equal(HttpStatusCode.Accepted, (await Documents.UploadAsync(user.Client, "안내.html", html)).StatusCode);
     }
 
     private async Task<string> UploadReadyAsync(TestUser user, string markdown, string? tags = null)
