@@ -7,6 +7,10 @@ using Orleans.Dashboard;
 if (KnowledgeBase.Grains.Backup.BackupCommand.Matches(args))
     return await KnowledgeBase.Grains.Backup.BackupCommand.RunAsync(args, new ConfigurationBuilder().AddEnvironmentVariables().Build(), Console.Out);
 
+// `eval` runs a golden set against an embedded instance and exits non-zero below its thresholds (docs/evaluation.md).
+if (KnowledgeBase.Api.Evaluation.EvalCommand.Matches(args))
+    return await KnowledgeBase.Api.Evaluation.EvalCommand.RunAsync(args, Console.Out);
+
 // A bad setting stops start-up with one line naming the variable (ConfigurationErrors).
 return await ConfigurationErrors.RunAsync(async () =>
 {

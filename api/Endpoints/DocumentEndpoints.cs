@@ -195,7 +195,7 @@ public static partial class DocumentEndpoints
     private static ProblemHttpResult TooLarge(KnowledgeBaseOptions options)
         => Problems.Create(413, "too_large", "파일이 너무 큽니다. (The file is too large.)", $"최대 {options.MaxUploadBytes / (1024 * 1024)} MB까지 올릴 수 있습니다. (Limit: {options.MaxUploadBytes / (1024 * 1024)} MB.)");
 
-    private static string GuessContentType(string fileName, string? declared) => Path.GetExtension(fileName).ToLowerInvariant() switch
+    internal static string GuessContentType(string fileName, string? declared) => Path.GetExtension(fileName).ToLowerInvariant() switch
     {
         ".pdf" => "application/pdf",
         ".docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -48,6 +48,8 @@ public static class ApiHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<JwtIssuer>();
         services.AddSingleton<SessionGrains>();
+        services.AddSingleton<KnowledgeBase.Grains.Evaluation.EvaluationRunner>();
+        services.AddSingleton<KnowledgeBase.Api.Evaluation.EvaluationJobs>();
         services.TryAddSingleton<IAuditLog, GrainAuditLog>();
         services.AddOptions<KnowledgeBaseOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o));
         services.AddDocumentStore(config);

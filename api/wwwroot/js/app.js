@@ -9,6 +9,7 @@ import './chat.js';
 import './documents.js';
 import './admin.js';
 import './audit.js';
+import './evaluations.js';
 
 const root = document.getElementById('app');
 const ctx = {

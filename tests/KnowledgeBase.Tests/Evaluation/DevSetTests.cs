@@ -1,0 +1,53 @@
+using System.Text.RegularExpressions;
+using KnowledgeBase.Tests.Ingestion;
+
+namespace KnowledgeBase.Tests.Evaluation;
+
+public sealed class DevSetTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("kb-devset-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Dev_set_has_enough_questions_of_each_kind()
+    {
+        var questions = DevSet.Load();
+        Assert.True(questions.Count >= 150, $"{questions.Count} questions");
+        Assert.True(questions.Count(q => q.Language == "en") >= 25, "English questions");
+        Assert.True(questions.Count(q => q.NoAnswer) >= 20, "questions no document answers");
+        Assert.All(questions.Where(q => !q.NoAnswer), q => Assert.NotEmpty(q.ExpectedPhrases));
+        // Over the statutes and over every company document.
+        var documents = questions.SelectMany(q => q.ExpectedDocuments).ToHashSet();
+        Assert.Superset(DevSet.StatuteFiles.Where(f => f != "labor-standards-decree.md").Concat(CompanyDocumentSet.FileNames).ToHashSet(), documents);
+    }
+
+    [Fact]
+    public void Every_expected_phrase_is_in_the_text_of_an_expected_document()
+    {
+        var texts = DevSet.WriteDocuments(_dir).ToDictionary(p => Path.GetFileName(p), p => Flat(Ingest.AllText(Ingest.ParseFile(p))));
+        foreach (var question in DevSet.Load().Where(q => !q.NoAnswer))
+        {
+            foreach (var phrase in question.ExpectedPhrases)
+                Assert.True(question.ExpectedDocuments.Any(d => phrase.Split('|').Any(a => texts[d].Contains(Flat(a), StringComparison.Ordinal))),
+                    $"{question.Id}: \"{phrase}\" is in none of {string.Join(", ", question.ExpectedDocuments)}");
+        }
+    }
+
+    [Fact]
+    public void Questions_do_not_copy_their_documents_wording()
+    {
+        // An employee's question shares words with the rule that answers it, but never a whole clause: no run of
+        // 12 characters (spaces ignored) of a question appears in its expected documents.
+        var texts = DevSet.WriteDocuments(_dir).ToDictionary(p => Path.GetFileName(p), p => Flat(Ingest.AllText(Ingest.ParseFile(p))));
+        foreach (var question in DevSet.Load().Where(q => !q.NoAnswer && q.Language == "ko"))
+        {
+            var flat = Flat(question.Question);
+            for (var i = 0; i + 12 <= flat.Length; i++)
+                Assert.False(question.ExpectedDocuments.Any(d => texts[d].Contains(flat.Substring(i, 12), StringComparison.Ordinal)),
+                    $"{question.Id} copies \"{flat.Substring(i, 12)}\" from its document");
+        }
+    }
+
+    private static string Flat(string text) => Regex.Replace(text, @"\s+", "");
+}
