@@ -25,6 +25,7 @@ return await ConfigurationErrors.RunAsync(async () =>
     app.MapChatEndpoints();
     app.MapDocumentEndpoints();
     app.MapAdminEndpoints();
+    app.MapPermissionEndpoints();
     app.MapKnowledgeBaseHealth(showDetail: context => context.User.IsAdmin());
     if (KnowledgeBaseSettings.DashboardEnabled(app.Configuration))
         app.MapOrleansDashboard(routePrefix: ApiHostingExtensions.DashboardPath).RequireAuthorization("admin");

@@ -1,9 +1,22 @@
 namespace KnowledgeBase.Contracts;
 
+/// <summary>admin (everything), editor (manages documents in the collections whose edit list names them), member
+/// (reads). Accounts created before these roles carry "user", which is a member.</summary>
 public static class Roles
 {
     public const string User = "user";
     public const string Admin = "admin";
+    public const string Editor = "editor";
+    public const string Member = "member";
+
+    public static bool IsKnown(string? role) => role is Admin or Editor or Member;
+
+    public static string Normalize(string? role) => role switch
+    {
+        Admin => Admin,
+        Editor => Editor,
+        _ => Member,
+    };
 }
 
 [GenerateSerializer, Immutable, Alias("kb.UserProfile")]

@@ -6,6 +6,8 @@ public sealed record ChatRequest(
     [property: Id(0)] string Question,
     [property: Id(1)] string? ConversationId);
 
+/// <summary>A source of an answer. <paramref name="Restricted"/>: its collection is not readable by everyone (the UI shows a
+/// lock). <paramref name="Withheld"/>: the reader may no longer read it, so its text was left out.</summary>
 [GenerateSerializer, Immutable, Alias("kb.SourceReference")]
 public sealed record SourceReference(
     [property: Id(0)] int N,
@@ -16,7 +18,10 @@ public sealed record SourceReference(
     [property: Id(5)] string Section,
     [property: Id(6)] int? Page,
     [property: Id(7)] double Score,
-    [property: Id(8)] string Text);
+    [property: Id(8)] string Text,
+    [property: Id(9)] bool Restricted = false,
+    [property: Id(10)] bool Withheld = false,
+    [property: Id(11)] string? CollectionId = null);
 
 [GenerateSerializer, Immutable, Alias("kb.TokenUsage")]
 public sealed record TokenUsage(

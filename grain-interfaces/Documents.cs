@@ -12,7 +12,8 @@ public sealed record DocumentUpload(
     [property: Id(3)] string Sha256,
     [property: Id(4)] string BlobKey,
     [property: Id(5)] IReadOnlyList<string> Tags,
-    [property: Id(6)] string UploadedBy);
+    [property: Id(6)] string UploadedBy,
+    [property: Id(7)] string? CollectionId = null);
 
 [GenerateSerializer, Immutable, Alias("kb.DocumentInfo")]
 public sealed record DocumentInfo(
@@ -31,7 +32,12 @@ public sealed record DocumentInfo(
     [property: Id(12)] DateTimeOffset UpdatedAt,
     [property: Id(13)] int Version,
     [property: Id(14)] string BlobKey,
-    [property: Id(15)] string? ErrorCode);
+    [property: Id(15)] string? ErrorCode,
+    [property: Id(16)] string? CollectionId = null)
+{
+    /// <summary>The collection the document lives in (documents stored before collections existed: the default one).</summary>
+    public string Collection => DefaultCollection.Of(CollectionId);
+}
 
 [GenerateSerializer, Immutable, Alias("kb.DocumentPage")]
 public sealed record DocumentPage(
@@ -44,7 +50,8 @@ public sealed record DocumentPage(
 public sealed record SearchQuery(
     [property: Id(0)] string Query,
     [property: Id(1)] int TopK,
-    [property: Id(2)] IReadOnlyList<string>? Tags);
+    [property: Id(2)] IReadOnlyList<string>? Tags,
+    [property: Id(3)] IReadOnlyList<string>? Collections = null);
 
 [GenerateSerializer, Immutable, Alias("kb.SearchHit")]
 public sealed record SearchHit(
@@ -56,7 +63,8 @@ public sealed record SearchHit(
     [property: Id(5)] int? Page,
     [property: Id(6)] double Score,
     [property: Id(7)] string Text,
-    [property: Id(8)] IReadOnlyList<string> Tags);
+    [property: Id(8)] IReadOnlyList<string> Tags,
+    [property: Id(9)] string? CollectionId = null);
 
 /// <summary>Created is false when the same bytes were already stored under this id.</summary>
 [GenerateSerializer, Immutable, Alias("kb.DocumentSubmitResult")]
@@ -70,7 +78,8 @@ public sealed record DocumentSubmitResult(
 public sealed record IndexedDocument(
     [property: Id(0)] string DocumentId,
     [property: Id(1)] int Version,
-    [property: Id(2)] long? Revision);
+    [property: Id(2)] long? Revision,
+    [property: Id(3)] string? CollectionId = null);
 
 /// <summary>Every document of the catalog with its indexed revision, at one corpus version.</summary>
 [GenerateSerializer, Immutable, Alias("kb.IndexManifest")]

@@ -20,6 +20,10 @@ public interface IDocumentGrain : IGrainWithStringKey
 
     [Alias("Delete")]
     Task<bool> DeleteAsync();
+
+    /// <summary>Moves the document to another collection (문서함); in force on every silo within a second, nothing re-embedded.</summary>
+    [Alias("Move")]
+    Task<DocumentInfo?> MoveAsync(string collectionId);
 }
 
 /// <summary>The list of documents (single activation, key "all").</summary>
@@ -35,6 +39,14 @@ public interface IDocumentCatalogGrain : IGrainWithStringKey
     [Alias("List")]
     Task<DocumentPage> ListAsync(int skip, int take, string? nameFilter, string? tag);
 
+    /// <summary>A page of the documents in <paramref name="collections"/> (null: all), optionally of one collection.</summary>
+    [Alias("ListIn")]
+    Task<DocumentPage> ListInAsync(int skip, int take, string? nameFilter, string? tag, IReadOnlyList<string>? collections, string? collectionId);
+
+    /// <summary>How many documents each collection holds.</summary>
+    [Alias("CountByCollection")]
+    Task<IReadOnlyDictionary<string, int>> CountByCollectionAsync();
+
     [Alias("Version")]
     Task<long> GetCorpusVersionAsync();
 
@@ -46,10 +58,6 @@ public interface IDocumentCatalogGrain : IGrainWithStringKey
     /// replicators when the corpus version changes).</summary>
     [AlwaysInterleave, Alias("IndexManifest")]
     Task<IndexManifest> GetIndexManifestAsync();
-
-    /// <summary>Registers (or renews) an observer told of every corpus change; a registration not renewed lapses.</summary>
-    [AlwaysInterleave, Alias("Subscribe")]
-    Task SubscribeAsync(ICorpusObserver observer);
 }
 
 /// <summary>Runs a search on the silo that holds the index (stateless, local).</summary>

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Orleans.Utilities;
-
 namespace KnowledgeBase.Grains;
 
 public sealed record DocumentCatalogState
@@ -19,27 +16,32 @@ public sealed record DocumentCatalogState
 /// <summary>The list of all documents with their latest status. The corpus version changes whenever what a search
 /// can find changes, so caches keyed by it never serve answers from an old corpus.</summary>
 public sealed class DocumentCatalogGrain(
-    [PersistentState("catalog", "kb")] IPersistentState<DocumentCatalogState> state,
-    ILogger<DocumentCatalogGrain> logger) : Grain, IDocumentCatalogGrain
+    [PersistentState("catalog", "kb")] IPersistentState<DocumentCatalogState> state) : Grain, IDocumentCatalogGrain
 {
-    /// <summary>How long a silo's subscription lasts unless renewed (the replicators renew well within it).</summary>
-    public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(3);
-
-    private readonly ObserverManager<ICorpusObserver> _observers = new(SubscriptionLifetime, logger);
-
     public async Task UpsertAsync(DocumentInfo info)
     {
         var previous = state.State.Documents.GetValueOrDefault(info.DocumentId);
         state.State.Documents[info.DocumentId] = info;
-        var changed = info.Status == DocumentStatus.Ready && (previous is null || previous.Status != DocumentStatus.Ready || previous.Version != info.Version);
-        if (changed)
+        var changed = false;
+        if (info.Status == DocumentStatus.Ready && (previous is null || previous.Status != DocumentStatus.Ready || previous.Version != info.Version))
         {
             state.State.CorpusVersion++;
             state.State.Indexed[info.DocumentId] = Indexed(info);
+            changed = true;
+        }
+        else if (previous is not null && previous.Collection != info.Collection)
+        {
+            // A move changes what each silo's index must filter: a new corpus version, pushed to every silo.
+            state.State.CorpusVersion++;
+            changed = true;
         }
         await state.WriteStateAsync();
-        if (changed) await NotifyAsync();
+        if (changed) await PublishAsync();
     }
+
+    /// <summary>Tells every silo (through the permissions grain's observers) that the corpus changed; a silo the push
+    /// misses notices it at its next poll.</summary>
+    private Task PublishAsync() => GrainFactory.GetGrain<IPermissionsGrain>("all").PublishCorpusChangedAsync(state.State.CorpusVersion);
 
     public async Task RemoveAsync(string documentId)
     {
@@ -47,25 +49,20 @@ public sealed class DocumentCatalogGrain(
         state.State.Indexed.Remove(documentId);
         state.State.CorpusVersion++;
         await state.WriteStateAsync();
-        await NotifyAsync();
+        await PublishAsync();
     }
 
-    public Task SubscribeAsync(ICorpusObserver observer)
-    {
-        _observers.Subscribe(observer, observer);
-        return Task.CompletedTask;
-    }
+    public Task<DocumentPage> ListAsync(int skip, int take, string? nameFilter, string? tag) => ListInAsync(skip, take, nameFilter, tag, null, null);
 
-    /// <summary>One-way calls: a silo that is gone costs nothing here, and its registration lapses.</summary>
-    private Task NotifyAsync()
-    {
-        var version = state.State.CorpusVersion;
-        return _observers.Notify(o => o.CorpusChangedAsync(version));
-    }
-
-    public Task<DocumentPage> ListAsync(int skip, int take, string? nameFilter, string? tag)
+    public Task<DocumentPage> ListInAsync(int skip, int take, string? nameFilter, string? tag, IReadOnlyList<string>? collections, string? collectionId)
     {
         IEnumerable<DocumentInfo> query = state.State.Documents.Values;
+        if (collections is not null)
+        {
+            var readable = collections.ToHashSet(StringComparer.Ordinal);
+            query = query.Where(d => readable.Contains(d.Collection));
+        }
+        if (!string.IsNullOrEmpty(collectionId)) query = query.Where(d => d.Collection == collectionId);
         if (!string.IsNullOrWhiteSpace(nameFilter))
             query = query.Where(d => d.FileName.Contains(nameFilter, StringComparison.OrdinalIgnoreCase) || d.Title.Contains(nameFilter, StringComparison.OrdinalIgnoreCase));
         if (!string.IsNullOrWhiteSpace(tag))
@@ -76,9 +73,15 @@ public sealed class DocumentCatalogGrain(
 
     public Task<long> GetCorpusVersionAsync() => Task.FromResult(state.State.CorpusVersion);
 
+    public Task<IReadOnlyDictionary<string, int>> CountByCollectionAsync()
+        => Task.FromResult<IReadOnlyDictionary<string, int>>(state.State.Documents.Values.GroupBy(d => d.Collection)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
+
     public Task<IndexManifest> GetIndexManifestAsync()
         => Task.FromResult(new IndexManifest(state.State.CorpusVersion, state.State.Documents.Values
-            .Select(d => state.State.Indexed.GetValueOrDefault(d.DocumentId) ?? new IndexedDocument(d.DocumentId, d.Version, null))
+            .Select(d => (state.State.Indexed.GetValueOrDefault(d.DocumentId) ?? new IndexedDocument(d.DocumentId, d.Version, null))
+                // The collection in force is the document's current one, whatever revision the indexes serve.
+                with { CollectionId = d.Collection })
             .ToList()));
 
     /// <summary>The ready time is the revision: the document grain stamps the chunks it publishes with it.</summary>

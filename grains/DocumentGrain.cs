@@ -76,7 +76,7 @@ public sealed class DocumentGrain(
         var now = clock.GetUtcNow();
         await BeginAsync(new DocumentInfo(this.GetPrimaryKeyString(), upload.FileName, Path.GetFileNameWithoutExtension(upload.FileName),
             upload.ContentType, upload.SizeBytes, upload.Sha256, DocumentStatus.Queued, null, 0, upload.Tags, upload.UploadedBy,
-            now, now, 1, upload.BlobKey, null), blobToDeleteWhenReady: null);
+            now, now, 1, upload.BlobKey, null, DefaultCollection.Of(upload.CollectionId)), blobToDeleteWhenReady: null);
         return new DocumentSubmitResult(Info!, true);
     }
 
@@ -106,6 +106,18 @@ public sealed class DocumentGrain(
     }
 
     public Task<DocumentInfo?> GetAsync() => Task.FromResult(Info);
+
+    /// <summary>Moves the document to another collection: stored first (the catalog then pushes the change to every
+    /// silo), then the shared vectors' metadata and this silo's index are changed in place. Nothing is embedded again.</summary>
+    public async Task<DocumentInfo?> MoveAsync(string collectionId)
+    {
+        if (Info is not { } info) return null;
+        if (info.Collection == collectionId) return info;
+        await SaveAsync(info with { CollectionId = collectionId, UpdatedAt = clock.GetUtcNow() });
+        if (state.State.PublishedVersion is not null) await indexer.MoveAsync(info.DocumentId, collectionId);
+        logger.LogInformation("Document {DocumentId} moved from {From} to {To}", info.DocumentId, info.Collection, collectionId);
+        return Info;
+    }
 
     public async Task<DocumentInfo?> ReindexAsync()
     {
@@ -203,7 +215,7 @@ public sealed class DocumentGrain(
         }
     }
 
-    private IngestionJob Job(DocumentInfo info) => new(info.DocumentId, info.Version, info.FileName, info.ContentType, info.Title, info.Tags,
+    private IngestionJob Job(DocumentInfo info) => new(info.DocumentId, info.Version, info.FileName, info.ContentType, info.Title, info.Tags, info.Collection,
         async ct => await blobs.OpenReadAsync(info.BlobKey, ct)
             ?? throw new DocumentRejectedException("file_missing", "저장된 원본 파일을 찾을 수 없습니다. 다시 업로드해 주세요. (The stored file is missing; upload it again.)"));
 
@@ -275,6 +287,8 @@ public sealed class DocumentGrain(
             state.State.CompletedStep = null;
             state.State.BlobToDeleteWhenReady = null;
             await SaveAsync(info with { Status = DocumentStatus.Ready, ChunkCount = result.ChunkCount, UpdatedAt = result.ReadyAt });
+            // A move that landed while the chunks were being written found nothing to move: move them now.
+            if (result.CollectionId != info.Collection) await indexer.MoveAsync(info.DocumentId, info.Collection, CancellationToken.None);
             if (superseded is { } old) await indexer.DeleteChunkFileAsync(info.DocumentId, old, CancellationToken.None);
             if (oldBlob is not null && oldBlob != info.BlobKey) await blobs.DeleteAsync(oldBlob, CancellationToken.None);
             await artifacts.DeleteAsync(info.DocumentId, info.Version);

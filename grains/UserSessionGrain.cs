@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using KnowledgeBase.Grains.Chat;
 using KnowledgeBase.Grains.Chat.Pipeline;
 using KnowledgeBase.Grains.Hosting;
+using KnowledgeBase.Grains.Permissions;
 using Microsoft.Extensions.Options;
 
 namespace KnowledgeBase.Grains;
@@ -17,6 +18,8 @@ public sealed class UserSessionGrain(
     IQueryLog queryLog,
     BudgetPeriods periods,
     IOptions<LimitsOptions> limits,
+    PermissionCache permissions,
+    SourceAccess sourceAccess,
     TimeProvider clock) : Grain, IUserSessionGrain
 {
     private const int MaxQuestionLength = 4000;
@@ -112,7 +115,10 @@ public sealed class UserSessionGrain(
 
         conversation ??= ConversationIndex.Start(question, now);
         session.State.LastActivityAt = now;
-        return new ChatTurn(UserId, question, conversation, reservation, Conversation(conversation.ConversationId), started);
+        return new ChatTurn(UserId, question, conversation, reservation, Conversation(conversation.ConversationId), started)
+        {
+            Caller = Caller,
+        };
     }
 
     private IConversationGrain Conversation(string conversationId)
@@ -187,10 +193,16 @@ public sealed class UserSessionGrain(
 
     public Task<IReadOnlyList<ConversationSummary>> ListConversationsAsync() => Task.FromResult(_conversations.Newest());
 
+    /// <summary>The conversation as the user may see it now: sources of documents they may no longer read are withheld.</summary>
     public async Task<Conversation?> GetConversationAsync(string conversationId)
-        => _conversations.TryGet(conversationId, out var summary) && await Conversation(conversationId).GetAsync() is { } conversation
-            ? conversation with { Title = summary.Title }
-            : null;
+    {
+        if (!_conversations.TryGet(conversationId, out var summary) || await Conversation(conversationId).GetAsync() is not { } conversation) return null;
+        var access = await permissions.AccessAsync(Caller);
+        return conversation with { Title = summary.Title, Turns = sourceAccess.Apply(conversation.Turns, access) };
+    }
+
+    /// <summary>The user and the role their account was created with (an admin's later change overrides it).</summary>
+    private Caller Caller => new(UserId, session.State.Profile?.Role ?? Roles.Member);
 
     public async Task<bool> RenameConversationAsync(string conversationId, string title)
     {

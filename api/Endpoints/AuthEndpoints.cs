@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Net.Mail;
 using KnowledgeBase.Api.Hosting;
 using KnowledgeBase.Grains.Audit;
@@ -84,7 +85,8 @@ public static class AuthEndpoints
     {
         var usage = await grains.GetGrain<IUserSessionGrain>(context.User.Id()).GetUsageAsync();
         if (usage is null) return Problems.Create(401, "unauthorized", "사용자를 찾을 수 없습니다. (Unknown user.)");
-        return TypedResults.Ok(ToMe(usage));
+        // The role in force (an admin may have changed it since the token was issued; see EffectiveRoleClaims).
+        return TypedResults.Ok(ToMe(usage) with { Role = Roles.Normalize(context.User.FindFirstValue(UserClaims.Role)) });
     }
 
     public static MeResponse ToMe(UsageSnapshot u) => new(u.UserId, u.Email, u.DisplayName, u.Role,

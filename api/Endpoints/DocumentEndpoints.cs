@@ -4,6 +4,7 @@ using KnowledgeBase.Api.Hosting;
 using KnowledgeBase.Grains.Audit;
 using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Ingestion;
+using KnowledgeBase.Grains.Permissions;
 using KnowledgeBase.Grains.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -14,7 +15,8 @@ namespace KnowledgeBase.Api.Endpoints;
 public sealed record UploadAccepted(string DocumentId, string Status, int Version);
 public sealed record DocumentView(
     string DocumentId, string FileName, string Title, string ContentType, long SizeBytes, string Status, string? Error, string? ErrorCode,
-    int ChunkCount, IReadOnlyList<string> Tags, string UploadedBy, DateTimeOffset UploadedAt, DateTimeOffset UpdatedAt, int Version);
+    int ChunkCount, IReadOnlyList<string> Tags, string UploadedBy, DateTimeOffset UploadedAt, DateTimeOffset UpdatedAt, int Version,
+    string CollectionId, bool Restricted, bool CanEdit);
 public sealed record DocumentList(IReadOnlyList<DocumentView> Items, int Total, int Skip, int Take);
 public sealed record SearchBody(string? Query, int? TopK, IReadOnlyList<string>? Tags);
 public sealed record SearchResponse(IReadOnlyList<SearchHit> Results);
@@ -31,36 +33,48 @@ public static partial class DocumentEndpoints
         docs.MapDelete("/{id}", DeleteAsync);
         docs.MapPost("/{id}/reindex", ReindexAsync);
         docs.MapPut("/{id}", ReplaceAsync).DisableAntiforgery();
+        docs.MapPut("/{id}/collection", MoveAsync);
         app.MapPost("/api/search", SearchAsync).RequireAuthorization().WithTags("search");
         return app;
     }
 
     private static async Task<Results<Accepted<UploadAccepted>, Ok<UploadAccepted>, ProblemHttpResult>> UploadAsync(
-        HttpContext context, [FromServices] IClusterClient grains, [FromServices] IBlobStore blobs, [FromServices] IOptions<KnowledgeBaseOptions> options)
+        HttpContext context, [FromServices] IClusterClient grains, [FromServices] IBlobStore blobs, [FromServices] IOptions<KnowledgeBaseOptions> options,
+        [FromServices] PermissionCache permissions)
     {
         ApiTelemetry.Request("upload");
+        var access = await permissions.AccessAsync(context.User.Caller());
+        // Refused before the body is read: a member under UPLOAD_POLICY=editors may upload nowhere.
+        if (!access.IsAdmin && access.Role != Roles.Editor && access.Policy == UploadPolicy.Editors)
+            return Problems.Forbidden("문서는 편집자와 관리자만 올릴 수 있습니다. (Only editors and admins may upload: UPLOAD_POLICY=editors.)");
         var (file, tags, problem) = await ReadUploadAsync(context, options.Value);
         if (problem is not null) return problem;
         await using var _ = file!;
+        var collectionId = context.Request.Form["collectionId"].ToString() is { Length: > 0 } given ? given.Trim() : DefaultCollection.Id;
+        if (await TargetProblemAsync(collectionId, access, permissions) is { } refused) return refused;
 
         var documentId = "doc_" + file!.Sha256[..12];
         var grain = grains.GetGrain<IDocumentGrain>(documentId);
         if (await grain.GetAsync() is { } existing)
-            return TypedResults.Ok(new UploadAccepted(existing.DocumentId, Status(existing.Status), existing.Version));
+            return access.CanRead(existing.Collection)
+                ? TypedResults.Ok(new UploadAccepted(existing.DocumentId, Status(existing.Status), existing.Version))
+                // The same bytes are already stored where this caller may not look: neither its id nor its collection is told.
+                : Problems.Create(409, "document_exists", "같은 파일이 이미 다른 문서함에 있습니다. 관리자에게 문의하세요. (The same file is already stored in a collection you cannot open; ask an admin.)");
 
         var blobKey = $"documents/{documentId}/{file.Sha256}";
         file.Content.Position = 0;
         await blobs.PutAsync(blobKey, file.Content, file.ContentType, context.RequestAborted);
-        var result = await grain.SubmitAsync(new DocumentUpload(file.FileName, file.ContentType, file.Length, file.Sha256, blobKey, tags, context.User.Id()));
+        var result = await grain.SubmitAsync(new DocumentUpload(file.FileName, file.ContentType, file.Length, file.Sha256, blobKey, tags, context.User.Id(), collectionId));
         var body = new UploadAccepted(result.Info.DocumentId, Status(result.Info.Status), result.Info.Version);
         if (result.Created) await context.AuditAsync(AuditActions.DocumentUploaded, documentId, $"file={file.FileName} bytes={file.Length} sha256={file.Sha256}");
         return result.Created ? TypedResults.Accepted($"/api/documents/{documentId}", body) : TypedResults.Ok(body);
     }
 
     private static async Task<Results<Accepted<UploadAccepted>, ProblemHttpResult>> ReplaceAsync(string id, HttpContext context,
-        [FromServices] IClusterClient grains, [FromServices] IBlobStore blobs, [FromServices] IOptions<KnowledgeBaseOptions> options)
+        [FromServices] IClusterClient grains, [FromServices] IBlobStore blobs, [FromServices] IOptions<KnowledgeBaseOptions> options,
+        [FromServices] PermissionCache permissions)
     {
-        var (current, denied) = await FindOwnedAsync(id, context, grains);
+        var (current, _, denied) = await FindAsync(id, context, grains, permissions, change: true);
         if (denied is not null) return denied;
         var (file, tags, problem) = await ReadUploadAsync(context, options.Value);
         if (problem is not null) return problem;
@@ -70,26 +84,33 @@ public static partial class DocumentEndpoints
         file.Content.Position = 0;
         await blobs.PutAsync(blobKey, file.Content, file.ContentType, context.RequestAborted);
         var info = await grains.GetGrain<IDocumentGrain>(id).ReplaceAsync(
-            new DocumentUpload(file.FileName, file.ContentType, file.Length, file.Sha256, blobKey, tags.Count > 0 ? tags : current!.Tags, current!.UploadedBy));
+            new DocumentUpload(file.FileName, file.ContentType, file.Length, file.Sha256, blobKey, tags.Count > 0 ? tags : current!.Tags, current!.UploadedBy, current.CollectionId));
         await context.AuditAsync(AuditActions.DocumentReplaced, id, $"file={file.FileName} bytes={file.Length} sha256={file.Sha256} version={info.Version}");
         return TypedResults.Accepted($"/api/documents/{id}", new UploadAccepted(id, Status(info.Status), info.Version));
     }
 
-    private static async Task<Ok<DocumentList>> ListAsync([FromServices] IClusterClient grains, int skip = 0, int take = 50, string? q = null, string? tag = null)
+    /// <summary>Only documents in collections the caller may read; <paramref name="collectionId"/> narrows to one of them.</summary>
+    private static async Task<Ok<DocumentList>> ListAsync(HttpContext context, [FromServices] IClusterClient grains, [FromServices] PermissionCache permissions,
+        int skip = 0, int take = 50, string? q = null, string? tag = null, string? collectionId = null)
     {
-        var page = await grains.GetGrain<IDocumentCatalogGrain>("all").ListAsync(Math.Max(0, skip), Math.Clamp(take, 1, 200), q, tag);
-        return TypedResults.Ok(new DocumentList(page.Items.Select(View).ToList(), page.Total, page.Skip, page.Take));
+        var access = await permissions.AccessAsync(context.User.Caller());
+        var page = await grains.GetGrain<IDocumentCatalogGrain>("all").ListInAsync(Math.Max(0, skip), Math.Clamp(take, 1, 200), q, tag, access.Readable, collectionId);
+        return TypedResults.Ok(new DocumentList(page.Items.Select(d => View(d, access)).ToList(), page.Total, page.Skip, page.Take));
     }
 
-    private static async Task<Results<Ok<DocumentView>, ProblemHttpResult>> GetAsync(string id, [FromServices] IClusterClient grains)
-        => IsDocumentId(id) && await grains.GetGrain<IDocumentGrain>(id).GetAsync() is { } info
-            ? TypedResults.Ok(View(info))
-            : Problems.NotFound("문서 (Document)");
-
-    private static async Task<IResult> ContentAsync(string id, HttpContext context, [FromServices] IClusterClient grains, [FromServices] IBlobStore blobs)
+    private static async Task<Results<Ok<DocumentView>, ProblemHttpResult>> GetAsync(string id, HttpContext context, [FromServices] IClusterClient grains,
+        [FromServices] PermissionCache permissions)
     {
-        if (!IsDocumentId(id) || await grains.GetGrain<IDocumentGrain>(id).GetAsync() is not { } info) return Problems.NotFound("문서 (Document)");
-        var stream = await blobs.OpenReadAsync(info.BlobKey, context.RequestAborted);
+        var (info, access, problem) = await FindAsync(id, context, grains, permissions, change: false);
+        return problem ?? (Results<Ok<DocumentView>, ProblemHttpResult>)TypedResults.Ok(View(info!, access!));
+    }
+
+    private static async Task<IResult> ContentAsync(string id, HttpContext context, [FromServices] IClusterClient grains, [FromServices] IBlobStore blobs,
+        [FromServices] PermissionCache permissions)
+    {
+        var (info, _, problem) = await FindAsync(id, context, grains, permissions, change: false);
+        if (problem is not null) return problem;
+        var stream = await blobs.OpenReadAsync(info!.BlobKey, context.RequestAborted);
         if (stream is null) return Problems.NotFound("원본 파일 (Original file)");
         // Uploaded files are untrusted: never let the browser run them as part of this site.
         context.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:";
@@ -99,24 +120,43 @@ public static partial class DocumentEndpoints
             inline ? null : info.FileName, enableRangeProcessing: true);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, HttpContext context, [FromServices] IClusterClient grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, HttpContext context, [FromServices] IClusterClient grains,
+        [FromServices] PermissionCache permissions)
     {
-        var (current, denied) = await FindOwnedAsync(id, context, grains);
+        var (current, _, denied) = await FindAsync(id, context, grains, permissions, change: true);
         if (denied is not null) return denied;
         await grains.GetGrain<IDocumentGrain>(id).DeleteAsync();
         await context.AuditAsync(AuditActions.DocumentDeleted, id, $"file={current!.FileName}");
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Accepted<UploadAccepted>, ProblemHttpResult>> ReindexAsync(string id, HttpContext context, [FromServices] IClusterClient grains)
+    private static async Task<Results<Accepted<UploadAccepted>, ProblemHttpResult>> ReindexAsync(string id, HttpContext context, [FromServices] IClusterClient grains,
+        [FromServices] PermissionCache permissions)
     {
-        var (_, denied) = await FindOwnedAsync(id, context, grains);
+        var (_, _, denied) = await FindAsync(id, context, grains, permissions, change: true);
         if (denied is not null) return denied;
         var info = await grains.GetGrain<IDocumentGrain>(id).ReindexAsync();
         return info is null ? Problems.NotFound("문서 (Document)") : TypedResults.Accepted($"/api/documents/{id}", new UploadAccepted(id, Status(info.Status), info.Version));
     }
 
-    private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchAsync(SearchBody body, HttpContext context, [FromServices] IClusterClient grains)
+    /// <summary>Moves a document to another collection: the caller must be allowed to change the document and to upload
+    /// into the target.</summary>
+    private static async Task<Results<Ok<DocumentView>, ProblemHttpResult>> MoveAsync(string id, MoveBody body, HttpContext context,
+        [FromServices] IClusterClient grains, [FromServices] PermissionCache permissions)
+    {
+        if (string.IsNullOrWhiteSpace(body.CollectionId)) return Problems.BadRequest("collectionId를 입력해 주세요. (collectionId is required.)");
+        var (current, access, denied) = await FindAsync(id, context, grains, permissions, change: true);
+        if (denied is not null) return denied;
+        var target = body.CollectionId.Trim();
+        if (await TargetProblemAsync(target, access!, permissions) is { } refused) return refused;
+        var moved = await grains.GetGrain<IDocumentGrain>(id).MoveAsync(target);
+        if (moved is null) return Problems.NotFound("문서 (Document)");
+        await context.AuditAsync(AuditActions.DocumentMoved, id, $"from={current!.Collection} to={target}");
+        return TypedResults.Ok(View(moved, access!));
+    }
+
+    private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchAsync(SearchBody body, HttpContext context, [FromServices] IClusterClient grains,
+        [FromServices] PermissionCache permissions)
     {
         ApiTelemetry.Request("search");
         var query = body.Query?.Trim() ?? "";
@@ -124,18 +164,33 @@ public static partial class DocumentEndpoints
         var topK = body.TopK ?? 5;
         if (topK is < 1 or > 50) return Problems.BadRequest("topK는 1부터 50 사이여야 합니다. (topK must be 1 to 50.)");
         var tags = body.Tags?.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).ToList();
-        var hits = await grains.GetGrain<ISearchGrain>(0).SearchAsync(new SearchQuery(query, topK, tags is { Count: > 0 } ? tags : null), context.RequestAborted);
+        var access = await permissions.AccessAsync(context.User.Caller());
+        var hits = await grains.GetGrain<ISearchGrain>(0).SearchAsync(new SearchQuery(query, topK, tags is { Count: > 0 } ? tags : null, access.Readable), context.RequestAborted);
         return TypedResults.Ok(new SearchResponse(hits));
     }
 
-    /// <summary>The document, if it exists and the caller uploaded it or is an admin; otherwise the problem to return.</summary>
-    private static async Task<(DocumentInfo? Info, ProblemHttpResult? Problem)> FindOwnedAsync(string id, HttpContext context, IClusterClient grains)
+    /// <summary>The document and the caller's access, or the problem to return: 404 when it does not exist or the caller
+    /// may not read it (so existence does not leak), 403 when <paramref name="change"/> is asked of a document the caller
+    /// may read but not change.</summary>
+    private static async Task<(DocumentInfo? Info, Access? Access, ProblemHttpResult? Problem)> FindAsync(string id, HttpContext context,
+        IClusterClient grains, PermissionCache permissions, bool change)
     {
-        if (!IsDocumentId(id) || await grains.GetGrain<IDocumentGrain>(id).GetAsync() is not { } info)
-            return (null, Problems.NotFound("문서 (Document)"));
-        if (info.UploadedBy != context.User.Id() && !context.User.IsAdmin())
-            return (null, Problems.Forbidden("업로드한 사람이나 관리자만 변경할 수 있습니다. (Only the uploader or an admin may change this document.)"));
-        return (info, null);
+        var access = await permissions.AccessAsync(context.User.Caller());
+        if (!IsDocumentId(id) || await grains.GetGrain<IDocumentGrain>(id).GetAsync() is not { } info || !access.CanRead(info.Collection))
+            return (null, access, Problems.NotFound("문서 (Document)"));
+        if (change && !access.CanChange(info))
+            return (null, access, Problems.Forbidden("이 문서함의 편집자나 관리자만 변경할 수 있습니다. (Only this collection's editors or an admin may change this document.)"));
+        return (info, access, null);
+    }
+
+    /// <summary>Why the caller may not put a document into a collection (404 when it is unknown or unreadable), or null.</summary>
+    private static async Task<ProblemHttpResult?> TargetProblemAsync(string collectionId, Access access, PermissionCache permissions)
+    {
+        var snapshot = await permissions.SnapshotAsync();
+        if (snapshot.Collections.All(c => c.CollectionId != collectionId) || !access.CanRead(collectionId))
+            return Problems.NotFound("문서함 (Collection)");
+        return access.CanUploadInto(collectionId) ? null
+            : Problems.Forbidden("이 문서함에 문서를 넣을 권한이 없습니다. (You may not add documents to this collection.)");
     }
 
     private sealed class UploadedFile(Stream content, string fileName, string contentType, long length, string sha256) : IAsyncDisposable
@@ -211,8 +266,9 @@ public static partial class DocumentEndpoints
 
     public static string Status(DocumentStatus status) => status.ToString().ToLowerInvariant();
 
-    private static DocumentView View(DocumentInfo d) => new(d.DocumentId, d.FileName, d.Title, d.ContentType, d.SizeBytes, Status(d.Status),
-        d.Error, d.ErrorCode, d.ChunkCount, d.Tags, d.UploadedBy, d.UploadedAt, d.UpdatedAt, d.Version);
+    private static DocumentView View(DocumentInfo d, Access access) => new(d.DocumentId, d.FileName, d.Title, d.ContentType, d.SizeBytes, Status(d.Status),
+        d.Error, d.ErrorCode, d.ChunkCount, d.Tags, d.UploadedBy, d.UploadedAt, d.UpdatedAt, d.Version,
+        d.Collection, !access.IsPublic(d.Collection), access.CanChange(d));
 
     private static bool IsDocumentId(string id) => DocumentIdPattern().IsMatch(id);
 

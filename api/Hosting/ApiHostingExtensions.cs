@@ -4,6 +4,7 @@ using KnowledgeBase.Grains.Audit;
 using KnowledgeBase.Grains.Chat;
 using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Storage;
+using KnowledgeBase.Grains.Permissions;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
@@ -96,6 +97,8 @@ public static class ApiHostingExtensions
             };
         });
         services.AddAuthorizationBuilder().AddPolicy("admin", p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+        services.AddPermissions(config);
+        services.AddSingleton<Microsoft.AspNetCore.Authentication.IClaimsTransformation, EffectiveRoleClaims>();
 
         services.AddRateLimiter(o =>
         {

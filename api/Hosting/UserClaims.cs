@@ -12,4 +12,7 @@ public static class UserClaims
     public static string Id(this ClaimsPrincipal user) => user.FindFirstValue(UserId) ?? throw new InvalidOperationException("Authenticated user without a subject.");
 
     public static bool IsAdmin(this ClaimsPrincipal user) => user.IsInRole(Contracts.Roles.Admin);
+
+    /// <summary>The caller as permission checks see them: the user and the role their token carries.</summary>
+    public static Caller Caller(this ClaimsPrincipal user) => new(user.Id(), user.FindFirstValue(Role) ?? Contracts.Roles.Member);
 }

@@ -13,6 +13,15 @@ public static class AuditActions
     public const string DocumentUploaded = "document.uploaded";
     public const string DocumentReplaced = "document.replaced";
     public const string DocumentDeleted = "document.deleted";
+    public const string DocumentMoved = "document.moved";
+    public const string RoleChanged = "user.role_changed";
+    public const string GroupCreated = "group.created";
+    public const string GroupUpdated = "group.updated";
+    public const string GroupDeleted = "group.deleted";
+    public const string GroupMembersChanged = "group.members_changed";
+    public const string CollectionCreated = "collection.created";
+    public const string CollectionUpdated = "collection.updated";
+    public const string CollectionDeleted = "collection.deleted";
     public const string BackupCompleted = "backup.completed";
     public const string BackupFailed = "backup.failed";
     public const string RestoreCompleted = "backup.restored";

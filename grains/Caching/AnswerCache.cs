@@ -17,14 +17,21 @@ public sealed class AnswerCache(IDistributedCache cache, CacheStatistics statist
     private static readonly DistributedCacheEntryOptions Lifetime = new() { AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(24) };
 
     /// <summary>SHA-256 of the UTF-8 of the model, then of each message as "{role}\n{text}\n\u0001" (a prompt is ~10 KB of
-    /// sources: hashed without copying it, ~3% of what a chat turn allocated when it was).</summary>
-    public static string Key(string model, IEnumerable<ChatMessage> prompt)
+    /// sources: hashed without copying it, ~3% of what a chat turn allocated when it was). With <paramref name="sources"/>
+    /// (see <see cref="Scope"/>) the key also names the collections of the prompt's sources: an answer is only ever served to a caller whose own retrieval, filtered by what they may read,
+    /// produced these very sources in these collections (a document moved since then gives another key).</summary>
+    public static string Key(string model, IEnumerable<ChatMessage> prompt, string? sources = null)
     {
         using var hash = new Utf8Sha256();
         hash.Append(model).Append("\n");
         foreach (var message in prompt) hash.Append(message.Role.Value).Append("\n").Append(message.Text).Append("\n\u0001");
+        if (sources is not null) hash.Append(sources);
         return hash.Key("kb:answer:v1:");
     }
+
+    /// <summary>Each source's chunk id and collection, one per line.</summary>
+    public static string Scope(IReadOnlyList<SourceReference> sources)
+        => string.Concat(sources.Select(s => $"{s.ChunkId}@{DefaultCollection.Of(s.CollectionId)}\n"));
 
     public async Task<CachedAnswer?> GetAsync(string key, CancellationToken cancellationToken)
     {

@@ -14,6 +14,10 @@ public sealed partial class AnswerCachingChatClient(IChatClient inner, AnswerCac
     /// <summary>Set on the last update of a replayed answer.</summary>
     public const string CachedProperty = "kb.cached";
 
+    /// <summary>The prompt's sources with their collections (<see cref="AnswerCache.Scope"/>), passed in the options'
+    /// additional properties and made part of the key.</summary>
+    public const string SourcesProperty = "kb.sources";
+
     public string ModelId { get; } = inner.GetService<ChatClientMetadata>()?.DefaultModelId ?? ExtractiveChatClient.ModelId;
 
     public static bool IsReplay(ChatResponseUpdate update) => update.AdditionalProperties?.ContainsKey(CachedProperty) == true;
@@ -21,7 +25,7 @@ public sealed partial class AnswerCachingChatClient(IChatClient inner, AnswerCac
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
         ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var key = AnswerCache.Key(ModelId, messages);
+        var key = AnswerCache.Key(ModelId, messages, options?.AdditionalProperties?.TryGetValue(SourcesProperty, out var scope) == true ? scope as string : null);
         if (await cache.GetAsync(key, cancellationToken) is { } cached)
         {
             foreach (Match piece in Words().Matches(cached.Text))

@@ -66,7 +66,8 @@ public sealed class PromptBuilder(ITokenCounter tokens, IOptions<KnowledgeBaseOp
             if (text.Length == 0) break;
             block.AppendLine(header).AppendLine(text).AppendLine("</source>");
             sourceBudget -= headerTokens + textTokens;
-            sources.Add(new SourceReference(n, hit.ChunkId, hit.DocumentId, hit.FileName, hit.Title, hit.Section, hit.Page, hit.Score, hit.Text));
+            sources.Add(new SourceReference(n, hit.ChunkId, hit.DocumentId, hit.FileName, hit.Title, hit.Section, hit.Page, hit.Score, hit.Text,
+                CollectionId: hit.CollectionId));
         }
         block.AppendLine(SourcesClose);
 

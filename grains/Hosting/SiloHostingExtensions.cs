@@ -6,6 +6,7 @@ using KnowledgeBase.Grains.Chat;
 using KnowledgeBase.Grains.Chat.Pipeline;
 using KnowledgeBase.Grains.Ingestion;
 using KnowledgeBase.Grains.Models;
+using KnowledgeBase.Grains.Permissions;
 using KnowledgeBase.Grains.Retrieval;
 using KnowledgeBase.Grains.Retrieval.Chroma;
 using KnowledgeBase.Grains.Retrieval.Replication;
@@ -193,6 +194,8 @@ public static class SiloHostingExtensions
         services.AddRetrieval();
         services.AddChromaVectorStore(config);
         services.AddIndexReplication();
+        services.AddPermissions(config);
+        services.TryAddSingleton<SourceAccess>();
         services.AddCaches(config);
 
         services.TryAddSingleton(new PriceTable(config["PRICE_TABLE"]));

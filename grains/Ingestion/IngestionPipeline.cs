@@ -12,7 +12,7 @@ public enum IngestionStep { Parse = 0, Chunk = 1, Embed = 2, Index = 3 }
 
 /// <summary>A document version to ingest: who it is, and how to read its stored bytes.</summary>
 public sealed record IngestionJob(string DocumentId, int Version, string FileName, string? ContentType, string Title,
-    IReadOnlyList<string> Tags, Func<CancellationToken, Task<Stream>> OpenContent);
+    IReadOnlyList<string> Tags, string CollectionId, Func<CancellationToken, Task<Stream>> OpenContent);
 
 /// <summary>Where a run records what it finished. The document grain persists each finished step with its output, so a
 /// restarted or retried run resumes after the last finished step; callers with nothing to resume use
@@ -34,7 +34,7 @@ public interface IIngestionJournal
 
 /// <summary>What an ingestion run produced: the chunk count and the ready time, which is the revision every silo's index
 /// compares against.</summary>
-public sealed record IngestionResult(int ChunkCount, DateTimeOffset ReadyAt);
+public sealed record IngestionResult(int ChunkCount, DateTimeOffset ReadyAt, string CollectionId);
 
 public static class IngestionJournal
 {
@@ -97,8 +97,8 @@ public sealed class IngestionPipeline(
 
         await journal.StartingAsync(IngestionStep.Index, title);
         var readyAt = clock.GetUtcNow();
-        await indexer.PublishAsync(job.DocumentId, job.Version, readyAt.UtcTicks, chunks, cancellationToken);
-        var result = new IngestionResult(chunks.Count, readyAt);
+        await indexer.PublishAsync(job.DocumentId, job.Version, readyAt.UtcTicks, job.CollectionId, chunks, cancellationToken);
+        var result = new IngestionResult(chunks.Count, readyAt, job.CollectionId);
         await journal.CompletedAsync(IngestionStep.Index, result, cancellationToken);
         logger.LogInformation("Ingested {DocumentId} v{Version}: {Chunks} chunks in {Elapsed} ms (resumed after {Step})",
             job.DocumentId, job.Version, chunks.Count, watch.ElapsedMilliseconds, done?.ToString() ?? "nothing");
@@ -108,7 +108,8 @@ public sealed class IngestionPipeline(
     /// <summary>Ingests bytes at hand (tests, benchmarks, tools) through the same steps, as version 1, recording nothing.</summary>
     public Task<IngestionResult> RunAsync(string documentId, Stream content, string fileName, string? contentType, IReadOnlyList<string> tags,
         CancellationToken cancellationToken = default)
-        => RunAsync(new IngestionJob(documentId, 1, fileName, contentType, Path.GetFileNameWithoutExtension(fileName), tags, _ => Task.FromResult(content)),
+        => RunAsync(new IngestionJob(documentId, 1, fileName, contentType, Path.GetFileNameWithoutExtension(fileName), tags,
+                DefaultCollection.Id, _ => Task.FromResult(content)),
             IngestionJournal.None, cancellationToken);
 
     /// <summary>Reads the stored bytes and parses them on the thread pool (parsers are CPU-bound).</summary>

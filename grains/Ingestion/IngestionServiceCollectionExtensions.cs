@@ -21,7 +21,7 @@ public static class IngestionServiceCollectionExtensions
         services.TryAddSingleton<IChunker, StructuredChunker>();
         services.TryAddSingleton<IBlobStore, LocalFileBlobStore>();
         services.TryAddSingleton<ChunkFiles>();
-        services.TryAddSingleton<LocalIndex>();
+        services.TryAddSingleton<IndexReplicator>();
         services.TryAddSingleton<DocumentIndexer>();
         services.TryAddSingleton<IngestionArtifacts>();
         services.TryAddSingleton<IngestionPipeline>();

@@ -25,6 +25,8 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
     private readonly SemaphoreSlim _commitGate = new(1, 1);
     private readonly ReaderWriterLockSlim _visibility = new();
     private readonly Dictionary<string, VectorIndex.Entry?> _pending = new(StringComparer.Ordinal);
+    // Changes to apply to the vector side together with the next Lucene reopen (moves between collections).
+    private readonly List<Action> _publishActions = [];
     private volatile bool _dirty;
     private long _writeSequence, _durableSequence;
     private volatile bool _disposed;
@@ -88,16 +90,32 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         return WriteAsync(documentId, null, () => _lexical.Delete(documentId), cancellationToken);
     }
 
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, ReadOnlyMemory<float> queryEmbedding, int topK,
-        IReadOnlyList<string>? tags, CancellationToken cancellationToken = default)
+    public async Task<bool> MoveDocumentAsync(string documentId, string collectionId, CancellationToken cancellationToken = default)
     {
-        if (topK <= 0 || string.IsNullOrWhiteSpace(query) && queryEmbedding.IsEmpty) return [];
+        ArgumentException.ThrowIfNullOrEmpty(documentId);
+        if (_dirty) await RefreshAsync(cancellationToken);
+        var searcher = _lexical.Acquire();
+        try { if (!_lexical.DocumentIds(searcher).Contains(documentId)) return false; }
+        finally { _lexical.Release(searcher); }
+        var key = CollectionKeys.Of(collectionId);
+        await WriteAsync(documentId, null, () => _lexical.Move(documentId, collectionId), cancellationToken, vectorsUnchanged: true,
+            published: () => _vectors.SetCollection(documentId, key));
+        // Visible at once: a permission change must not wait for the next search to publish it.
+        await RefreshAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, ReadOnlyMemory<float> queryEmbedding, int topK,
+        IReadOnlyList<string>? tags, IReadOnlyCollection<string>? collections, CancellationToken cancellationToken = default)
+    {
+        if (topK <= 0 || string.IsNullOrWhiteSpace(query) && queryEmbedding.IsEmpty || collections is { Count: 0 }) return [];
         if (_dirty) await RefreshAsync(cancellationToken);
         var tagSet = tags is { Count: > 0 } ? new HashSet<string>(tags, StringComparer.Ordinal) : null;
+        var collectionKeys = collections is null ? null : CollectionKeys.Of(collections);
         var candidates = Math.Max(_options.Candidates, topK * 2);
         var useVectors = !queryEmbedding.IsEmpty && _options.VectorWeight > 0;
         var shared = useVectors && _sharedVectors is not null
-            ? await _sharedVectors.SearchAsync(queryEmbedding, tags, candidates, cancellationToken)
+            ? await _sharedVectors.SearchAsync(queryEmbedding, tags, collections, candidates, cancellationToken)
             : null;
 
         _visibility.EnterReadLock();
@@ -106,8 +124,8 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         {
             IReadOnlyList<(int LuceneDoc, float Score, string ChunkId, string DocumentId)> lexical = [];
             List<(string ChunkId, string DocumentId, float Score)>? localVector = null;
-            void SearchLexical() => lexical = string.IsNullOrWhiteSpace(query) ? [] : _lexical.Search(searcher, query, tags, candidates);
-            void SearchVectors() => localVector = _vectors.Search(queryEmbedding.Span, tagSet, candidates);
+            void SearchLexical() => lexical = string.IsNullOrWhiteSpace(query) ? [] : _lexical.Search(searcher, query, tags, collectionKeys, candidates);
+            void SearchVectors() => localVector = _vectors.Search(queryEmbedding.Span, tagSet, collectionKeys, candidates);
             var local = useVectors && shared is null;
             // On a large index both searches take milliseconds: they run side by side (the calling thread runs one, and
             // both when no other thread is free). On a small one the hand-off would cost more than it saves.
@@ -119,7 +137,10 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
             }
             var luceneDocs = lexical.ToDictionary(h => h.ChunkId, h => h.LuceneDoc, StringComparer.Ordinal);
             var vector = !useVectors ? []
-                : shared is not null ? shared.Where(h => Cached(h.ChunkId, searcher, luceneDocs) is not null).ToList()
+                // Chroma filtered by collection already; its hits also count only when this silo's index holds the chunk in a
+                // collection the caller may read (a move reaches Chroma and each silo's index separately).
+                : shared is not null ? shared.Where(h => Cached(h.ChunkId, searcher, luceneDocs) is { } c
+                    && (collectionKeys is null || collectionKeys.Contains(CollectionKeys.Of(c.Hit.CollectionId)))).ToList()
                 : localVector!;
             var fused = Fusion.Fuse(lexical.Select(h => (h.ChunkId, h.DocumentId, h.Score)).ToList(), vector, _options);
 
@@ -154,7 +175,7 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         CachedChunk? chunk = null;
         if (doc >= 0)
         {
-            var hit = LexicalIndex.Load(searcher, doc, 0);
+            var hit = LexicalIndex.Load(searcher, doc, 0) with { CollectionId = LexicalIndex.CollectionOf(searcher, doc) };
             var heading = hit.Section.Split(" > ")[^1];
             chunk = new CachedChunk(hit, Lower(hit.Section + "\n" + hit.Text), Lower(heading));
         }
@@ -165,7 +186,8 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
 
     private static string Lower(string text) => text.Normalize(System.Text.NormalizationForm.FormC).ToLowerInvariant();
 
-    private async Task WriteAsync(string documentId, VectorIndex.Entry? entry, Action lexicalWrite, CancellationToken cancellationToken)
+    private async Task WriteAsync(string documentId, VectorIndex.Entry? entry, Action lexicalWrite, CancellationToken cancellationToken,
+        bool vectorsUnchanged = false, Action? published = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         long sequence;
@@ -173,8 +195,12 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         try
         {
             lexicalWrite();
-            _vectors.Log(documentId, entry);
-            _pending[documentId] = entry;
+            if (!vectorsUnchanged)
+            {
+                _vectors.Log(documentId, entry);
+                _pending[documentId] = entry;
+            }
+            if (published is not null) _publishActions.Add(published);
             sequence = ++_writeSequence;
             _dirty = true;
         }
@@ -260,6 +286,8 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
             _lexical.Refresh();
             _vectors.Apply(_pending);
             _pending.Clear();
+            foreach (var action in _publishActions) action();
+            _publishActions.Clear();
             _chunks.Clear();
             _dirty = false;
         }
@@ -282,6 +310,8 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
                 _vectors.Apply(orphans.Select(id => new KeyValuePair<string, VectorIndex.Entry?>(id, null)));
                 _vectors.Flush();
             }
+            // The vector log keeps no collections: each document's is read from the lexical index.
+            foreach (var (documentId, key) in _lexical.DocumentCollections(searcher)) _vectors.SetCollection(documentId, key);
             var missing = lexicalDocs.Count - (_vectors.DocumentIds.Count);
             if (missing > 0 && _sharedVectors is null)
                 _logger.LogWarning("{Count} documents have no vectors; they are found by keywords only until re-ingested", missing);

@@ -6,10 +6,10 @@ namespace KnowledgeBase.Grains.Retrieval;
 public sealed class HybridRetriever(IKnowledgeIndex index, IEmbeddingGenerator<string, Embedding<float>> embedder) : IRetriever
 {
     public async Task<IReadOnlyList<SearchHit>> RetrieveAsync(string query, int topK, IReadOnlyList<string>? tags,
-        CancellationToken cancellationToken = default)
+        IReadOnlyCollection<string>? collections, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(query) || topK <= 0) return [];
+        if (string.IsNullOrWhiteSpace(query) || topK <= 0 || collections is { Count: 0 }) return [];
         var embedding = await embedder.GenerateAsync(query, cancellationToken: cancellationToken);
-        return await index.SearchAsync(query, embedding.Vector, topK, tags, cancellationToken);
+        return await index.SearchAsync(query, embedding.Vector, topK, tags, collections, cancellationToken);
     }
 }

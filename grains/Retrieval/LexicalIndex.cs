@@ -19,7 +19,8 @@ public sealed class LexicalIndex : IDisposable
 {
     private const string Id = "id", Doc = "doc", File = "file", Title = "title", Section = "section", Page = "page",
         Text = "text", Tag = "tag", TextBigrams = "text_b", TextUnigrams = "text_u", TitleBigrams = "title_b", SectionBigrams = "section_b",
-        TextTrigrams = "text_t", TextStems = "text_w", TextPairs = "text_p", IdValues = "id_dv", DocValues = "doc_dv";
+        TextTrigrams = "text_t", TextStems = "text_w", TextPairs = "text_p", IdValues = "id_dv", DocValues = "doc_dv",
+        CollectionKeys = "collection_key_dv", CollectionIds = "collection_id_dv";
 
     private const int MaxQueryTerms = 256;
 
@@ -57,7 +58,26 @@ public sealed class LexicalIndex : IDisposable
             MergedSegmentWarmer = new MergeNotifier(() => MergeCompleted?.Invoke()),
         };
         _writer = new IndexWriter(directory, config);
+        EnsureCollectionFields();
         _searchers = new SearcherManager(_writer, true, new Bm25SearcherFactory(similarity));
+    }
+
+    /// <summary>Lucene updates doc values in place only for fields the index already knows; an index written before
+    /// collections existed learns them from one document added and deleted at once. Its chunks read as key 0, the
+    /// default collection, until a move sets them.</summary>
+    private void EnsureCollectionFields()
+    {
+        using var reader = DirectoryReader.Open(_writer, applyAllDeletes: false);
+        if (reader.MaxDoc == 0 || reader.Leaves.Any(l => l.AtomicReader.FieldInfos.FieldInfo(CollectionKeys) is not null)) return;
+        var marker = new Term(Id, "\u0001collection-fields");
+        _writer.AddDocument(new Document
+        {
+            new StringField(Id, marker.Text, Field.Store.NO),
+            new NumericDocValuesField(CollectionKeys, 0),
+            new BinaryDocValuesField(CollectionIds, new BytesRef(DefaultCollection.Id)),
+        });
+        _writer.DeleteDocuments(marker);
+        _writer.Commit();
     }
 
     /// <summary>Raised (on a merge thread) when a merge finished; a refresh then lets searches use the merged segment.</summary>
@@ -77,6 +97,43 @@ public sealed class LexicalIndex : IDisposable
 
     public void Delete(string documentId) => _writer.DeleteDocuments(new Term(Doc, documentId));
 
+    /// <summary>Sets the collection of every chunk of a document in place (doc values updates: no text is analysed again).</summary>
+    public void Move(string documentId, string collectionId)
+    {
+        var term = new Term(Doc, documentId);
+        _writer.UpdateNumericDocValue(term, CollectionKeys, Retrieval.CollectionKeys.Of(collectionId));
+        _writer.UpdateBinaryDocValue(term, CollectionIds, new BytesRef(DefaultCollection.Of(collectionId)));
+    }
+
+    /// <summary>The collection key of each document in a searcher's view (the vector index's filter is rebuilt from it).</summary>
+    public Dictionary<string, long> DocumentCollections(IndexSearcher searcher)
+    {
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var leaf in searcher.IndexReader.Leaves)
+        {
+            var reader = leaf.AtomicReader;
+            var keys = reader.GetNumericDocValues(CollectionKeys);
+            var live = reader.LiveDocs;
+            for (var doc = 0; doc < reader.MaxDoc; doc++)
+            {
+                if (live is not null && !live.Get(doc)) continue;
+                result[SegmentIds.Get(reader, doc).DocumentId] = keys?.Get(doc) ?? 0;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The collection id of a chunk (documents indexed before collections existed: the default one).</summary>
+    public static string CollectionOf(IndexSearcher searcher, int luceneDoc)
+    {
+        var leaves = searcher.IndexReader.Leaves;
+        var leaf = leaves[ReaderUtil.SubIndex(luceneDoc, leaves)];
+        var values = leaf.AtomicReader.GetBinaryDocValues(CollectionIds);
+        if (values is null) return DefaultCollection.Id;
+        var bytes = new BytesRef();
+        values.Get(luceneDoc - leaf.DocBase, bytes);
+        return bytes.Length == 0 ? DefaultCollection.Id : bytes.Utf8ToString();
+    }
     public void Refresh() => _searchers.MaybeRefreshBlocking();
 
     /// <summary>Merges the index into one segment when it has several and at most <paramref name="maxDocs"/> documents,
@@ -121,7 +178,7 @@ public sealed class LexicalIndex : IDisposable
 
     /// <summary>BM25 over bigrams of text, title and section plus unigrams of text, after question boilerplate is removed.</summary>
     public IReadOnlyList<(int LuceneDoc, float Score, string ChunkId, string DocumentId)> Search(
-        IndexSearcher searcher, string query, IReadOnlyList<string>? tags, int count)
+        IndexSearcher searcher, string query, IReadOnlyList<string>? tags, IReadOnlySet<long>? collections, int count)
     {
         var cleaned = CleanQuery(query);
         var boolean = new BooleanQuery(disableCoord: true);
@@ -156,7 +213,7 @@ public sealed class LexicalIndex : IDisposable
         // Lucene scores a pure disjunction out of doc order with a table of 2,048 buckets per segment; on a small index
         // allocating those tables cost more than scoring, so below the large-corpus size the in-order scorer runs.
         var collector = TopScoreDocCollector.Create(count, docsScoredInOrder: !large);
-        using (PostingsReaders.Lend()) searcher.Search(boolean, TagFilter(tags), collector);
+        using (PostingsReaders.Lend()) searcher.Search(boolean, Filter(tags, collections), collector);
         var top = collector.GetTopDocs();
         var hits = new List<(int, float, string, string)>(top.ScoreDocs.Length);
         var leaves = searcher.IndexReader.Leaves;
@@ -301,6 +358,14 @@ public sealed class LexicalIndex : IDisposable
         }
     }
 
+    /// <summary>The collections filter (what the caller may read) and the tags filter, both applied while Lucene scores:
+    /// a chunk outside them is never a candidate, so the top hits are all readable.</summary>
+    private static Filter? Filter(IReadOnlyList<string>? tags, IReadOnlySet<long>? collections)
+    {
+        var tagFilter = TagFilter(tags);
+        return collections is null ? tagFilter : new CollectionFilter(collections, tagFilter);
+    }
+
     private static Filter? TagFilter(IReadOnlyList<string>? tags)
     {
         if (tags is null || tags.Count == 0) return null;
@@ -310,10 +375,46 @@ public sealed class LexicalIndex : IDisposable
         return new QueryWrapperFilter(any);
     }
 
+    /// <summary>The chunks whose collection key is in a set, as a bit set per segment view built from the numeric doc
+    /// values (one pass over the segment) and kept while that view lives, per set: the users of one permission set share
+    /// it, and a move or a new view (a refresh after a write) starts afresh. The tag filter, when there is one, runs
+    /// inside it.</summary>
+    private sealed class CollectionFilter(IReadOnlySet<long> collections, Filter? inner) : Filter
+    {
+        private static readonly ConditionalWeakTable<AtomicReader, ConcurrentDictionary<string, FixedBitSet>> Cache = new();
+        private readonly string _signature = string.Join(",", collections.Order());
+
+        public override DocIdSet? GetDocIdSet(AtomicReaderContext context, IBits? acceptDocs)
+        {
+            var reader = context.AtomicReader;
+            var sets = Cache.GetValue(reader, _ => new ConcurrentDictionary<string, FixedBitSet>(StringComparer.Ordinal));
+            if (!sets.TryGetValue(_signature, out var bits))
+            {
+                bits = new FixedBitSet(reader.MaxDoc);
+                var keys = reader.GetNumericDocValues(CollectionKeys);
+                if (keys is null)
+                {
+                    if (collections.Contains(0)) bits.Set(0, reader.MaxDoc);
+                }
+                else
+                {
+                    for (var doc = 0; doc < reader.MaxDoc; doc++)
+                        if (collections.Contains(keys.Get(doc))) bits.Set(doc);
+                }
+                if (sets.Count >= 64) sets.Clear();
+                sets[_signature] = bits;
+            }
+            var allowed = BitsFilteredDocIdSet.Wrap(bits, acceptDocs);
+            return inner is null ? allowed : inner.GetDocIdSet(context, allowed?.Bits ?? bits);
+        }
+    }
+
     private static Document ToDocument(IndexedChunk chunk)
     {
         var doc = new Document
         {
+            new NumericDocValuesField(CollectionKeys, Retrieval.CollectionKeys.Of(chunk.CollectionId)),
+            new BinaryDocValuesField(CollectionIds, new BytesRef(chunk.Collection)),
             new StringField(Id, chunk.ChunkId, Field.Store.YES),
             new StringField(Doc, chunk.DocumentId, Field.Store.YES),
             new BinaryDocValuesField(IdValues, new BytesRef(chunk.ChunkId)),

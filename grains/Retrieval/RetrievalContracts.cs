@@ -10,7 +10,30 @@ public sealed record IndexedChunk(
     int? Page,
     string Text,
     IReadOnlyList<string> Tags,
-    ReadOnlyMemory<float> Embedding);
+    ReadOnlyMemory<float> Embedding,
+    string? CollectionId = null)
+{
+    /// <summary>The collection (문서함) whose read list decides who may retrieve this chunk.</summary>
+    public string Collection => DefaultCollection.Of(CollectionId);
+}
+
+/// <summary>A collection id as a 64-bit key in the indexes' numeric fields (Lucene doc values can be updated in place,
+/// so moving a document re-indexes nothing). The default collection is 0, which is also what a chunk indexed before
+/// collections existed reads as.</summary>
+public static class CollectionKeys
+{
+    public static long Of(string? collectionId)
+    {
+        var id = DefaultCollection.Of(collectionId);
+        if (id == DefaultCollection.Id) return 0;
+        // FNV-1a over the id's UTF-16 code units: stable across processes and versions (string.GetHashCode is not).
+        var hash = 14695981039346656037UL;
+        foreach (var c in id) hash = (hash ^ c) * 1099511628211UL;
+        return hash == 0 ? 1 : (long)hash;
+    }
+
+    public static HashSet<long> Of(IEnumerable<string> collectionIds) => collectionIds.Select(Of).ToHashSet();
+}
 
 /// <summary>The lexical and vector indexes behind one interface. Replacing a document is atomic: a search sees
 /// either all of the old chunks or all of the new ones.</summary>
@@ -20,8 +43,14 @@ public interface IKnowledgeIndex
 
     Task DeleteDocumentAsync(string documentId, CancellationToken cancellationToken = default);
 
+    /// <summary>Puts a document's chunks in another collection in place (nothing is parsed or embedded again); visible
+    /// to searches in one step. False when the index does not hold the document.</summary>
+    Task<bool> MoveDocumentAsync(string documentId, string collectionId, CancellationToken cancellationToken = default);
+
+    /// <summary>The best chunks for a query among those in <paramref name="collections"/> (null: every collection). The
+    /// collections filter each half of the search before ranking, so top-k is k readable chunks.</summary>
     Task<IReadOnlyList<SearchHit>> SearchAsync(string query, ReadOnlyMemory<float> queryEmbedding, int topK,
-        IReadOnlyList<string>? tags, CancellationToken cancellationToken = default);
+        IReadOnlyList<string>? tags, IReadOnlyCollection<string>? collections, CancellationToken cancellationToken = default);
 
     long ChunkCount { get; }
 }
@@ -29,7 +58,10 @@ public interface IKnowledgeIndex
 /// <summary>What chat and /api/search call: embeds the query and searches the index.</summary>
 public interface IRetriever
 {
-    Task<IReadOnlyList<SearchHit>> RetrieveAsync(string query, int topK, IReadOnlyList<string>? tags, CancellationToken cancellationToken = default);
+    /// <summary><paramref name="collections"/> is the caller's readable collections (null only for a caller who may read
+    /// them all); it is required so that no caller can forget it.</summary>
+    Task<IReadOnlyList<SearchHit>> RetrieveAsync(string query, int topK, IReadOnlyList<string>? tags, IReadOnlyCollection<string>? collections,
+        CancellationToken cancellationToken = default);
 }
 
 /// <summary>A vector store every silo shares (ChromaDB). When one is registered, the local index keeps no vectors and
@@ -41,7 +73,11 @@ public interface ISharedVectorStore
 
     Task DeleteDocumentAsync(string documentId, CancellationToken cancellationToken = default);
 
-    /// <summary>The nearest chunks by cosine similarity, optionally only those carrying any of <paramref name="tags"/>.</summary>
+    /// <summary>Rewrites the collection in the metadata of the document's records (vectors untouched).</summary>
+    Task MoveDocumentAsync(string documentId, string collectionId, CancellationToken cancellationToken = default);
+
+    /// <summary>The nearest chunks by cosine similarity, optionally only those carrying any of <paramref name="tags"/>
+    /// and only in <paramref name="collections"/> (null: any), filtered by the store before it ranks.</summary>
     Task<IReadOnlyList<(string ChunkId, string DocumentId, float Score)>> SearchAsync(ReadOnlyMemory<float> embedding,
-        IReadOnlyList<string>? tags, int count, CancellationToken cancellationToken = default);
+        IReadOnlyList<string>? tags, IReadOnlyCollection<string>? collections, int count, CancellationToken cancellationToken = default);
 }

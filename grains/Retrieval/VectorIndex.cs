@@ -28,6 +28,10 @@ public sealed class VectorIndex : IDisposable
         public ulong[] Signs { get; } = VectorMath.SignBits(Codes, Dimensions);
 
         public int SignWords => (Dimensions + 63) / 64;
+
+        /// <summary>The document's collection key (see <see cref="CollectionKeys"/>); not in the log, set from the
+        /// chunks and, after a restart, from the lexical index.</summary>
+        public long Collection { get; set; }
     }
 
     public VectorIndex(string directory)
@@ -71,7 +75,18 @@ public sealed class VectorIndex : IDisposable
             scales[i] = VectorMath.Quantize(unit, codes.AsSpan(i * dimensions, dimensions));
         }
         return new Entry(documentId, dimensions, chunks.Select(c => c.ChunkId).ToArray(),
-            chunks.Select(c => c.Tags.ToArray()).ToArray(), codes, scales);
+            chunks.Select(c => c.Tags.ToArray()).ToArray(), codes, scales) { Collection = chunks.Count == 0 ? 0 : CollectionKeys.Of(chunks[0].CollectionId) };
+    }
+
+    /// <summary>Puts a document's vectors in another collection (no-op when it has none here).</summary>
+    public void SetCollection(string documentId, long collection)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (_slotOf.TryGetValue(documentId, out var slot) && _slots[slot] is { } entry) entry.Collection = collection;
+        }
+        finally { _lock.ExitWriteLock(); }
     }
 
     /// <summary>Appends the change to the log (buffered; <see cref="Flush"/> makes it durable). Callers serialize writes.</summary>
@@ -106,7 +121,8 @@ public sealed class VectorIndex : IDisposable
     }
 
     /// <summary>The best chunks by cosine similarity, optionally only those carrying any of <paramref name="tags"/>.</summary>
-    public List<(string ChunkId, string DocumentId, float Score)> Search(ReadOnlySpan<float> query, IReadOnlySet<string>? tags, int count)
+    public List<(string ChunkId, string DocumentId, float Score)> Search(ReadOnlySpan<float> query, IReadOnlySet<string>? tags,
+        IReadOnlySet<long>? collections, int count)
     {
         var result = new List<(string, string, float)>();
         var norm = VectorMath.Norm(query);
@@ -121,8 +137,8 @@ public sealed class VectorIndex : IDisposable
         try
         {
             heap = Interlocked.Read(ref _chunks) < CoarseScanChunks
-                ? Scan(q, qScale, tags, count)
-                : Rescore(CoarseScan(VectorMath.SignBits(q, q.Length), q.Length, tags, Math.Max(count * 8, CoarseCandidates)), q, qScale, count);
+                ? Scan(q, qScale, tags, collections, count)
+                : Rescore(CoarseScan(VectorMath.SignBits(q, q.Length), q.Length, tags, collections, Math.Max(count * 8, CoarseCandidates)), q, qScale, count);
         }
         finally { _lock.ExitReadLock(); }
 
@@ -178,7 +194,8 @@ public sealed class VectorIndex : IDisposable
     }
 
     /// <summary>The chunks whose sign bits are closest to the query's, closest last. Called under the read lock.</summary>
-    private PriorityQueue<(Entry Entry, int Chunk), int> CoarseScan(ulong[] querySigns, int dimensions, IReadOnlySet<string>? tags, int count)
+    private PriorityQueue<(Entry Entry, int Chunk), int> CoarseScan(ulong[] querySigns, int dimensions, IReadOnlySet<string>? tags,
+        IReadOnlySet<long>? collections, int count)
     {
         // Larger distance = worse; the heap keeps the count smallest distances with the largest on top.
         var heap = new PriorityQueue<(Entry Entry, int Chunk), int>(count + 1, Comparer<int>.Create((a, b) => b.CompareTo(a)));
@@ -193,6 +210,7 @@ public sealed class VectorIndex : IDisposable
             for (var w = 0; w < words; w++) distance += System.Numerics.BitOperations.PopCount(signs[offset + w] ^ querySigns[w]);
             if (distance >= worst && heap.Count >= count) continue;
             var (entry, c) = (table.Entries[row], table.Chunks[row]);
+            if (collections is not null && !collections.Contains(entry.Collection)) continue;
             if (tags is not null && !entry.Tags[c].Any(tags.Contains)) continue;
             if (heap.Count < count) heap.Enqueue((entry, c), distance);
             else heap.EnqueueDequeue((entry, c), distance);
@@ -215,13 +233,14 @@ public sealed class VectorIndex : IDisposable
 
     /// <summary>The best <paramref name="count"/> chunks of all, lowest score first (the exact scan of a small index).
     /// Called under the read lock.</summary>
-    private PriorityQueue<(Entry Entry, int Chunk), float> Scan(sbyte[] q, float qScale, IReadOnlySet<string>? tags, int count)
+    private PriorityQueue<(Entry Entry, int Chunk), float> Scan(sbyte[] q, float qScale, IReadOnlySet<string>? tags, IReadOnlySet<long>? collections, int count)
     {
         var heap = new PriorityQueue<(Entry Entry, int Chunk), float>(count + 1);
         for (var s = 0; s < _used; s++)
         {
             var entry = _slots[s];
             if (entry is null || entry.Dimensions != q.Length) continue;
+            if (collections is not null && !collections.Contains(entry.Collection)) continue;
             var d = entry.Dimensions;
             for (var c = 0; c < entry.ChunkIds.Length; c++)
             {

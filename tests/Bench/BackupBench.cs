@@ -30,6 +30,8 @@ public static class BackupBench
             ["LOG_DIR"] = Path.Combine(root, "logs"),
             ["BACKUP_TARGET"] = backups,
             ["ADMIN_EMAILS"] = "admin@soosan.com",
+            // Tests and benchmarks upload as ordinary users, as before roles existed; the permission tests set editors.
+            ["UPLOAD_POLICY"] = "everyone",
             ["AUTH_RATE_LIMIT_PER_MINUTE"] = "100000",
             ["RATE_LIMIT_PER_MINUTE"] = "100000",
         };

@@ -249,6 +249,8 @@ public static class ChatBenchmark
             ["SILO_PORT"] = LocalServers.FreePort().ToString(),
             ["GATEWAY_PORT"] = LocalServers.FreePort().ToString(),
             ["ADMIN_EMAILS"] = "admin@soosan.com",
+            // Tests and benchmarks upload as ordinary users, as before roles existed; the permission tests set editors.
+            ["UPLOAD_POLICY"] = "everyone",
             ["RATE_LIMIT_PER_MINUTE"] = "100000",
             ["DAILY_TOKEN_BUDGET"] = "100000000000",
             ["MONTHLY_TOKEN_BUDGET"] = "100000000000",

@@ -16,8 +16,8 @@ namespace KnowledgeBase.Bench;
 /// With --repeat N the corpus is ingested N times under distinct ids to measure latency at scale.</summary>
 public static class KorQuadBench
 {
-    private sealed record Paragraph(int Index, string Title, string Context);
-    private sealed record Question(int Paragraph, string Text);
+    internal sealed record Paragraph(int Index, string Title, string Context);
+    internal sealed record Question(int Paragraph, string Text);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -73,14 +73,14 @@ public static class KorQuadBench
 
                 Console.WriteLine($"index: {await RetrievalBench.SettledSegmentsAsync(index)} segment(s)");
                 // Warm-up (JIT, caches) before the measured pass.
-                foreach (var q in questions.Take(200)) await retriever.RetrieveAsync(q.Text, 10, null);
+                foreach (var q in questions.Take(200)) await retriever.RetrieveAsync(q.Text, 10, null, null);
 
                 var ranks = new int[questions.Count];
                 var latencies = new double[questions.Count];
                 for (var i = 0; i < questions.Count; i++)
                 {
                     var started = Stopwatch.GetTimestamp();
-                    var hits = await retriever.RetrieveAsync(questions[i].Text, 10, null);
+                    var hits = await retriever.RetrieveAsync(questions[i].Text, 10, null, null);
                     latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                     ranks[i] = Rank(hits, questions[i].Paragraph);
                 }
@@ -91,7 +91,7 @@ public static class KorQuadBench
                     for (var k = 0; k < 5; k++)
                     {
                         var t0 = Stopwatch.GetTimestamp();
-                        await retriever.RetrieveAsync(questions[i].Text, 10, null);
+                        await retriever.RetrieveAsync(questions[i].Text, 10, null, null);
                         again.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                     }
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -133,7 +133,7 @@ public static class KorQuadBench
         return 0;
     }
 
-    private static (List<Paragraph>, List<Question>) Load(string path)
+    internal static (List<Paragraph>, List<Question>) Load(string path)
     {
         using var json = JsonDocument.Parse(File.ReadAllBytes(path));
         var paragraphs = new List<Paragraph>();
@@ -152,16 +152,16 @@ public static class KorQuadBench
         return (paragraphs, questions);
     }
 
-    private static double Percentile(double[] sorted, double p)
+    internal static double Percentile(double[] sorted, double p)
         => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
-    private static int IntOption(string[] args, string name, int fallback)
+    internal static int IntOption(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private static string? StringOption(string[] args, string name)
+    internal static string? StringOption(string[] args, string name)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;

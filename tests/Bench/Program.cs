@@ -34,6 +34,7 @@ public static class BenchProgram
                 Console.Error.WriteLine("  chat --cluster [--users 32] [--seconds 10] [--delay-ms 50] [--answer-words 30]   (needs redis-server, postgresql)");
                 Console.Error.WriteLine("  korquad PATH [--repeat N] [--parallel N] [--index-dir DIR] [--show-slowest N]");
                 Console.Error.WriteLine("  retrieval [--queries N]   (the chat questions over the five statutes, in process)");
+                Console.Error.WriteLine("  retrieval --collections 50 [--chunks 100000] [--queries 4000] [--index-dir DIR]   (the permission filter's cost)");
                 Console.Error.WriteLine("  backup [--repeat N] [--users 20] [--data DIR]   (RTO: restore + restart + first answer)");
                 Console.Error.WriteLine("  company-documents DIR   (writes the evaluation's company document set into DIR)");
                 return 2;

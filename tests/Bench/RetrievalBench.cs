@@ -26,6 +26,7 @@ public static class RetrievalBench
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (Array.IndexOf(args, "--collections") >= 0) return await RunPermissionFilterAsync(args);
         var queries = ChatBenchmark.IntArg(args, "--queries", 20_000);
         var sharedData = Path.GetFullPath(Path.Combine(HostProcess.RepoRoot(), "..", "shared", "data"));
         var statutes = Directory.GetFiles(Path.Combine(sharedData, "labor-law"), "*.md").Where(f => !f.EndsWith("SOURCE.md")).Order().ToList();
@@ -49,14 +50,14 @@ public static class RetrievalBench
             Console.WriteLine($"retrieval: {statutes.Count} statutes, {index.ChunkCount} chunks, {await SettledSegmentsAsync(index)} segment(s)");
 
             string Question(int i) => $"{ChatBenchmark.Questions[i % ChatBenchmark.Questions.Length]} ({i % 64}-{i / 64})";
-            for (var i = 0; i < 2_000; i++) await retriever.RetrieveAsync(Question(i), 10, null);
+            for (var i = 0; i < 2_000; i++) await retriever.RetrieveAsync(Question(i), 10, null, null);
             var latencies = new double[queries];
             var allocated = GC.GetAllocatedBytesForCurrentThread();
             var watch = Stopwatch.StartNew();
             for (var i = 0; i < queries; i++)
             {
                 var started = Stopwatch.GetTimestamp();
-                await retriever.RetrieveAsync(Question(i), 10, null);
+                await retriever.RetrieveAsync(Question(i), 10, null, null);
                 latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             }
             watch.Stop();
@@ -69,6 +70,90 @@ public static class RetrievalBench
         finally
         {
             if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    /// <summary>`retrieval --collections 50 [--chunks 100000] [--queries 4000] [--korquad PATH] [--index-dir DIR]`: what the
+    /// permission filter costs. KorQuAD paragraphs are indexed directly (offline embedder, 10 chunks per document, document
+    /// i in collection i mod C) up to the chunk count, then the same questions are asked, interleaved, without a filter (an
+    /// admin), with C-1 readable collections, C/2 and 1; latencies per scenario.</summary>
+    private static async Task<int> RunPermissionFilterAsync(string[] args)
+    {
+        var collections = KorQuadBench.IntOption(args, "--collections", 50);
+        var chunkTarget = KorQuadBench.IntOption(args, "--chunks", 100_000);
+        var queries = KorQuadBench.IntOption(args, "--queries", 4_000);
+        var sharedData = Path.GetFullPath(Path.Combine(HostProcess.RepoRoot(), "..", "shared", "data"));
+        var korquad = KorQuadBench.StringOption(args, "--korquad") ?? Path.Combine(sharedData, "korquad", "KorQuAD_v1.0_dev.json");
+        var keptDir = KorQuadBench.StringOption(args, "--index-dir");
+        var dataDir = keptDir ?? Path.Combine(Path.GetTempPath(), "kb-filter-" + Guid.NewGuid().ToString("N")[..8]);
+        var (paragraphs, questions) = KorQuadBench.Load(korquad);
+        string Collection(int document) => document % collections == 0 ? Contracts.DefaultCollection.Id : $"col_bench{document % collections:00}";
+        try
+        {
+            await using var provider = new ServiceCollection()
+                .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
+                .Configure<KnowledgeBaseOptions>(o => o.DataDir = dataDir)
+                .AddIngestion()
+                .AddRetrieval()
+                .BuildServiceProvider();
+            var index = provider.GetRequiredService<IKnowledgeIndex>();
+            var retriever = provider.GetRequiredService<IRetriever>();
+            var embedder = provider.GetRequiredService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>();
+            if (index.ChunkCount == 0)
+            {
+                var ingest = Stopwatch.StartNew();
+                const int perDocument = 10;
+                var documents = (chunkTarget + perDocument - 1) / perDocument;
+                await Parallel.ForEachAsync(Enumerable.Range(0, documents), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                    async (d, token) =>
+                    {
+                        var documentId = $"doc_b{d:000000}";
+                        var texts = Enumerable.Range(0, perDocument).Select(i => paragraphs[(d * perDocument + i) % paragraphs.Count]).ToList();
+                        var vectors = await embedder.GenerateAsync(texts.Select(p => $"{p.Title}\n{p.Context}"), cancellationToken: token);
+                        var chunks = texts.Select((p, i) => new IndexedChunk(IngestionPipeline.ChunkId(documentId, i), documentId, p.Title + ".txt", p.Title, "",
+                            null, p.Context, [], vectors[i].Vector, Collection(d))).ToList();
+                        await index.ReplaceDocumentAsync(documentId, chunks, token);
+                    });
+                Console.WriteLine($"filter: indexed {documents} documents in {ingest.Elapsed.TotalSeconds:F0} s");
+            }
+            Console.WriteLine($"filter: {index.ChunkCount} chunks in {collections} collections, {await SettledSegmentsAsync(index)} segment(s)");
+
+            var all = Enumerable.Range(0, collections).Select(Collection).ToList();
+            (string Name, IReadOnlyCollection<string>? Readable)[] scenarios =
+            [
+                ("no filter (admin)", null),
+                ($"{collections - 1} of {collections}", all.Skip(1).ToList()),
+                ($"{collections / 2} of {collections}", all.Where((_, i) => i % 2 == 0).ToList()),
+                ($"1 of {collections}", [all[1]]),
+            ];
+            for (var i = 0; i < 400; i++)
+                foreach (var (_, readable) in scenarios) await retriever.RetrieveAsync(questions[i % questions.Count].Text, 10, null, readable);
+            var latencies = scenarios.Select(_ => new double[queries]).ToArray();
+            for (var i = 0; i < queries; i++)
+            {
+                var question = questions[(i * 7919) % questions.Count].Text;
+                // Interleaved, in a rotating order, so drift and GC fall on every scenario alike.
+                for (var k = 0; k < scenarios.Length; k++)
+                {
+                    var s = (i + k) % scenarios.Length;
+                    var started = Stopwatch.GetTimestamp();
+                    await retriever.RetrieveAsync(question, 10, null, scenarios[s].Readable);
+                    latencies[s][i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                }
+            }
+            var baseP99 = 0.0;
+            for (var s = 0; s < scenarios.Length; s++)
+            {
+                Array.Sort(latencies[s]);
+                var (p50, p99) = (KorQuadBench.Percentile(latencies[s], 0.5), KorQuadBench.Percentile(latencies[s], 0.99));
+                if (s == 0) baseP99 = p99;
+                Console.WriteLine($"filter: {scenarios[s].Name,-20} p50={p50:F2} ms p99={p99:F2} ms" + (s == 0 ? "" : $"  p99 {(p99 / baseP99 - 1) * 100:+0.0;-0.0}% vs no filter"));
+            }
+            return 0;
+        }
+        finally
+        {
+            if (keptDir is null && Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
         }
     }
 }

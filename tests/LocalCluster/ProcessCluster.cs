@@ -89,6 +89,8 @@ public sealed class ProcessCluster : IAsyncDisposable
             ["ORLEANS_RESPONSE_TIMEOUT_SECONDS"] = Options.ResponseTimeoutSeconds.ToString(),
             ["JWT_SECRET"] = JwtSecret,
             ["ADMIN_EMAILS"] = AdminEmail,
+            // Tests and benchmarks upload as ordinary users, as before roles existed; the permission tests set editors.
+            ["UPLOAD_POLICY"] = "everyone",
             ["AUTH_RATE_LIMIT_PER_MINUTE"] = "100000",
         };
         if (chroma is not null) shared["CHROMA_URL"] = (await chroma).Url;

@@ -167,8 +167,8 @@ export async function streamEvents(path, { method = 'GET', body, signal, onEvent
   }
 }
 
-/** Multipart upload with progress (fetch has no upload progress; XMLHttpRequest does). */
-export function uploadFile(file, tags, onProgress) {
+/** Multipart upload with progress (fetch has no upload progress; XMLHttpRequest does), into a collection when given. */
+export function uploadFile(file, tags, onProgress, collectionId) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', apiUrl('api/documents'));
@@ -196,6 +196,7 @@ export function uploadFile(file, tags, onProgress) {
     const form = new FormData();
     form.append('file', file, file.name);
     if (tags) form.append('tags', tags);
+    if (collectionId) form.append('collectionId', collectionId);
     xhr.send(form);
   });
 }

@@ -9,6 +9,8 @@ import './chat.js';
 import './documents.js';
 import './admin.js';
 import './audit.js';
+import './collections.js';
+import './access.js';
 import './evaluations.js';
 
 const root = document.getElementById('app');

@@ -5,6 +5,7 @@ import { t } from './i18n.js';
 import { request, uploadFile, errorMessage, localizedDetail } from './api.js';
 import { openOriginal } from './sources.js';
 import { registerView } from './shell.js';
+import { collectionPicker, lockBadge } from './collections.js';
 
 registerView({ name: 'documents', labelKey: 'nav.documents', order: 20, mount: mountDocuments });
 
@@ -35,6 +36,9 @@ export function mountDocuments(main, ctx) {
   });
 
   const uploads = h('ul', { class: 'upload-list', 'aria-label': t('docs.uploads'), 'data-testid': 'uploads' });
+  const collectionField = h('div', { class: 'field inline' }, h('label', { for: 'upload-collection' }, t('col.uploadInto')));
+  let collectionSelect = null;
+  collectionPicker('upload-collection').then(select => { collectionSelect = select; if (!disposed) collectionField.append(select); });
   const search = h('input', { type: 'search', id: 'doc-search', placeholder: t('docs.search'), 'aria-label': t('docs.search'),
     oninput: () => { clearTimeout(searchTimer); searchTimer = setTimeout(loadList, 250); } });
   const tagFilter = h('select', { id: 'doc-tag', 'aria-label': t('docs.tagFilter'), onchange: loadList }, h('option', { value: '' }, t('docs.allTags')));
@@ -53,6 +57,7 @@ export function mountDocuments(main, ctx) {
     h('section', { class: 'card', 'aria-label': t('docs.uploads') },
       dropZone,
       h('div', { class: 'field inline' }, h('label', { for: 'upload-tags' }, t('docs.tags')), tagsInput),
+      collectionField,
       uploads),
     h('section', { class: 'card', 'aria-label': t('docs.list') },
       h('div', { class: 'toolbar' }, search, tagFilter, total),
@@ -79,7 +84,7 @@ export function mountDocuments(main, ctx) {
         const percent = Math.round(fraction * 100);
         bar.value = percent;
         state.textContent = t('docs.uploading', { percent });
-      }).then(accepted => {
+      }, collectionSelect?.value).then(accepted => {
         bar.value = 100;
         watch(accepted.documentId, row, state, accepted.duplicate);
         loadList();
@@ -142,7 +147,7 @@ export function mountDocuments(main, ctx) {
   }
 
   function documentRow(doc) {
-    const mine = doc.uploadedBy === ctx.me.userId || ctx.me.role === 'admin';
+    const mine = doc.canEdit;
     const status = h('p', { class: 'muted small', role: 'status' });
     const actions = h('td', { class: 'actions' },
       h('button', { type: 'button', class: 'btn btn-ghost btn-small', onclick: e => openOriginal({ documentId: doc.documentId, fileName: doc.fileName }, status, e.currentTarget) }, t('docs.open')),
@@ -150,7 +155,7 @@ export function mountDocuments(main, ctx) {
       mine ? h('button', { type: 'button', class: 'btn btn-ghost btn-small danger', 'aria-label': `${t('docs.delete')}: ${doc.fileName}`, 'data-testid': 'delete', onclick: e => confirmDelete(doc, e.currentTarget) }, t('docs.delete')) : null,
       status);
     return h('tr', { dataset: { id: doc.documentId } },
-      h('td', { class: 'doc-name-cell' }, h('div', { class: 'doc-name' }, doc.fileName),
+      h('td', { class: 'doc-name-cell' }, h('div', { class: 'doc-name' }, doc.fileName, ' ', lockBadge(doc)),
         doc.title && doc.title !== doc.fileName ? h('div', { class: 'muted small' }, doc.title) : null,
         doc.tags.length ? h('div', { class: 'tags' }, doc.tags.map(tag => h('span', { class: 'tag' }, tag))) : null),
       h('td', { 'data-label': t('docs.status') }, statusBadge(doc), doc.status === 'failed' && doc.error ? h('div', { class: 'error-text small', 'data-testid': 'failure' }, localizedDetail(doc.error)) : null),

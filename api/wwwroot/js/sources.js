@@ -4,6 +4,7 @@ import { h } from './dom.js';
 import { t } from './i18n.js';
 import { fetchBlob, errorMessage } from './api.js';
 import { icon } from './icons.js';
+import { lockBadge } from './collections.js';
 
 let panel = null;
 let returnFocus = null;
@@ -24,7 +25,7 @@ export function citationButton(source, quote) {
     onfocus: event => showPreview(source, event.currentTarget),
     onblur: hidePreview,
     onkeydown: event => { if (event.key === 'Escape' && preview) { event.stopPropagation(); hidePreview(); } },
-  }, `[${source.n}]`);
+  }, `[${source.n}]`, source.restricted ? h('span', { class: 'cite-lock', title: t('col.restrictedHint') }, '🔒') : null);
   return button;
 }
 
@@ -72,14 +73,16 @@ export function openSourcePanel(source, opener, quote) {
     source.section ? [h('dt', null, t('source.section')), h('dd', { 'data-testid': 'source-section' }, source.section)] : null,
     source.page ? [h('dt', null, t('source.page')), h('dd', { 'data-testid': 'source-page' }, String(source.page))] : null,
     chunk ? [h('dt', null, t('source.chunk')), h('dd', { 'data-testid': 'source-chunk' }, String(chunk))] : null);
-  const text = h('div', { class: 'source-text', 'data-testid': 'source-text', tabindex: '0', role: 'region', 'aria-label': t('source.text') },
-    highlighted(source.text ?? '', quote));
+  const text = source.withheld
+    ? h('p', { class: 'notice', 'data-testid': 'source-withheld' }, t('col.withheld'))
+    : h('div', { class: 'source-text', 'data-testid': 'source-text', tabindex: '0', role: 'region', 'aria-label': t('source.text') },
+      highlighted(source.text ?? '', quote));
   panel = h('dialog', { class: 'source-panel', 'aria-labelledby': 'source-title', 'data-testid': 'source-panel',
     oncancel: event => { event.preventDefault(); closeSourcePanel(); },
     onkeydown: trapTab,
     onclick: event => { if (event.target === panel) closeSourcePanel(); } },
-  h('div', { class: 'panel-head' }, h('h2', { id: 'source-title' }, t('source.title', { n: source.n })), close),
-  meta, text, h('div', { class: 'panel-actions' }, open), status);
+  h('div', { class: 'panel-head' }, h('h2', { id: 'source-title' }, t('source.title', { n: source.n }), ' ', lockBadge(source)), close),
+  meta, text, source.withheld ? null : h('div', { class: 'panel-actions' }, open), status);
   document.body.append(panel);
   panel.showModal();
   close.focus();

@@ -20,7 +20,13 @@ public sealed class AnswerStreamStep(IChatClient chat, AnswerCache answers, IOpt
     public async IAsyncEnumerable<DeltaEvent> RunAsync(ChatTurn turn, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var filter = turn.Filter = new CitationFilter(turn.Prompt!.Sources.Count);
-        var chatOptions = new ChatOptions { MaxOutputTokens = options.Value.MaxCompletionTokens, Temperature = 0.1f };
+        var chatOptions = new ChatOptions
+        {
+            MaxOutputTokens = options.Value.MaxCompletionTokens,
+            Temperature = 0.1f,
+            // Binds a cached answer to the sources (and their collections) it was built from.
+            AdditionalProperties = new() { [AnswerCachingChatClient.SourcesProperty] = AnswerCache.Scope(turn.Prompt.Sources) },
+        };
         await using (var updates = _client.GetStreamingResponseAsync(turn.Prompt.Messages, chatOptions, cancellationToken).GetAsyncEnumerator(cancellationToken))
         {
             while (true)

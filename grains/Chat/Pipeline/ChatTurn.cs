@@ -20,6 +20,10 @@ public sealed class ChatTurn(string userId, string question, ConversationSummary
     public Reservation Reservation { get; } = reservation;
     public long StartedTimestamp { get; } = startedTimestamp;
 
+    /// <summary>Who asks (set at admission) and what they may read (worked out when the turn starts).</summary>
+    public required Caller Caller { get; init; }
+    public Permissions.Access? Access { get; set; }
+
     public IReadOnlyList<ConversationTurn> History { get; set; } = [];
     public Tagging? Tagging { get; set; }
     public string? RetrievalQuery { get; set; }

@@ -3,12 +3,13 @@ using System.Runtime.CompilerServices;
 using KnowledgeBase.Grains.Accounting;
 using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Models;
+using KnowledgeBase.Grains.Permissions;
 using KnowledgeBase.Grains.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace KnowledgeBase.Grains.Chat.Pipeline;
 
-/// <summary>A chat turn's steps, in order: tag → rewrite → retrieve → select → prompt → stream → cite. Stateless: the
+/// <summary>A chat turn's steps, in order: access → tag → rewrite → retrieve → select → prompt → stream → cite. Stateless: the
 /// session grain admits the turn, runs this, and settles the turn once with what the steps left in it. A step that
 /// fails sets the turn's error and ends the stream; the grain reports it after settling.</summary>
 public sealed class ChatTurnPipeline(
@@ -20,6 +21,8 @@ public sealed class ChatTurnPipeline(
     AnswerStreamStep answer,
     ITokenCounter tokens,
     PriceTable prices,
+    PermissionCache permissions,
+    SourceAccess sourceAccess,
     IOptions<KnowledgeBaseOptions> options)
 {
     public string ModelId => answer.ModelId;
@@ -29,6 +32,9 @@ public sealed class ChatTurnPipeline(
 
     public async IAsyncEnumerable<ChatEvent> RunAsync(ChatTurn turn, UserBudget budget, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // What the caller may read, as of now: retrieval filters by it and the history is cut to it.
+        turn.Access = await permissions.AccessAsync(turn.Caller);
+
         // Tag.
         var step = Stopwatch.GetTimestamp();
         turn.Tagging = tagger.Tag(turn.Question);
@@ -37,7 +43,7 @@ public sealed class ChatTurnPipeline(
 
         // Rewrite (a follow-up becomes searchable with the previous turn's query), then retrieve.
         step = Stopwatch.GetTimestamp();
-        turn.History = turn.IsNewConversation ? [] : await turn.Conversation.RecentAsync(PromptBuilder.HistoryTurns);
+        turn.History = turn.IsNewConversation ? [] : sourceAccess.Apply(await turn.Conversation.RecentAsync(PromptBuilder.HistoryTurns), turn.Access);
         turn.RetrievalQuery = rewriter.Rewrite(turn.Question, turn.History.LastOrDefault()?.RetrievalQuery);
         await retrieval.RunAsync(turn, cancellationToken);
         turn.RetrievalMs = Stopwatch.GetElapsedTime(step).TotalMilliseconds;
@@ -46,6 +52,7 @@ public sealed class ChatTurnPipeline(
         // Select and build the prompt, sized with the tokenizer; the reservation shrinks to the prompt's real worst case.
         var relevant = selector.Select(turn.RetrievalQuery, turn.Candidates).Take(options.Value.RetrievalTopK).ToList();
         using (KnowledgeBaseTelemetry.Source.StartActivity("prompt.build")) turn.Prompt = prompts.Build(turn.Question, turn.History, relevant);
+        turn.Prompt = turn.Prompt with { Sources = turn.Prompt.Sources.Select(s => s with { Restricted = !turn.Access.IsPublic(s.CollectionId) }).ToList() };
         budget.Resize(turn.Reservation, turn.Prompt.PromptTokens + options.Value.MaxCompletionTokens);
         yield return new SourcesEvent(turn.Prompt.Sources);
 

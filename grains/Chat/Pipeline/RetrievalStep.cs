@@ -5,7 +5,8 @@ using Microsoft.Extensions.Options;
 
 namespace KnowledgeBase.Grains.Chat.Pipeline;
 
-/// <summary>Finds candidate chunks for a turn's search query; small talk searches nothing. A search that fails ends the
+/// <summary>Finds candidate chunks for a turn's search query among the collections the caller may read (the index filters
+/// before it ranks); small talk searches nothing. A search that fails ends the
 /// turn with an error the client can act on (retry later), never a broken stream.</summary>
 public sealed class RetrievalStep(IRetriever retriever, IOptions<KnowledgeBaseOptions> options, ILogger<RetrievalStep> logger)
 {
@@ -14,7 +15,8 @@ public sealed class RetrievalStep(IRetriever retriever, IOptions<KnowledgeBaseOp
         if (turn.Tagging!.Intent == "chit_chat") return;
         try
         {
-            turn.Candidates = await retriever.RetrieveAsync(turn.RetrievalQuery!, Math.Max(options.Value.RetrievalTopK * 2, 10), null, cancellationToken);
+            turn.Candidates = await retriever.RetrieveAsync(turn.RetrievalQuery!, Math.Max(options.Value.RetrievalTopK * 2, 10), null,
+                turn.Access!.Readable, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

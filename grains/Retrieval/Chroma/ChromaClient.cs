@@ -96,6 +96,17 @@ public sealed class ChromaClient(HttpClient http)
         return result.Ids.Select((id, i) => new ChromaMatch(id, ChromaWire.Metadata(result.Metadatas?[i]), result.Documents?[i], null)).ToList();
     }
 
+    /// <summary>Sets the metadata of existing records by id (batched); their embeddings stay as they are.</summary>
+    public async Task UpdateMetadataAsync(ChromaCollection collection, IReadOnlyList<(string Id, IReadOnlyDictionary<string, object> Metadata)> records,
+        CancellationToken cancellationToken = default)
+    {
+        if (records.Count == 0) return;
+        var batch = await MaxBatchSizeAsync(cancellationToken);
+        foreach (var chunk in records.Chunk(batch))
+            await SendAsync<JsonNode>(HttpMethod.Post, Path(collection, "update"),
+                new ChromaWire.UpdateMetadata(chunk.Select(r => r.Id).ToList(), chunk.Select(r => r.Metadata).ToList()), cancellationToken);
+    }
+
     /// <summary>Deletes records by id (batched) and/or by metadata filter. With neither, nothing is deleted.</summary>
     public async Task DeleteAsync(ChromaCollection collection, IReadOnlyList<string>? ids = null, ChromaWhere? where = null,
         CancellationToken cancellationToken = default)

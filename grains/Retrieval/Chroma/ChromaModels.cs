@@ -107,6 +107,8 @@ internal static class ChromaWire
 
     public sealed record Delete(IReadOnlyList<string>? Ids, JsonObject? Where);
 
+    public sealed record UpdateMetadata(IReadOnlyList<string> Ids, IReadOnlyList<IReadOnlyDictionary<string, object>> Metadatas);
+
     public sealed record QueryResult(
         List<List<string>> Ids,
         List<List<float?>>? Distances,

@@ -3,11 +3,13 @@ using Microsoft.Extensions.Logging;
 namespace KnowledgeBase.Grains.Retrieval.Chroma;
 
 /// <summary>Chunk vectors in one ChromaDB collection shared by every silo. Record ids are chunk ids; metadata carries
-/// document_id, version, title, section and one boolean `tag:{name}` key per tag (Chroma 1.0 metadata has no lists),
-/// so that a tag filter is a `where` on the server.</summary>
+/// document_id, version, title, section, collection_id (the 문서함 whose read list governs the chunk) and one boolean
+/// `tag:{name}` key per tag (Chroma 1.0 metadata has no lists), so that tag and permission filters are a `where` on the
+/// server, applied before it ranks.</summary>
 public sealed class ChromaVectorStore(ChromaClient client, ChromaOptions options, ILogger<ChromaVectorStore> logger) : ISharedVectorStore
 {
     public const string TagPrefix = "tag:";
+    public const string CollectionKey = "collection_id";
     private readonly SemaphoreSlim _setup = new(1, 1);
     private ChromaCollection? _collection;
 
@@ -30,11 +32,26 @@ public sealed class ChromaVectorStore(ChromaClient client, ChromaOptions options
         await client.DeleteAsync(collection, where: ChromaWhere.Eq("document_id", documentId), cancellationToken: cancellationToken);
     }
 
-    public async Task<IReadOnlyList<(string ChunkId, string DocumentId, float Score)>> SearchAsync(ReadOnlyMemory<float> embedding,
-        IReadOnlyList<string>? tags, int count, CancellationToken cancellationToken = default)
+    /// <summary>Metadata only: the vectors stay, so a move costs one get and one update of the document's records.</summary>
+    public async Task MoveDocumentAsync(string documentId, string collectionId, CancellationToken cancellationToken = default)
     {
         var collection = await CollectionAsync(cancellationToken);
-        var where = tags is { Count: > 0 } ? ChromaWhere.Or(tags.Distinct(StringComparer.Ordinal).Select(t => ChromaWhere.Eq(TagPrefix + t, true)).ToArray()) : null;
+        var stored = await client.GetAsync(collection, where: ChromaWhere.Eq("document_id", documentId), cancellationToken: cancellationToken);
+        var updates = stored.Select(m => (m.Id, (IReadOnlyDictionary<string, object>)new Dictionary<string, object>(m.Metadata, StringComparer.Ordinal)
+        {
+            [CollectionKey] = DefaultCollection.Of(collectionId),
+        })).ToList();
+        await client.UpdateMetadataAsync(collection, updates, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<(string ChunkId, string DocumentId, float Score)>> SearchAsync(ReadOnlyMemory<float> embedding,
+        IReadOnlyList<string>? tags, IReadOnlyCollection<string>? collections, int count, CancellationToken cancellationToken = default)
+    {
+        if (collections is { Count: 0 }) return [];
+        var collection = await CollectionAsync(cancellationToken);
+        var tagFilter = tags is { Count: > 0 } ? ChromaWhere.Or(tags.Distinct(StringComparer.Ordinal).Select(t => ChromaWhere.Eq(TagPrefix + t, true)).ToArray()) : null;
+        var collectionFilter = collections is null ? null : ChromaWhere.In(CollectionKey, collections.Distinct(StringComparer.Ordinal).Cast<object>());
+        var where = tagFilter is not null && collectionFilter is not null ? ChromaWhere.And(tagFilter, collectionFilter) : tagFilter ?? collectionFilter;
         var matches = await client.QueryAsync(collection, embedding, count, where, cancellationToken: cancellationToken);
         // Cosine distance is 1 - cosine similarity, the score the local vector index reports.
         return matches.Select(m => (m.Id, m.Metadata.TryGetValue("document_id", out var d) ? (string)d : "", 1f - (m.Distance ?? 1f))).ToList();
@@ -51,6 +68,7 @@ public sealed class ChromaVectorStore(ChromaClient client, ChromaOptions options
             ["title"] = chunk.Title,
             ["section"] = chunk.Section,
             ["tags"] = string.Join(",", chunk.Tags),
+            [CollectionKey] = chunk.Collection,
         };
         if (chunk.Page is { } page) metadata["page"] = page;
         foreach (var tag in chunk.Tags) metadata[TagPrefix + tag] = true;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using KnowledgeBase.Grains.Retrieval;
 using KnowledgeBase.Grains.Retrieval.Replication;
 using KnowledgeBase.Grains.Storage;
@@ -108,42 +107,14 @@ public sealed class IndexReplicationTests(ClusterFixture fixture, ITestOutputHel
         }
     }
 
-    private async Task<string> IngestAsync(string file, string tag)
-    {
-        var bytes = await File.ReadAllBytesAsync(TestData.LaborLaw(file));
-        // A unique copy per run, so that the document id (content hash) is new.
-        bytes = [.. bytes, .. System.Text.Encoding.UTF8.GetBytes($"\n\n<!-- {Guid.NewGuid()} -->\n")];
-        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        var id = "doc_" + sha[..12];
-        var key = $"documents/{id}/1/{sha}";
-        await Silos.First().ServiceProvider.GetRequiredService<IBlobStore>().PutAsync(key, new MemoryStream(bytes), "text/markdown");
-        var grain = fixture.Cluster.GrainFactory.GetGrain<IDocumentGrain>(id);
-        await grain.SubmitAsync(new DocumentUpload(file, "text/markdown", bytes.Length, sha, key, [tag], "tester"));
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await grain.GetAsync())?.Status is not DocumentStatus.Ready)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "ingestion did not finish");
-            Assert.NotEqual(DocumentStatus.Failed, (await grain.GetAsync())?.Status);
-            await Task.Delay(50);
-        }
-        return id;
-    }
+    private Task<string> IngestAsync(string file, string tag) => ClusterDocuments.IngestAsync(fixture, file, tag);
 
     private static async Task<bool> FindsAsync(InProcessSiloHandle silo, string query, string documentId)
     {
-        var hits = await silo.ServiceProvider.GetRequiredService<IRetriever>().RetrieveAsync(query, 5, null);
+        var hits = await silo.ServiceProvider.GetRequiredService<IRetriever>().RetrieveAsync(query, 5, null, null);
         return hits.Any(h => h.DocumentId == documentId);
     }
 
-    /// <summary>How long until the condition held (checked every 50 ms, up to three times the limit).</summary>
-    private static async Task<TimeSpan> WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < 3 * Limit)
-        {
-            if (await condition()) return watch.Elapsed;
-            await Task.Delay(50);
-        }
-        return watch.Elapsed;
-    }
+    /// <summary>How long until the condition held (up to three times the limit).</summary>
+    private static Task<TimeSpan> WaitUntilAsync(Func<Task<bool>> condition) => ClusterDocuments.WaitUntilAsync(condition, 3 * Limit);
 }

@@ -85,9 +85,10 @@ public sealed class SettleFailureTests : IAsyncLifetime
         public const string Marker = "[검색 장애]";
         public static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(150);
 
-        public async Task<IReadOnlyList<SearchHit>> RetrieveAsync(string query, int topK, IReadOnlyList<string>? tags, CancellationToken cancellationToken = default)
+        public async Task<IReadOnlyList<SearchHit>> RetrieveAsync(string query, int topK, IReadOnlyList<string>? tags, IReadOnlyCollection<string>? collections,
+            CancellationToken cancellationToken = default)
         {
-            if (!query.Contains(Marker, StringComparison.Ordinal)) return await inner.RetrieveAsync(query, topK, tags, cancellationToken);
+            if (!query.Contains(Marker, StringComparison.Ordinal)) return await inner.RetrieveAsync(query, topK, tags, collections, cancellationToken);
             await Task.Delay(Delay, cancellationToken);
             throw new InvalidOperationException("simulated: the search backend timed out");
         }

@@ -34,14 +34,14 @@ public sealed class IngestionStepTests : IAsyncLifetime
     }
 
     private static IngestionJob Job(string documentId, Func<CancellationToken, Task<Stream>> open)
-        => new(documentId, 1, "rules.md", "text/markdown", "rules", ["hr"], open);
+        => new(documentId, 1, "rules.md", "text/markdown", "rules", ["hr"], DefaultCollection.Id, open);
 
     private static Task<Stream> Content(CancellationToken _) => Task.FromResult<Stream>(new MemoryStream(Encoding.UTF8.GetBytes(Text)));
 
     private static Task<Stream> Unreadable(CancellationToken _) => throw new InvalidOperationException("the file must not be read again");
 
     private async Task<bool> FindsAsync(string documentId, string question)
-        => (await _provider.GetRequiredService<IRetriever>().RetrieveAsync(question, 5, null)).Any(h => h.DocumentId == documentId);
+        => (await _provider.GetRequiredService<IRetriever>().RetrieveAsync(question, 5, null, null)).Any(h => h.DocumentId == documentId);
 
     [Fact]
     public async Task A_run_records_every_step_in_order_and_the_document_is_found()
@@ -60,7 +60,7 @@ public sealed class IngestionStepTests : IAsyncLifetime
     {
         var first = new RecordingJournal();
         await Pipeline.RunAsync(Job("doc_steps_000002", Content), first);
-        await _provider.GetRequiredService<KnowledgeBase.Grains.Retrieval.Replication.LocalIndex>().RemoveAsync("doc_steps_000002");
+        await _provider.GetRequiredService<KnowledgeBase.Grains.Retrieval.Replication.IndexReplicator>().RemoveAsync("doc_steps_000002");
         Assert.False(await FindsAsync("doc_steps_000002", "경조휴가는 며칠인가요?"));
 
         // As after a silo died during indexing: chunking and embedding had finished.

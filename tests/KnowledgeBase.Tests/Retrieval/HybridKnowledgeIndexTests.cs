@@ -122,15 +122,15 @@ public class HybridKnowledgeIndexTests
             await t.Index.ReplaceDocumentAsync($"doc_{i}", [new IndexedChunk($"doc_{i}_0000", $"doc_{i}", "f.txt", "규정", "", 3, texts[i], ["hr"], vector)]);
         }
         var retriever = new HybridRetriever(t.Index, embedder);
-        var before = await retriever.RetrieveAsync("유급휴가는 며칠", 10, null);
+        var before = await retriever.RetrieveAsync("유급휴가는 며칠", 10, null, null);
         // Vector-only search proves the vectors themselves were reloaded, not only the Lucene index.
-        var vectorOnly = await t.Index.SearchAsync("", embedder.Embed("유급휴가는 며칠"), 10, null);
+        var vectorOnly = await t.Index.SearchAsync("", embedder.Embed("유급휴가는 며칠"), 10, null, null);
         var embeddedBefore = embedder.EmbeddedCount;
 
         t.Reopen();
         retriever = new HybridRetriever(t.Index, embedder);
-        var after = await retriever.RetrieveAsync("유급휴가는 며칠", 10, null);
-        var vectorOnlyAfter = await t.Index.SearchAsync("", embedder.Embed("유급휴가는 며칠"), 10, null);
+        var after = await retriever.RetrieveAsync("유급휴가는 며칠", 10, null, null);
+        var vectorOnlyAfter = await t.Index.SearchAsync("", embedder.Embed("유급휴가는 며칠"), 10, null, null);
 
         Assert.Equal(embeddedBefore + 1, embedder.EmbeddedCount);
         Assert.Equal(3, t.Index.ChunkCount);

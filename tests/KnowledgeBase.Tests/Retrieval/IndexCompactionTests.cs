@@ -67,7 +67,7 @@ public sealed class IndexCompactionTests
         var retriever = services.GetRequiredService<IRetriever>();
         var answers = new List<List<(string, double)>>();
         foreach (var question in Questions)
-            answers.Add((await retriever.RetrieveAsync(question, 10, null)).Select(h => (h.ChunkId, h.Score)).ToList());
+            answers.Add((await retriever.RetrieveAsync(question, 10, null, null)).Select(h => (h.ChunkId, h.Score)).ToList());
         return answers;
     }
 }

@@ -36,8 +36,8 @@ public sealed class TempIndex : IDisposable
         => new($"{documentId}_{index:0000}", documentId, documentId + ".txt", title, section, null, text, tags,
             Embedder.Embed($"{title}\n{text}"));
 
-    public Task<IReadOnlyList<SearchHit>> SearchAsync(string query, int topK = 10, IReadOnlyList<string>? tags = null)
-        => Index.SearchAsync(query, Embedder.Embed(query), topK, tags);
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(string query, int topK = 10, IReadOnlyList<string>? tags = null, IReadOnlyCollection<string>? collections = null)
+        => Index.SearchAsync(query, Embedder.Embed(query), topK, tags, collections);
 
     public void Dispose()
     {

@@ -55,7 +55,7 @@ public class LaborLawRetrievalTests(LaborLawIndexFixture fixture) : IClassFixtur
     [InlineData("육아휴직", "equal-employment-act.md", @"제19조\s*\(육아휴직\)")]
     public async Task Question_finds_the_article_with_its_section_path(string question, string file, string article)
     {
-        var hits = await fixture.Retriever.RetrieveAsync(question, 5, null);
+        var hits = await fixture.Retriever.RetrieveAsync(question, 5, null, null);
 
         Assert.NotEmpty(hits);
         var top = hits[0];
@@ -67,7 +67,7 @@ public class LaborLawRetrievalTests(LaborLawIndexFixture fixture) : IClassFixtur
     [Fact]
     public async Task Tag_filter_on_an_unknown_tag_returns_nothing()
     {
-        Assert.Empty(await fixture.Retriever.RetrieveAsync("육아휴직", 5, ["finance"]));
-        Assert.NotEmpty(await fixture.Retriever.RetrieveAsync("육아휴직", 5, ["labor-law"]));
+        Assert.Empty(await fixture.Retriever.RetrieveAsync("육아휴직", 5, ["finance"], null));
+        Assert.NotEmpty(await fixture.Retriever.RetrieveAsync("육아휴직", 5, ["labor-law"], null));
     }
 }

@@ -90,7 +90,7 @@ public sealed class VectorIndexScanTests : IDisposable
                 .Select(x => (x.ChunkId, Score: Cosine(query, x.Vector)))
                 .OrderByDescending(x => x.Score).Take(10).Select(x => x.ChunkId).ToList();
 
-            var found = index.Search(query, null, 10);
+            var found = index.Search(query, null, null, 10);
 
             Assert.Equal(all[target].ChunkId, found[0].ChunkId);
             Assert.True(found.Zip(found.Skip(1)).All(p => p.First.Score >= p.Second.Score), "results are best first");
@@ -102,9 +102,9 @@ public sealed class VectorIndexScanTests : IDisposable
         var added = new float[dimensions];
         for (var i = 0; i < dimensions; i++) added[i] = (float)(random.NextDouble() * 2 - 1);
         index.Apply([new("d_new", VectorIndex.Prepare("d_new", [new IndexedChunk("d_new_0", "d_new", "f.txt", "t", "", null, "x", [], added)]))]);
-        Assert.Equal("d_new_0", index.Search(added, null, 5)[0].ChunkId);
+        Assert.Equal("d_new_0", index.Search(added, null, null, 5)[0].ChunkId);
         index.Apply([new("d_new", null)]);
-        Assert.DoesNotContain(index.Search(added, null, 5), h => h.DocumentId == "d_new");
+        Assert.DoesNotContain(index.Search(added, null, null, 5), h => h.DocumentId == "d_new");
     }
 
     private static float Cosine(float[] a, float[] b)
