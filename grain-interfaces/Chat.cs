@@ -1,10 +1,12 @@
 namespace KnowledgeBase.Contracts;
 
-/// <summary>A question asked in a conversation (a new one when ConversationId is null).</summary>
+/// <summary>A question asked in a conversation (a new one when ConversationId is null). Replaces names the conversation's
+/// last turn when the question regenerates or edits it: the new turn takes its place.</summary>
 [GenerateSerializer, Immutable, Alias("kb.ChatRequest")]
 public sealed record ChatRequest(
     [property: Id(0)] string Question,
-    [property: Id(1)] string? ConversationId);
+    [property: Id(1)] string? ConversationId,
+    [property: Id(2)] string? Replaces = null);
 
 /// <summary>A source of an answer. <paramref name="Restricted"/>: its collection is not readable by everyone (the UI shows a
 /// lock). <paramref name="Withheld"/>: the reader may no longer read it, so its text was left out.</summary>
@@ -67,9 +69,20 @@ public sealed record DoneEvent(
     [property: Id(5)] IReadOnlyList<int> CitedSources,
     [property: Id(6)] bool Cached = false) : ChatEvent;
 
-/// <summary>Ends a turn that could not be answered. Codes: rate_limited, budget_exhausted, invalid_request, not_found, model_error, cancelled.</summary>
+/// <summary>Ends a turn that could not be answered. Codes: rate_limited, budget_exhausted, invalid_request, not_found,
+/// model_error, model_timeout (see <see cref="ChatErrorCodes"/>), cancelled.</summary>
 [GenerateSerializer, Immutable, Alias("kb.ChatEvent.Error")]
 public sealed record ErrorEvent(
     [property: Id(0)] string Code,
     [property: Id(1)] string Message,
     [property: Id(2)] int? RetryAfterSeconds) : ChatEvent;
+
+/// <summary>The codes of a chat turn's <see cref="ErrorEvent"/> that the web UI explains in its own words.</summary>
+public static class ChatErrorCodes
+{
+    /// <summary>The model answered with an error.</summary>
+    public const string ModelError = "model_error";
+
+    /// <summary>The model sent nothing for the idle timeout (CHAT_MODEL_IDLE_TIMEOUT_SECONDS).</summary>
+    public const string ModelTimeout = "model_timeout";
+}

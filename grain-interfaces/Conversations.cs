@@ -29,7 +29,8 @@ public sealed record ConversationTurn(
     [property: Id(8)] DateTimeOffset CreatedAt,
     [property: Id(9)] bool Completed,
     [property: Id(10)] MessageFeedback? Feedback,
-    [property: Id(11)] string? RetrievalQuery);
+    [property: Id(11)] string? RetrievalQuery,
+    [property: Id(12)] double? LatencyMs = null);
 
 [GenerateSerializer, Immutable, Alias("kb.Conversation")]
 public sealed record Conversation(

@@ -51,6 +51,11 @@ public interface IConversationGrain : IGrainWithStringKey
     [Alias("Append")]
     Task AppendAsync(string title, ConversationTurn turn);
 
+    /// <summary>Puts <paramref name="turn"/> in place of the last turn when that is <paramref name="replacedMessageId"/>
+    /// (a regenerated or edited question); appends it otherwise.</summary>
+    [Alias("ReplaceLast")]
+    Task ReplaceLastAsync(string title, string replacedMessageId, ConversationTurn turn);
+
     [Alias("Rename")]
     Task RenameAsync(string title);
 

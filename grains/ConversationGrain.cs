@@ -93,6 +93,28 @@ public sealed class ConversationGrain(
         if (_turns.Count > MaxTurns) await DropOldestAsync();
     }
 
+    public async Task ReplaceLastAsync(string title, string replacedMessageId, ConversationTurn turn)
+    {
+        if (_turns.Count == 0 || TurnOf(_turns[^1]).MessageId != replacedMessageId)
+        {
+            await AppendAsync(title, turn);
+            return;
+        }
+        // One write over the last record: the conversation never shows both turns, or neither.
+        var record = _turns[^1];
+        var previous = record.State;
+        record.State = new StoredTurn { Turn = turn };
+        try
+        {
+            await _storage.WriteStateAsync(TurnStateName, TurnId(state.State.FirstTurn + _turns.Count - 1), record);
+        }
+        catch
+        {
+            record.State = previous;
+            throw;
+        }
+    }
+
     private async Task DropOldestAsync()
     {
         state.State.CreatedAt ??= TurnOf(_turns[0]).CreatedAt;

@@ -115,9 +115,12 @@ public sealed class UserSessionGrain(
 
         conversation ??= ConversationIndex.Start(question, now);
         session.State.LastActivityAt = now;
+        // Only a turn of this conversation can be replaced (the conversation grain replaces it only if it is the last).
+        var replaces = request.Replaces is { } r && MessageIds.ConversationOf(r) == conversation.ConversationId ? r : null;
         return new ChatTurn(UserId, question, conversation, reservation, Conversation(conversation.ConversationId), started)
         {
             Caller = Caller,
+            Replaces = replaces,
         };
     }
 
@@ -141,6 +144,7 @@ public sealed class UserSessionGrain(
         var (usage, cost) = pipeline.Usage(turn);
         var now = clock.GetUtcNow();
         var sources = turn.Prompt?.Sources ?? [];
+        var latency = Round(turn.ElapsedMs);
         try
         {
             if (turn.Prompt is not null)
@@ -149,8 +153,10 @@ public sealed class UserSessionGrain(
                 // conversation, so every kept character is written again at each later turn).
                 var cited = turn.Filter?.Cited ?? [];
                 var stored = sources.Select(s => cited.Contains(s.N) ? s : ConversationGrain.Excerpt(s)).ToList();
-                await turn.Conversation.AppendAsync(turn.Title, new ConversationTurn(turn.MessageId, turn.Question, turn.Filter?.Answer ?? "",
-                    turn.Tagging?.Intent ?? "info_request", turn.Tagging?.Tags ?? [], stored, usage, cost, now, turn.Completed, null, turn.RetrievalQuery));
+                var record = new ConversationTurn(turn.MessageId, turn.Question, turn.Filter?.Answer ?? "",
+                    turn.Tagging?.Intent ?? "info_request", turn.Tagging?.Tags ?? [], stored, usage, cost, now, turn.Completed, null, turn.RetrievalQuery, latency);
+                if (turn.Replaces is { } replaced) await turn.Conversation.ReplaceLastAsync(turn.Title, replaced, record);
+                else await turn.Conversation.AppendAsync(turn.Title, record);
             }
         }
         catch
@@ -172,7 +178,6 @@ public sealed class UserSessionGrain(
         var noResult = sources.Count == 0;
         (_queryStats ??= GrainFactory.GetGrain<IQueryStatsAggregatorGrain>(0)).RecordAsync(new QueryOutcome(now, noResult)).Ignore();
 
-        var latency = Round(turn.ElapsedMs);
         var breakdown = new LatencyBreakdown(Round(turn.TaggingMs), Round(turn.RetrievalMs), Round(turn.GenerationMs));
         queryLog.Write(new RagQueryRecord(now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"), turn.Completed ? "INFO" : "WARNING", "rag", "rag.query",
             UserId, RagQueryRecord.Hash(turn.Question), turn.Question.Length, turn.Tagging?.Intent ?? "unknown",

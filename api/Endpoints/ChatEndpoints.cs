@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace KnowledgeBase.Api.Endpoints;
 
-public sealed record ChatBody(string? Question, string? ConversationId);
+public sealed record ChatBody(string? Question, string? ConversationId, string? Replaces = null);
 
 public sealed record ChatAnswer(
     string ConversationId, string MessageId, string Answer, string Intent, IReadOnlyList<string> Tags,
@@ -43,9 +43,10 @@ public static class ChatEndpoints
         var aborted = context.RequestAborted;
         using var turn = ApiTelemetry.StartChat();
         var grain = sessions.For(context.User.Id());
-        var events = turn.Observe(grain.AskAsync(new ChatRequest(body.Question, string.IsNullOrWhiteSpace(body.ConversationId) ? null : body.ConversationId), aborted));
+        var events = turn.Observe(grain.AskAsync(new ChatRequest(body.Question, string.IsNullOrWhiteSpace(body.ConversationId) ? null : body.ConversationId,
+            string.IsNullOrWhiteSpace(body.Replaces) ? null : body.Replaces), aborted));
         await using var enumerator = events.GetAsyncEnumerator(aborted);
-        if (!await enumerator.MoveNextAsync()) return Problems.Create(503, "model_error", "응답이 없습니다. (No response.)");
+        if (!await enumerator.MoveNextAsync()) return Problems.Create(503, ChatErrorCodes.ModelError, "응답이 없습니다. (No response.)");
         if (enumerator.Current is ErrorEvent refusal) return Problems.FromChatError(context, refusal);
 
         var streaming = context.Request.Headers.Accept.Any(a => a?.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase) == true);
@@ -97,7 +98,7 @@ public static class ChatEndpoints
                         sources, done.Usage, done.CostUsd, done.LatencyMs, done.LatencyBreakdown, done.NoResult, done.CitedSources, done.Cached));
             }
         } while (await events.MoveNextAsync());
-        return Problems.Create(503, "model_error", "답변이 중간에 끊겼습니다. (The answer ended early.)");
+        return Problems.Create(503, ChatErrorCodes.ModelError, "답변이 중간에 끊겼습니다. (The answer ended early.)");
     }
 
     private static async Task<Ok<IReadOnlyList<ConversationSummary>>> ListAsync(HttpContext context, [FromServices] IClusterClient grains)

@@ -18,6 +18,10 @@ public sealed partial class AnswerCachingChatClient(IChatClient inner, AnswerCac
     /// additional properties and made part of the key.</summary>
     public const string SourcesProperty = "kb.sources";
 
+    /// <summary>Set in <see cref="ChatOptions.AdditionalProperties"/> to ask the model anew (regenerate): the cached answer
+    /// is skipped, and the fresh one replaces it.</summary>
+    public const string FreshProperty = "kb.fresh";
+
     public string ModelId { get; } = inner.GetService<ChatClientMetadata>()?.DefaultModelId ?? ExtractiveChatClient.ModelId;
 
     public static bool IsReplay(ChatResponseUpdate update) => update.AdditionalProperties?.ContainsKey(CachedProperty) == true;
@@ -26,7 +30,14 @@ public sealed partial class AnswerCachingChatClient(IChatClient inner, AnswerCac
         ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var key = AnswerCache.Key(ModelId, messages, options?.AdditionalProperties?.TryGetValue(SourcesProperty, out var scope) == true ? scope as string : null);
-        if (await cache.GetAsync(key, cancellationToken) is { } cached)
+        var fresh = options?.AdditionalProperties?.ContainsKey(FreshProperty) == true;
+        if (fresh)
+        {
+            // The flag is ours: the model never sees it.
+            options = options!.Clone();
+            options.AdditionalProperties!.Remove(FreshProperty);
+        }
+        if (!fresh && await cache.GetAsync(key, cancellationToken) is { } cached)
         {
             foreach (Match piece in Words().Matches(cached.Text))
             {

@@ -26,6 +26,10 @@ public sealed class KnowledgeBaseOptions
     /// <summary>Upper bound of an answer (MAX_COMPLETION_TOKENS); reserved in full before generation.</summary>
     public int MaxCompletionTokens { get; set; } = 800;
 
+    /// <summary>Longest wait for the model's next piece of an answer, the first included (CHAT_MODEL_IDLE_TIMEOUT_SECONDS,
+    /// default 60): past it the turn ends with model_timeout instead of waiting on a model that never answers.</summary>
+    public TimeSpan ModelIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Embedding calls per batch (EMBED_BATCH_SIZE).</summary>
     public int EmbeddingBatchSize { get; set; } = 64;
 }

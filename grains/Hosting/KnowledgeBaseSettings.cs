@@ -18,6 +18,7 @@ public static class KnowledgeBaseSettings
         o.ContextTokens = Int(config, "CONTEXT_TOKENS", o.ContextTokens, 200, 100_000);
         o.MaxCompletionTokens = Int(config, "MAX_COMPLETION_TOKENS", o.MaxCompletionTokens, 16, 16_000);
         o.EmbeddingBatchSize = Int(config, "EMBED_BATCH_SIZE", o.EmbeddingBatchSize, 1, 2048);
+        o.ModelIdleTimeout = TimeSpan.FromSeconds(Int(config, "CHAT_MODEL_IDLE_TIMEOUT_SECONDS", (int)o.ModelIdleTimeout.TotalSeconds, 1, 3600));
         if (o.ChunkOverlapTokens >= o.ChunkTokens) throw new ConfigurationException("CHUNK_OVERLAP_TOKENS must be smaller than CHUNK_TOKENS.");
     }
 

@@ -77,10 +77,7 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens) : IChatCl
             }
         }
 
-        if (candidates.Count == 0)
-            return english
-                ? "I could not find this in the provided documents. Try rephrasing the question or upload the relevant document."
-                : "제공된 문서에서 이 질문에 대한 내용을 찾을 수 없습니다. 질문을 바꾸어 보시거나 관련 문서를 업로드해 주세요.";
+        if (candidates.Count == 0) return NotFound(question);
 
         // Quote only sentences that share a good part of what the best one shares with the question: one common word is not enough.
         var bestMatched = candidates.Max(c => c.Matched);
@@ -104,6 +101,11 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens) : IChatCl
             }
         }
     }
+
+    /// <summary>The answer when no source answers the question, in the question's language.</summary>
+    public static string NotFound(string question) => IsMostlyLatin(question)
+        ? "I could not find this in the provided documents. Try rephrasing the question or upload the relevant document."
+        : "제공된 문서에서 이 질문에 대한 내용을 찾을 수 없습니다. 질문을 바꾸어 보시거나 관련 문서를 업로드해 주세요.";
 
     private static bool IsMostlyLatin(string text)
     {

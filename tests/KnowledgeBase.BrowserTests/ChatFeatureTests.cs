@@ -93,6 +93,20 @@ public sealed class ChatFeatureTests(UiFixture ui)
     }
 
     [Fact]
+    public async Task A_reopened_chat_shows_each_answers_real_time_not_zero()
+    {
+        var user = await ui.Api.CreateUserAsync();
+        var id = (await user.AskAsync("휴게시간은 얼마나 주어야 하나요?")).GetProperty("conversationId").GetString()!;
+        var page = await ui.Browser.NewPageAsync(ui.Api.BaseUrl);
+        await Ui.SignInAsync(page, user.Email);
+        await page.GotoAsync($"./#/chat/{id}");
+        var usage = page.GetByTestId("answer").Last.GetByTestId("usage");
+        await Assertions.Expect(usage).ToContainTextAsync(new Regex(@"\d+\.\d+초"));
+        await Assertions.Expect(usage).Not.ToContainTextAsync("0.0초");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_toast_never_covers_the_question_box()
     {
         var user = await ui.Api.CreateUserAsync();

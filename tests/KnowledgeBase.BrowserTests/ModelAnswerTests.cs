@@ -7,7 +7,7 @@ namespace KnowledgeBase.BrowserTests;
 [Collection(ModelUiCollection.Name)]
 public sealed class ModelAnswerTests(ModelUiFixture model) : IAsyncLifetime
 {
-    private const string Question = "연차 유급휴가는 며칠인가요?";
+    // Each test asks its own question: the answer cache is shared by the fixture, and a cached answer never reaches the model.
 
     public Task InitializeAsync()
     {
@@ -33,6 +33,48 @@ public sealed class ModelAnswerTests(ModelUiFixture model) : IAsyncLifetime
     private static ILocator QuestionBox(IPage page) => page.GetByRole(AriaRole.Textbox, new() { Name = "질문" });
 
     [Fact]
+    public async Task A_model_that_never_answers_ends_in_a_timeout_message_with_retry_and_costs_nothing()
+    {
+        var (user, page) = await SignedInWithTheLabourActAsync();
+        var before = await user.RemainingTodayAsync();
+        model.Stub.Options.FirstTokenDelay = TimeSpan.FromMinutes(10);
+
+        await Ui.AskAsync(page, "연차 유급휴가는 며칠인가요?");
+        var failed = page.GetByTestId("answer-failed");
+        await Assertions.Expect(failed.GetByTestId("failure-message")).ToHaveTextAsync(new Regex("모델이 응답하지 않아"), new() { Timeout = 40_000 });
+        await Assertions.Expect(failed).Not.ToContainTextAsync("중지");
+        await Assertions.Expect(page.GetByTestId("stop")).ToBeHiddenAsync();
+        await Assertions.Expect(QuestionBox(page)).ToHaveValueAsync("연차 유급휴가는 며칠인가요?");
+        Assert.Equal(before, await user.RemainingTodayAsync());
+
+        // The model is back: retry asks again in place of the failed turn.
+        model.Stub.Options.FirstTokenDelay = TimeSpan.Zero;
+        await failed.GetByTestId("retry").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("answer")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByTestId("answer")).ToContainTextAsync("15일", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("answer-failed")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("user-message")).ToHaveCountAsync(1);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_model_error_shows_a_failure_with_retry_puts_the_question_back_and_costs_nothing()
+    {
+        var (user, page) = await SignedInWithTheLabourActAsync();
+        var before = await user.RemainingTodayAsync();
+        model.Stub.Options.FailWith500 = int.MaxValue;
+
+        await Ui.AskAsync(page, "연차 유급휴가 일수는 며칠인가요?");
+        var failed = page.GetByTestId("answer-failed");
+        await Assertions.Expect(failed.GetByTestId("failure-message")).ToHaveTextAsync("답변을 생성하지 못했습니다. 잠시 후 다시 시도해 주세요.", new() { Timeout = 30_000 });
+        await Assertions.Expect(failed.GetByTestId("retry")).ToBeVisibleAsync();
+        await Assertions.Expect(failed.GetByTestId("thumbs-up")).ToHaveCountAsync(0);
+        await Assertions.Expect(QuestionBox(page)).ToHaveValueAsync("연차 유급휴가 일수는 며칠인가요?");
+        Assert.Equal(before, await user.RemainingTodayAsync());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Markdown_answers_show_tables_quotes_italics_safe_links_and_code_with_language_and_copy()
     {
         model.Stub.Options.Responder = _ => string.Join('\n',
@@ -53,7 +95,7 @@ public sealed class ModelAnswerTests(ModelUiFixture model) : IAsyncLifetime
         var (_, page) = await SignedInWithTheLabourActAsync();
         var dialogs = 0;
         page.Dialog += (_, d) => { dialogs++; _ = d.DismissAsync(); };
-        await Ui.AskAsync(page, Question);
+        await Ui.AskAsync(page, "연차 유급휴가는 몇 일 주나요?");
         var answer = page.GetByTestId("answer").Last;
         await Assertions.Expect(answer).Not.ToHaveAttributeAsync("aria-busy", "true", new() { Timeout = 30_000 });
 
@@ -87,7 +129,7 @@ public sealed class ModelAnswerTests(ModelUiFixture model) : IAsyncLifetime
         model.Stub.Options.Responder = _ => string.Join(' ', Enumerable.Range(1, 400).Select(i => $"연차휴가{i}일")) + " [1]";
         model.Stub.Options.TokensPerSecond = 40;
         var (_, page) = await SignedInWithTheLabourActAsync(new ViewportSize { Width = 800, Height = 600 });
-        await Ui.AskAsync(page, Question);
+        await Ui.AskAsync(page, "연차 유급휴가 기간은 며칠인가요?");
         var messages = page.GetByTestId("messages");
         await page.WaitForFunctionAsync("() => { const m = document.querySelector('[data-testid=messages]'); return m.scrollHeight > m.clientHeight + 150; }",
             null, new() { Timeout = 60_000 });
@@ -100,6 +142,33 @@ public sealed class ModelAnswerTests(ModelUiFixture model) : IAsyncLifetime
         await page.WaitForFunctionAsync("() => { const m = document.querySelector('[data-testid=messages]'); return m.scrollHeight - m.scrollTop - m.clientHeight < 150; }");
         await page.GetByTestId("stop").ClickAsync();
         await Assertions.Expect(page.GetByTestId("stop")).ToBeHiddenAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Regenerate_and_edit_replace_the_last_turn_and_the_replacement_is_what_a_reload_shows()
+    {
+        var (_, page) = await SignedInWithTheLabourActAsync();
+        await Ui.AskAsync(page, "연차 유급휴가를 며칠 받나요?");
+        await Assertions.Expect(page.GetByTestId("answer").Last).ToContainTextAsync("15일", new() { Timeout = 30_000 });
+
+        model.Stub.Options.Responder = _ => "다시 생성한 답변입니다. 연차는 15일입니다 [1].";
+        await page.GetByTestId("regenerate").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("answer")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByTestId("answer")).ToContainTextAsync("다시 생성한 답변입니다", new() { Timeout = 30_000 });
+
+        model.Stub.Options.Responder = _ => "수정한 질문에 대한 답변입니다 [1].";
+        await page.GetByTestId("edit-question").ClickAsync();
+        await page.GetByTestId("edit-field").FillAsync("3년 이상 근무하면 연차 유급휴가는 며칠인가요?");
+        await page.GetByTestId("edit-send").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("user-message")).ToHaveTextAsync("3년 이상 근무하면 연차 유급휴가는 며칠인가요?");
+        await Assertions.Expect(page.GetByTestId("answer")).ToContainTextAsync("수정한 질문에 대한 답변입니다", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("answer")).ToHaveCountAsync(1);
+
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByTestId("user-message")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByTestId("user-message")).ToHaveTextAsync("3년 이상 근무하면 연차 유급휴가는 며칠인가요?");
+        await Assertions.Expect(page.GetByTestId("answer")).ToContainTextAsync("수정한 질문에 대한 답변입니다");
         await page.Context.CloseAsync();
     }
 

@@ -27,6 +27,10 @@ public sealed class OpenAiStubOptions
     /// <summary>After the 429s, the next N model requests get 500; int.MaxValue makes the server fail for good.</summary>
     public int FailWith500 { get; set; }
 
+    /// <summary>The injected 429s and 500s hit chat requests only (embeddings keep working), as when the chat model alone
+    /// is down.</summary>
+    public bool FaultsOnChatOnly { get; set; }
+
     /// <summary>Vector size when the request names no "dimensions" (1536, as text-embedding-3-small).</summary>
     public int EmbeddingDimensions { get; set; } = 1536;
 

@@ -176,7 +176,7 @@ public sealed class OpenAiStubServer : IAsyncDisposable
             return;
         }
 
-        var sequence = Interlocked.Increment(ref _faultSequence);
+        var sequence = options.FaultsOnChatOnly && route is "/embeddings" ? long.MaxValue : Interlocked.Increment(ref _faultSequence);
         if (sequence <= options.FailFirst)
         {
             response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

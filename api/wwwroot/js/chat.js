@@ -269,7 +269,7 @@ export function mountChat(main, ctx, params) {
         if (stopped && text.trim()) footer.append(h('span', { class: 'muted stopped-note' }, t('chat.stopped')));
         if (usage) {
           const parts = [t('chat.tokens', { tokens: formatNumber(usage.totalTokens) })];
-          if (latencyMs) parts.push(t('chat.seconds', { seconds: (latencyMs / 1000).toFixed(1) }));
+          if (latencyMs) parts.push(t('chat.seconds', { seconds: (latencyMs / 1000).toFixed(latencyMs < 1000 ? 2 : 1) }));
           footer.append(h('span', { class: 'muted usage', 'data-testid': 'usage' }, parts.join(' · ')));
         }
       },

@@ -27,14 +27,23 @@ public sealed class AnswerStreamStep(IChatClient chat, AnswerCache answers, IOpt
             // Binds a cached answer to the sources (and their collections) it was built from.
             AdditionalProperties = new() { [AnswerCachingChatClient.SourcesProperty] = AnswerCache.Scope(turn.Prompt.Sources) },
         };
-        await using (var updates = _client.GetStreamingResponseAsync(turn.Prompt.Messages, chatOptions, cancellationToken).GetAsyncEnumerator(cancellationToken))
+        // Regenerating asks the model again rather than replaying the answer being replaced.
+        if (turn.Replaces is not null) chatOptions.AdditionalProperties[AnswerCachingChatClient.FreshProperty] = true;
+        // The model gets a fresh idle allowance before every piece: a model that stops sending ends the turn as a timeout.
+        var idleTimeout = options.Value.ModelIdleTimeout;
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await using (var updates = _client.GetStreamingResponseAsync(turn.Prompt.Messages, chatOptions, idle.Token).GetAsyncEnumerator(idle.Token))
         {
             while (true)
             {
+                idle.CancelAfter(idleTimeout);
                 var (hasNext, failure) = await MoveNextAsync(updates);
                 if (failure is not null)
                 {
-                    turn.Failure = failure;
+                    // Cancelled but not by the caller: the idle allowance (or the HTTP client's own timeout) ran out.
+                    turn.Failure = failure is OperationCanceledException && !cancellationToken.IsCancellationRequested
+                        ? new TimeoutException($"The model sent nothing for {idleTimeout.TotalSeconds:0} s.", failure)
+                        : failure;
                     break;
                 }
                 if (!hasNext) break;
@@ -57,7 +66,10 @@ public sealed class AnswerStreamStep(IChatClient chat, AnswerCache answers, IOpt
         else if (!turn.Cancelled)
         {
             logger.LogWarning("Model call failed for {UserId}: {Error}", turn.UserId, turn.Failure.GetType().Name);
-            turn.Error = new ErrorEvent("model_error", "답변을 생성하지 못했습니다. 잠시 후 다시 시도해 주세요. (The model could not answer; try again shortly.)", null);
+            turn.Error = turn.Failure is TimeoutException
+                ? new ErrorEvent(ChatErrorCodes.ModelTimeout, $"모델이 {idleTimeout.TotalSeconds:0}초 동안 응답하지 않아 답변을 받지 못했습니다. 잠시 후 다시 시도해 주세요. " +
+                    $"(The model did not respond for {idleTimeout.TotalSeconds:0} s; try again shortly.)", null)
+                : new ErrorEvent(ChatErrorCodes.ModelError, "답변을 생성하지 못했습니다. 잠시 후 다시 시도해 주세요. (The model could not answer; try again shortly.)", null);
         }
     }
 

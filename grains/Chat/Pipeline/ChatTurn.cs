@@ -16,6 +16,9 @@ public sealed class ChatTurn(string userId, string question, ConversationSummary
     public string MessageId { get; } = MessageIds.New(conversation.ConversationId);
     public IConversationGrain Conversation { get; } = conversationGrain;
 
+    /// <summary>The conversation's last turn this one takes the place of (regenerate, edited question), or null.</summary>
+    public string? Replaces { get; init; }
+
     /// <summary>The budget this turn holds until it is settled.</summary>
     public Reservation Reservation { get; } = reservation;
     public long StartedTimestamp { get; } = startedTimestamp;
@@ -32,6 +35,9 @@ public sealed class ChatTurn(string userId, string question, ConversationSummary
     public CitationFilter? Filter { get; set; }
     public UsageDetails? ModelUsage { get; set; }
     public bool Cached { get; set; }
+
+    /// <summary>No source could answer, so the model was not asked: the turn costs nothing.</summary>
+    public bool ModelSkipped { get; set; }
 
     /// <summary>The answer streamed to its end.</summary>
     public bool Completed { get; set; }

@@ -43,7 +43,9 @@ public sealed class ChatTurnPipeline(
 
         // Rewrite (a follow-up becomes searchable with the previous turn's query), then retrieve.
         step = Stopwatch.GetTimestamp();
-        turn.History = turn.IsNewConversation ? [] : sourceAccess.Apply(await turn.Conversation.RecentAsync(PromptBuilder.HistoryTurns), turn.Access);
+        // A regenerated or edited question does not see the turn it replaces.
+        turn.History = turn.IsNewConversation ? [] : sourceAccess.Apply((await turn.Conversation.RecentAsync(PromptBuilder.HistoryTurns + 1))
+            .Where(t => t.MessageId != turn.Replaces).TakeLast(PromptBuilder.HistoryTurns).ToList(), turn.Access);
         turn.RetrievalQuery = rewriter.Rewrite(turn.Question, turn.History.LastOrDefault()?.RetrievalQuery);
         await retrieval.RunAsync(turn, cancellationToken);
         turn.RetrievalMs = Stopwatch.GetElapsedTime(step).TotalMilliseconds;
@@ -53,8 +55,20 @@ public sealed class ChatTurnPipeline(
         var relevant = selector.Select(turn.RetrievalQuery, turn.Candidates).Take(options.Value.RetrievalTopK).ToList();
         using (KnowledgeBaseTelemetry.Source.StartActivity("prompt.build")) turn.Prompt = prompts.Build(turn.Question, turn.History, relevant);
         turn.Prompt = turn.Prompt with { Sources = turn.Prompt.Sources.Select(s => s with { Restricted = !turn.Access.IsPublic(s.CollectionId) }).ToList() };
-        budget.Resize(turn.Reservation, turn.Prompt.PromptTokens + options.Value.MaxCompletionTokens);
         yield return new SourcesEvent(turn.Prompt.Sources);
+
+        // Nothing a question about the documents could be answered from: say so without asking (and paying) the model.
+        if (relevant.Count == 0 && turn.Tagging!.Intent != "chit_chat")
+        {
+            turn.ModelSkipped = true;
+            budget.Resize(turn.Reservation, 0);
+            turn.Filter = new CitationFilter(0);
+            var text = turn.Filter.Push(ExtractiveChatClient.NotFound(turn.Question)) + turn.Filter.Flush();
+            turn.Completed = true;
+            yield return new DeltaEvent(text);
+            yield break;
+        }
+        budget.Resize(turn.Reservation, turn.Prompt.PromptTokens + options.Value.MaxCompletionTokens);
 
         // Stream the answer, citations checked as it goes.
         step = Stopwatch.GetTimestamp();
@@ -66,7 +80,14 @@ public sealed class ChatTurnPipeline(
     /// prompt was built.</summary>
     public (TokenUsage Usage, decimal Cost) Usage(ChatTurn turn)
     {
-        if (turn.Prompt is null) return (TokenUsage.Zero, 0m);
+        if (turn.Prompt is null || turn.ModelSkipped) return (TokenUsage.Zero, 0m);
+        // A model that failed or never answered costs what it reported using, and nothing when it reported nothing.
+        if (turn.Failure is not null && !turn.Cancelled)
+        {
+            var input = (int)(turn.ModelUsage?.InputTokenCount ?? 0);
+            var output = (int)(turn.ModelUsage?.OutputTokenCount ?? 0);
+            return (new TokenUsage(input, output, input + output), prices.Cost(ModelId, input, output));
+        }
         var promptTokens = (int)(turn.ModelUsage?.InputTokenCount ?? turn.Prompt.PromptTokens);
         var completionTokens = (int)(turn.ModelUsage?.OutputTokenCount ?? tokens.Count(turn.Filter?.Answer ?? ""));
         return (new TokenUsage(promptTokens, completionTokens, promptTokens + completionTokens), prices.Cost(ModelId, promptTokens, completionTokens));

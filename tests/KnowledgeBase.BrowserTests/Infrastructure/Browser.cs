@@ -98,7 +98,7 @@ public sealed class ModelUiFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _stub = await OpenAiStubServer.StartAsync();
+        _stub = await OpenAiStubServer.StartAsync(new OpenAiStubOptions { FaultsOnChatOnly = true });
         _api = new ModelLiveApi(_stub.BaseUrl);
         _api.StartServer();
         await Browser.InitializeAsync();

@@ -32,6 +32,24 @@ public sealed class AnswerCachingChatClientTests
     }
 
     [Fact]
+    public async Task A_regenerate_asks_the_model_again_without_passing_it_the_flag_and_the_new_answer_is_cached()
+    {
+        var model = new ScriptedModel(["연차는 ", "15일입니다 ", "[1]."]);
+        var client = new AnswerCachingChatClient(model, NewCache());
+        await client.GetStreamingResponseAsync(Prompt).ToListAsync();
+
+        var fresh = new ChatOptions { AdditionalProperties = new() { [AnswerCachingChatClient.FreshProperty] = true } };
+        var regenerated = await client.GetStreamingResponseAsync(Prompt, fresh).ToListAsync();
+        Assert.Equal(2, model.Calls);
+        Assert.DoesNotContain(regenerated, AnswerCachingChatClient.IsReplay);
+        Assert.False(model.LastOptions?.AdditionalProperties?.ContainsKey(AnswerCachingChatClient.FreshProperty) ?? false);
+        Assert.True(fresh.AdditionalProperties.ContainsKey(AnswerCachingChatClient.FreshProperty));
+
+        Assert.Contains(await client.GetStreamingResponseAsync(Prompt).ToListAsync(), AnswerCachingChatClient.IsReplay);
+        Assert.Equal(2, model.Calls);
+    }
+
+    [Fact]
     public async Task An_answer_the_model_broke_off_is_not_cached()
     {
         var model = new ScriptedModel(["연차는 ", "15일"], failAfter: 2);
@@ -58,6 +76,7 @@ public sealed class AnswerCachingChatClientTests
     private sealed class ScriptedModel(string[] pieces, int? failAfter = null) : IChatClient
     {
         public int Calls { get; private set; }
+        public ChatOptions? LastOptions { get; private set; }
         public int? FailAfter { get; set; } = failAfter;
 
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -67,6 +86,7 @@ public sealed class AnswerCachingChatClientTests
             [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             Calls++;
+            LastOptions = options;
             for (var i = 0; i < pieces.Length; i++)
             {
                 if (i == FailAfter) throw new HttpRequestException("model connection reset");

@@ -24,7 +24,8 @@ public sealed class UserSessionGrainTests(ClusterFixture fixture)
     public async Task A_turn_is_persisted_and_survives_deactivation()
     {
         var grain = await NewUserAsync();
-        var question = "연차 유급휴가는 며칠인가요? " + Guid.NewGuid().ToString("N")[..6];
+        // Small talk goes to the model even with no documents in this cluster (a question no document answers would not).
+        var question = "안녕하세요 " + Guid.NewGuid().ToString("N")[..6];
         var events = await AskAsync(grain, question);
         var meta = Assert.IsType<MetaEvent>(events[0]);
         var done = Assert.IsType<DoneEvent>(events[^1]);
@@ -45,7 +46,7 @@ public sealed class UserSessionGrainTests(ClusterFixture fixture)
     {
         const long daily = 10_000;
         var grain = await NewUserAsync(daily);
-        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => AskAsync(grain, $"근로시간과 휴게시간 규정은 어떻게 되나요? {i}")));
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => AskAsync(grain, $"안녕하세요 {i}")));
         var done = results.Select(r => r[^1]).OfType<DoneEvent>().ToList();
         var refused = results.Select(r => r[^1]).OfType<ErrorEvent>().Where(e => e.Code == "budget_exhausted").ToList();
         Assert.Equal(50, done.Count + refused.Count);
