@@ -1,5 +1,6 @@
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Content;
+using UglyToad.PdfPig.DocumentLayoutAnalysis;
 using UglyToad.PdfPig.DocumentLayoutAnalysis.PageSegmenter;
 using UglyToad.PdfPig.DocumentLayoutAnalysis.ReadingOrderDetector;
 using UglyToad.PdfPig.DocumentLayoutAnalysis.WordExtractor;
@@ -8,7 +9,7 @@ using UglyToad.PdfPig.Exceptions;
 namespace KnowledgeBase.Grains.Ingestion;
 
 /// <summary>PDF via PdfPig: words from letter geometry, grouped into text blocks in reading order, one page at a time.</summary>
-public static class PdfParser
+public static partial class PdfParser
 {
     public static bool IsPdf(ReadOnlySpan<byte> bytes)
     {
@@ -29,7 +30,7 @@ public static class PdfParser
 
         using (pdf)
         {
-            var raw = new List<(DocumentBlock Block, double FontSize, int Lines)>();
+            var raw = new List<(DocumentBlock Block, double FontSize, int Lines, bool Bold)>();
             try
             {
                 for (var number = 1; number <= pdf.NumberOfPages; number++)
@@ -53,21 +54,40 @@ public static class PdfParser
         catch (Exception) { return null; }
     }
 
-    /// <summary>Short blocks set clearly larger than the body text are headings; the largest on the first page is the title.</summary>
-    private static List<DocumentBlock> MarkHeadings(List<(DocumentBlock Block, double FontSize, int Lines)> raw)
+    /// <summary>Headings: short blocks set clearly larger than the body text, or bold and numbered ("1.", "가.", "Ⅱ.",
+    /// "(1)", "제3조"). The largest on the first page is the title (level 1). Below it, statute-style headings keep the
+    /// levels they have in every other format (제N장 3, 제N조 6); other numbering styles nest in the order the document
+    /// first uses them (the first style seen is the outermost), and unnumbered headings by size (larger is outer).</summary>
+    private static List<DocumentBlock> MarkHeadings(List<(DocumentBlock Block, double FontSize, int Lines, bool Bold)> raw)
     {
         if (raw.Count == 0) return [];
         var sizes = raw.Select(r => r.FontSize).Where(s => s > 0).OrderBy(s => s).ToList();
         var body = sizes.Count > 0 ? sizes[sizes.Count / 2] : 0;
         var firstPageMax = raw.Where(r => r.Block.Page == 1 && r.Block.Text.Length <= 150).Select(r => r.FontSize).DefaultIfEmpty(0).Max();
+        var styles = new List<string>();
         var result = new List<DocumentBlock>(raw.Count);
-        foreach (var (block, size, lines) in raw)
+        foreach (var (block, size, lines, bold) in raw)
         {
-            var isHeadingSize = body > 0 && size >= body * 1.2 && block.Text.Length <= 150 && lines <= 3;
-            if (!isHeadingSize) { result.Add(block); continue; }
-            var level = block.Page == 1 && size >= firstPageMax - 0.01 ? 1 : 2;
+            var shortBlock = block.Text.Length <= 150 && lines <= 3;
+            var numbering = Numbering(block.Text);
+            var larger = body > 0 && size >= body * 1.18;
+            if (!shortBlock || !(larger || (bold && numbering is not null && size >= body * 0.95))) { result.Add(block); continue; }
+
+            int level;
+            if (block.Page == 1 && size >= firstPageMax - 0.01 && larger && numbering is null) level = 1;
+            else if (KoreanStructure.TryMatchHeading(block.Text, out var statute) && statute.Rest.Length == 0) level = statute.Level;
+            else
+            {
+                var style = numbering ?? "size:" + Math.Round(size * 2) / 2;
+                if (!styles.Contains(style)) styles.Add(style);
+                // Unnumbered headings rank among themselves by size; numbered ones by first use.
+                level = 2 + (numbering is null
+                    ? styles.Where(s => s.StartsWith("size:")).Count(s => double.Parse(s[5..], System.Globalization.CultureInfo.InvariantCulture) > size + 0.01)
+                    : styles.Where(s => !s.StartsWith("size:")).ToList().IndexOf(style));
+                level = Math.Min(level, 5);
+            }
             // A title set over two lines arrives as two blocks of the same size; keep it one heading.
-            if (result.Count > 0 && result[^1] is { Kind: BlockKind.Heading } previous && previous.Level == level && previous.Page == block.Page && level == 1)
+            if (level == 1 && result.Count > 0 && result[^1] is { Kind: BlockKind.Heading, Level: 1 } previous && previous.Page == block.Page)
             {
                 result[^1] = previous with { Text = previous.Text + " " + block.Text };
                 continue;
@@ -77,7 +97,21 @@ public static class PdfParser
         return result;
     }
 
-    private static IEnumerable<(DocumentBlock Block, double FontSize, int Lines)> PageBlocks(Page page, int number)
+    /// <summary>The numbering style a heading starts with, or null: roman (Ⅱ. / II.), arabic (3.), dotted (3.1),
+    /// hangul (가.), parenthesised ((1), 1)), circled (①), statute (제3조, 제2장).</summary>
+    private static string? Numbering(string text)
+    {
+        var m = NumberingPattern().Match(text);
+        if (!m.Success) return null;
+        foreach (var name in (string[])["statute", "roman", "dotted", "arabic", "hangul", "paren", "circled"])
+            if (m.Groups[name].Success) return name;
+        return null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:(?<statute>제\s?\d+\s?[편장절관조])|(?<roman>[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+\.?\s|X{0,3}(?:IX|IV|VI{0,3}|I{1,3})\.\s)|(?<dotted>\d{1,2}\.\d{1,2}\.?\s)|(?<arabic>\d{1,2}[.)]\s)|(?<hangul>[가나다라마바사아자차카타파하][.)]\s)|(?<paren>\(\d{1,2}\)\s?)|(?<circled>[①-⑳]\s?))")]
+    private static partial System.Text.RegularExpressions.Regex NumberingPattern();
+
+    private static IEnumerable<(DocumentBlock Block, double FontSize, int Lines, bool Bold)> PageBlocks(Page page, int number)
     {
         var letters = page.Letters;
         if (letters.Count == 0) yield break;
@@ -87,14 +121,44 @@ public static class PdfParser
         var ordered = UnsupervisedReadingOrderDetector.Instance.Get(textBlocks);
         foreach (var block in ordered)
         {
-            var lines = block.TextLines.Select(l => TextNormalizer.Inline(string.Join(' ', l.Words.Select(w => w.Text))))
-                .Where(l => l.Length > 0);
-            var text = JoinLines(lines);
-            if (text.Length == 0) continue;
-            var letterSizes = block.TextLines.SelectMany(l => l.Words).SelectMany(w => w.Letters).Select(l => l.PointSize).ToList();
-            var size = letterSizes.Count > 0 ? letterSizes.Average() : 0;
-            yield return (new DocumentBlock(BlockKind.Paragraph, text, number), size, block.TextLines.Count);
+            // A heading line set tight above its paragraph lands in the paragraph's block: lines of another size or
+            // weight than their neighbours start a block of their own.
+            var run = new List<TextLine>();
+            (double Size, bool Bold) runStyle = default;
+            foreach (var line in block.TextLines)
+            {
+                var style = Style(line.Words.SelectMany(w => w.Letters));
+                if (run.Count > 0 && (Math.Abs(style.Size - runStyle.Size) > 0.75 || style.Bold != runStyle.Bold))
+                {
+                    if (Piece(run, runStyle, number) is { } piece) yield return piece;
+                    run.Clear();
+                }
+                if (run.Count == 0) runStyle = style;
+                run.Add(line);
+            }
+            if (Piece(run, runStyle, number) is { } last) yield return last;
         }
+    }
+
+    private static (DocumentBlock Block, double FontSize, int Lines, bool Bold)? Piece(List<TextLine> lines, (double Size, bool Bold) style, int page)
+    {
+        var text = JoinLines(lines.Select(l => TextNormalizer.Inline(string.Join(' ', l.Words.Select(w => w.Text)))).Where(l => l.Length > 0));
+        return text.Length == 0 ? null : (new DocumentBlock(BlockKind.Paragraph, text, page), style.Size, lines.Count, style.Bold);
+    }
+
+    /// <summary>Average size and weight of some letters; bold when most are set in a bold face.</summary>
+    private static (double Size, bool Bold) Style(IEnumerable<Letter> letters)
+    {
+        var visible = letters.Where(l => !string.IsNullOrWhiteSpace(l.Value)).ToList();
+        if (visible.Count == 0) return (0, false);
+        return (visible.Average(l => l.PointSize), visible.Count(IsBold) * 2 > visible.Count);
+    }
+
+    private static bool IsBold(Letter letter)
+    {
+        var name = letter.FontName ?? "";
+        return name.Contains("Bold", StringComparison.OrdinalIgnoreCase) || name.Contains("Black", StringComparison.OrdinalIgnoreCase)
+            || name.Contains("Heavy", StringComparison.OrdinalIgnoreCase) || name.EndsWith(",B", StringComparison.Ordinal);
     }
 
     // Lines of one block are one paragraph; a hyphen at a line end of English text joins the word back.

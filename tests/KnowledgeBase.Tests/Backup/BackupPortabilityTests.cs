@@ -8,6 +8,7 @@ namespace KnowledgeBase.Tests.Backup;
 
 /// <summary>The production paths of backup and restore: an S3 bucket as the target (s3rver) and PostgreSQL as the
 /// database, through the same ADO.NET export that serves SQLite.</summary>
+[Trait(Tier.Name, Tier.Full)]
 public sealed class BackupPortabilityTests
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace KnowledgeBase.Tests.Backup;
 
 /// <summary>Backup of a populated embedded installation, data loss, restore, and the proof that users, conversations,
 /// documents, chunks, budgets and answers came back; refusal of a damaged backup; incremental document backups.</summary>
+[Trait(Tier.Name, Tier.Full)]
 public sealed class BackupRestoreTests(ITestOutputHelper output)
 {
     private const string Question = "연차 유급휴가는 며칠인가요?";

@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace KnowledgeBase.Tests.Cluster;
 
 /// <summary>The api with CHROMA_URL set: vectors go to ChromaDB, text comes from the local lexical index.</summary>
+[Trait(Tier.Name, Tier.Full)]
 public sealed class ChromaApiTests(ChromaFixture chroma, ITestOutputHelper output) : IClassFixture<ChromaFixture>
 {
     [Fact]

@@ -20,6 +20,7 @@ public sealed class ChromaFixture : IAsyncLifetime
 }
 
 /// <summary>Our own REST v2 client against a real ChromaDB server.</summary>
+[Trait(Tier.Name, Tier.Full)]
 public sealed class ChromaClientTests(ChromaFixture chroma, ITestOutputHelper output) : IClassFixture<ChromaFixture>
 {
     private readonly ChromaClient _client = ChromaFixture.Client(chroma.Server.Url);

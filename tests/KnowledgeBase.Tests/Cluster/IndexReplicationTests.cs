@@ -15,6 +15,7 @@ namespace KnowledgeBase.Tests.Cluster;
 /// with an empty disk rebuilds its index from the chunk files. The shared two-silo cluster has separate DATA_DIRs
 /// (their own Lucene indexes) over one grain database and one blob folder, as machines sharing SQL and S3 would.</summary>
 [Collection(ClusterCollection.Name)]
+[Trait(Tier.Name, Tier.Full)]
 public sealed class IndexReplicationTests(ClusterFixture fixture, ITestOutputHelper output)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(5);

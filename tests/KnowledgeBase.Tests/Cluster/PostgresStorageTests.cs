@@ -23,6 +23,7 @@ public sealed class PostgresFixture : IAsyncLifetime
 }
 
 /// <summary>Grain state through Orleans' ADO.NET provider on a real PostgreSQL server, with this project's schema.</summary>
+[Trait(Tier.Name, Tier.Full)]
 public sealed class PostgresStorageTests : IClassFixture<PostgresFixture>
 {
     private static string _databaseUrl = "";

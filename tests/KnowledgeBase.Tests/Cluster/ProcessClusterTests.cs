@@ -10,6 +10,7 @@ namespace KnowledgeBase.Tests.Cluster;
 /// <summary>The product as it runs in production: three silo processes and two api processes over Redis, PostgreSQL,
 /// ChromaDB and S3 (s3rver). Every request goes over real HTTP to a real api process.</summary>
 [Collection(ProcessClusterCollection.Name)]
+[Trait(Tier.Name, Tier.Full)]
 public sealed class ProcessClusterTests(ProcessClusterFixture fixture, ITestOutputHelper output)
 {
     [Fact]

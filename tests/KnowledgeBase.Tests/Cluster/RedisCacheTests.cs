@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KnowledgeBase.Tests.Cluster;
 
 /// <summary>The answer cache on a real Redis server, shared by every process that points at it.</summary>
+[Trait(Tier.Name, Tier.Full)]
 public sealed class RedisCacheTests
 {
     private static ServiceProvider Services(string? redisUrl) => new ServiceCollection()

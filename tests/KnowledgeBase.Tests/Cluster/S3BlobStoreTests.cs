@@ -19,6 +19,7 @@ public sealed class S3Fixture : IAsyncLifetime
 }
 
 /// <summary>Original files in a real S3 HTTP server (s3rver) through AWSSDK.S3.</summary>
+[Trait(Tier.Name, Tier.Full)]
 public sealed class S3BlobStoreTests(S3Fixture s3) : IClassFixture<S3Fixture>
 {
     [Fact]

@@ -2,25 +2,26 @@ using k8s;
 using k8s.Models;
 using KnowledgeBase.Api.Hosting;
 using KnowledgeBase.Grains.Hosting;
-using Xunit.Abstractions;
 
 namespace KnowledgeBase.Tests.Deployment;
 
 /// <summary>The k8s/ manifests loaded into the Kubernetes object model (KubernetesClient) and checked for wiring.
 /// The base is read from its files; the overlays are rendered with `kubectl kustomize` where kubectl exists (it does
 /// on this machine), so the same checks run on what would actually be applied.</summary>
-public class KubernetesTests(ITestOutputHelper output)
+public class KubernetesTests
 {
     private static readonly EnvExample Env = EnvExample.Load();
 
     public static TheoryData<string> Sets => new() { "base", "k8s/overlays/dev", "k8s/overlays/prod" };
 
-    private ManifestSet? Load(string name)
+    /// <summary>The base, or an overlay rendered by `kubectl kustomize`; without kubectl the test is reported as skipped
+    /// (never passed unchecked).</summary>
+    private static ManifestSet Load(string name)
     {
         if (name == "base") return ManifestSet.Base();
         var set = ManifestSet.Rendered(name);
-        if (set is null) output.WriteLine($"kubectl not found: {name} not rendered; only its patches are checked (Overlay_* tests).");
-        return set;
+        Skip.If(set is null, $"kubectl not found: {name} cannot be rendered here; install kubectl to check it.");
+        return set!;
     }
 
     private static IEnumerable<V1Container> Containers(V1Deployment d) => d.Spec.Template.Spec.Containers;
@@ -72,11 +73,11 @@ public class KubernetesTests(ITestOutputHelper output)
         Assert.True(unused.Count == 0, "Not referenced by any kustomization: " + string.Join(", ", unused));
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Sets))]
     public void Deployments_select_their_own_pods_and_run_as_non_root_with_limits(string name)
     {
-        if (Load(name) is not { } set) return;
+        var set = Load(name);
         var accounts = set.Of<V1ServiceAccount>().Select(a => a.Metadata.Name).ToHashSet();
         Assert.Equal(new[] { "kb-api", "kb-silo" }, set.Of<V1Deployment>().Select(d => d.Metadata.Name).Order());
         foreach (var d in set.Of<V1Deployment>())
@@ -104,11 +105,11 @@ public class KubernetesTests(ITestOutputHelper output)
             Assert.False(Selects(a.Spec.Selector.MatchLabels, b.Spec.Template.Metadata.Labels), $"{a.Metadata.Name} also selects {b.Metadata.Name}'s pods.");
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Sets))]
     public void Services_select_existing_pods_and_target_ports_they_expose(string name)
     {
-        if (Load(name) is not { } set) return;
+        var set = Load(name);
         foreach (var service in set.Of<V1Service>())
         {
             var targets = set.Of<V1Deployment>().Where(d => Selects(service.Spec.Selector, d.Spec.Template.Metadata.Labels)).ToList();
@@ -119,11 +120,11 @@ public class KubernetesTests(ITestOutputHelper output)
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Sets))]
     public void Ingress_reaches_the_api_service_and_is_ready_for_SSE_and_uploads(string name)
     {
-        if (Load(name) is not { } set) return;
+        var set = Load(name);
         var ingress = set.Of<V1Ingress>().Single();
         foreach (var path in ingress.Spec.Rules.SelectMany(r => r.Http.Paths))
         {
@@ -142,11 +143,11 @@ public class KubernetesTests(ITestOutputHelper output)
         Assert.True(bodyMb > int.Parse(configured), $"proxy-body-size {bodyMb}m must exceed MAX_UPLOAD_MB {configured} plus multipart overhead.");
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Sets))]
     public void Autoscalers_scale_silos_and_api_at_70_percent_cpu(string name)
     {
-        if (Load(name) is not { } set) return;
+        var set = Load(name);
         var hpas = set.Of<V2HorizontalPodAutoscaler>().ToList();
         Assert.Equal(new[] { "kb-api", "kb-silo" }, hpas.Select(h => h.Spec.ScaleTargetRef.Name).Order());
         foreach (var hpa in hpas)
@@ -162,11 +163,11 @@ public class KubernetesTests(ITestOutputHelper output)
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Sets))]
     public void Disruption_budget_lets_at_most_one_silo_go_at_a_time(string name)
     {
-        if (Load(name) is not { } set) return;
+        var set = Load(name);
         var silo = set.Deployment("kb-silo");
         var pdb = set.Of<V1PodDisruptionBudget>().Single(p => Selects(p.Spec.Selector.MatchLabels, silo.Spec.Template.Metadata.Labels));
         if (pdb.Spec.MaxUnavailable is { } max) Assert.Equal("1", max.Value);
@@ -175,11 +176,11 @@ public class KubernetesTests(ITestOutputHelper output)
             Assert.Contains(set.Of<V1Deployment>(), d => Selects(other.Spec.Selector.MatchLabels, d.Spec.Template.Metadata.Labels));
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Sets))]
     public void Silo_and_api_take_pod_identity_and_cluster_identity_from_the_downward_API(string name)
     {
-        if (Load(name) is not { } set) return;
+        var set = Load(name);
         var expected = new Dictionary<string, string> { ["POD_NAME"] = "metadata.name", ["POD_IP"] = "status.podIP", ["POD_NAMESPACE"] = "metadata.namespace" };
         var silo = Containers(set.Deployment("kb-silo")).Single();
         foreach (var (variable, field) in expected)
@@ -202,11 +203,11 @@ public class KubernetesTests(ITestOutputHelper output)
         Assert.Single(identities.Distinct()); // api clients join the silos' cluster
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Sets))]
     public void Silo_grace_period_outlasts_its_shutdown_timeout(string name)
     {
-        if (Load(name) is not { } set) return;
+        var set = Load(name);
         var silo = set.Deployment("kb-silo");
         var env = ContainerEnvironment.Effective(set, Containers(silo).Single());
         var shutdown = env.TryGetValue("SHUTDOWN_TIMEOUT_SECONDS", out var s) ? int.Parse(s) : Repo.IntDefault("silo/Program.cs", "SHUTDOWN_TIMEOUT_SECONDS");
@@ -214,11 +215,11 @@ public class KubernetesTests(ITestOutputHelper output)
             $"terminationGracePeriodSeconds {silo.Spec.Template.Spec.TerminationGracePeriodSeconds} must exceed SHUTDOWN_TIMEOUT_SECONDS {shutdown}.");
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Sets))]
     public void Probes_and_ports_match_what_the_processes_serve(string name)
     {
-        if (Load(name) is not { } set) return;
+        var set = Load(name);
 
         var api = Containers(set.Deployment("kb-api")).Single();
         var apiEnv = ContainerEnvironment.Effective(set, api);
@@ -252,11 +253,11 @@ public class KubernetesTests(ITestOutputHelper output)
         if (readinessPath is not null) Assert.Equal(readinessPath, container.ReadinessProbe!.HttpGet.Path);
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Sets))]
     public void Config_and_secret_references_name_keys_that_exist(string name)
     {
-        if (Load(name) is not { } set) return;
+        var set = Load(name);
         var secret = ManifestSet.SecretTemplate();
         var configMaps = set.Of<V1ConfigMap>().ToDictionary(c => c.Metadata.Name);
         foreach (var d in set.Of<V1Deployment>())
@@ -282,11 +283,11 @@ public class KubernetesTests(ITestOutputHelper output)
         Assert.True(leaked.Count == 0, "Secret values belong in the Secret, not a ConfigMap: " + string.Join(", ", leaked));
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Sets))]
     public void Containers_get_every_variable_they_read_and_only_the_secrets_they_need(string name)
     {
-        if (Load(name) is not { } set) return;
+        var set = Load(name);
         foreach (var (deployment, process) in new[] { ("kb-api", AppProcess.Api), ("kb-silo", AppProcess.Silo) })
         {
             var env = ContainerEnvironment.Effective(set, Containers(set.Deployment(deployment)).Single());
@@ -300,11 +301,11 @@ public class KubernetesTests(ITestOutputHelper output)
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Sets))]
     public void Metrics_are_scraped_on_private_ports_that_no_Service_or_Ingress_exposes(string name)
     {
-        if (Load(name) is not { } set) return;
+        var set = Load(name);
         foreach (var d in set.Of<V1Deployment>())
         {
             var annotations = d.Spec.Template.Metadata.Annotations;
@@ -328,12 +329,12 @@ public class KubernetesTests(ITestOutputHelper output)
             Assert.Contains(apiServices, s => s.Metadata.Name == path.Backend.Service.Name);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("k8s/overlays/dev")]
     [InlineData("k8s/overlays/prod")]
     public void Dashboard_and_alert_rules_ship_as_ConfigMaps_with_the_same_content_as_compose_mounts(string overlay)
     {
-        if (Load(overlay) is not { } set) return;
+        var set = Load(overlay);
         var maps = set.Of<V1ConfigMap>().ToDictionary(c => c.Metadata.Name);
         var dashboards = maps["kb-grafana-dashboards"];
         Assert.Equal("1", dashboards.Metadata.Labels["grafana_dashboard"]);

@@ -55,5 +55,38 @@ public class PdfParsingTests
         Assert.Equal(Enumerable.Range(1, 6), chunks.Select(c => c.Page!.Value).Distinct().Order());
     }
 
+    private static readonly Lazy<ParsedDocument> Benefits = new(() =>
+    {
+        var dir = Directory.CreateTempSubdirectory("kb-pdf-").FullName;
+        try { return Ingest.ParseFile(Evaluation.CompanyDocumentSet.WriteAll(dir).Single(p => p.EndsWith(".pdf"))); }
+        finally { Directory.Delete(dir, recursive: true); }
+    });
+
+    [Fact]
+    public void Pdf_numbered_headings_nest_by_their_numbering()
+    {
+        var headings = Benefits.Value.Blocks.Where(b => b.Kind == BlockKind.Heading).Select(b => (b.Level, b.Text)).ToList();
+
+        Assert.Equal((1, "2026 수산주식회사 복리후생 안내"), headings[0]);
+        Assert.Contains((2, "2. 경조금"), headings);
+        Assert.Contains((3, "가. 지급 기준"), headings);
+        Assert.Contains((2, "11. 문의"), headings);
+        // The bold header row of a table and the caption are not headings.
+        Assert.DoesNotContain(headings, h => h.Text.StartsWith("구분") || h.Text.StartsWith("표 1"));
+    }
+
+    [Fact]
+    public void Pdf_chunks_carry_section_paths_like_other_formats()
+    {
+        var chunks = Ingest.Chunk(Benefits.Value);
+
+        var points = chunks.Single(c => c.Text.Contains("1,200,000포인트"));
+        Assert.Equal("2026 수산주식회사 복리후생 안내 > 5. 선택적 복리후생(복지포인트) > 가. 배정", points.Section);
+        var loan = chunks.Single(c => c.Text.Contains("50,000,000원"));
+        Assert.Equal("2026 수산주식회사 복리후생 안내 > 6. 주택자금 대출", loan.Section);
+        // A heading's section ends where the next heading of the same level begins.
+        Assert.DoesNotContain(chunks, c => c.Section.Contains("5. 선택적") && c.Text.Contains("50,000,000원"));
+    }
+
     private static string Flat(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
 }
