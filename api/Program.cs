@@ -22,6 +22,7 @@ return await ConfigurationErrors.RunAsync(async () =>
     var app = builder.Build();
     app.UseKnowledgeBaseApi();
     app.MapAuthEndpoints();
+    app.MapSsoEndpoints();
     app.MapChatEndpoints();
     app.MapDocumentEndpoints();
     app.MapAdminEndpoints();

@@ -12,6 +12,12 @@ public interface IAccountGrain : IGrainWithStringKey
 
     [Alias("GetProfile")]
     Task<UserProfile?> GetProfileAsync();
+
+    /// <summary>Signs in a person the identity provider vouched for, creating the account on first sign-in. An
+    /// account already linked to another subject of the same issuer (the address was given to someone else there) is
+    /// refused rather than handed over.</summary>
+    [Alias("SignInExternal")]
+    Task<ExternalSignInResult> SignInExternalAsync(ExternalIdentity identity);
 }
 
 /// <summary>The directory of all users (single activation, key "all"), for admin listings.</summary>

@@ -16,6 +16,10 @@ public sealed record AccountState
     public string Role { get; init; } = Roles.User;
     public string PasswordHash { get; init; } = "";
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The identity provider's issuer and subject this account signs in with (company-account sign-in).</summary>
+    public string? ExternalIssuer { get; init; }
+    public string? ExternalSubject { get; init; }
 }
 
 /// <summary>Keyed by the lower-case e-mail. Owns the password hash and throttles repeated failed logins.</summary>
@@ -35,24 +39,50 @@ public sealed class AccountGrain(
     public async Task<RegisterResult> RegisterAsync(NewAccount account)
     {
         if (state.State.UserId is not null) return new RegisterResult(RegisterStatus.AlreadyExists, null);
+        var profile = await CreateAsync(account.DisplayName, account.Role, PasswordHasher.Hash(account.Password), null, null);
+        return new RegisterResult(RegisterStatus.Created, profile);
+    }
 
+    public async Task<ExternalSignInResult> SignInExternalAsync(ExternalIdentity identity)
+    {
+        if (state.State.UserId is null)
+        {
+            // No password: the account signs in through the identity provider only (until a password is set).
+            var created = await CreateAsync(identity.DisplayName, identity.RoleForNewAccount, "", identity.Issuer, identity.Subject);
+            return new ExternalSignInResult(ExternalSignInStatus.Created, created);
+        }
+        if (state.State.ExternalIssuer == identity.Issuer && state.State.ExternalSubject is { } subject && subject != identity.Subject)
+            return new ExternalSignInResult(ExternalSignInStatus.SubjectMismatch, null);
+        if (state.State.ExternalSubject is null || state.State.ExternalIssuer != identity.Issuer)
+        {
+            // An account made with a password links on its first company sign-in: the provider vouched for the address.
+            state.State = state.State with { ExternalIssuer = identity.Issuer, ExternalSubject = identity.Subject };
+            await state.WriteStateAsync();
+        }
+        return new ExternalSignInResult(ExternalSignInStatus.SignedIn, Profile());
+    }
+
+    private async Task<UserProfile> CreateAsync(string displayName, string role, string passwordHash, string? issuer, string? subject)
+    {
         var profile = new UserProfile("usr_" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..16],
-            this.GetPrimaryKeyString(), account.DisplayName, account.Role, clock.GetUtcNow());
+            this.GetPrimaryKeyString(), displayName, role, clock.GetUtcNow());
         state.State = new AccountState
         {
             UserId = profile.UserId,
             Email = profile.Email,
             DisplayName = profile.DisplayName,
             Role = profile.Role,
-            PasswordHash = PasswordHasher.Hash(account.Password),
+            PasswordHash = passwordHash,
             CreatedAt = profile.CreatedAt,
+            ExternalIssuer = issuer,
+            ExternalSubject = subject,
         };
         await state.WriteStateAsync();
 
         var defaults = new BudgetLimits(limits.Value.DailyTokens, limits.Value.MonthlyTokens);
         await GrainFactory.GetGrain<IUserSessionGrain>(profile.UserId).InitializeAsync(profile, defaults);
         await GrainFactory.GetGrain<IUserDirectoryGrain>("all").AddAsync(profile);
-        return new RegisterResult(RegisterStatus.Created, profile);
+        return profile;
     }
 
     public Task<LoginResult> LoginAsync(string password)

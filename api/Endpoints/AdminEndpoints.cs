@@ -35,6 +35,7 @@ public static class AdminEndpoints
         admin.MapGet("/feedback", FeedbackAsync);
         admin.MapAdminMetrics();
         admin.MapAdminCluster();
+        admin.MapAdminSynonyms();
         admin.MapAdminEvaluations();
         admin.MapPost("/dashboard-session", DashboardSession);
         admin.MapGet("/dashboard", ([FromServices] IConfiguration config)

@@ -70,7 +70,9 @@ public static class ApiHostingExtensions
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = kbOptions.MaxUploadBytes + 2 * 1024 * 1024);
 
         var issuer = new JwtIssuer(settings, TimeProvider.System);
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        var authentication = services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme);
+        builder.AddSso(authentication, SsoOptions.Load(config));
+        authentication.AddJwtBearer(o =>
         {
             o.MapInboundClaims = false;
             o.TokenValidationParameters = issuer.ValidationParameters();

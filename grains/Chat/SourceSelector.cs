@@ -1,12 +1,18 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using KnowledgeBase.Grains.Models;
+using KnowledgeBase.Grains.Retrieval;
+using Microsoft.Extensions.Options;
 
 namespace KnowledgeBase.Grains.Chat;
 
 /// <summary>Keeps only retrieved chunks that share enough content with the question, so that "nothing relevant"
-/// is said plainly instead of answering from the nearest unrelated text. The same rule applies online and offline.</summary>
-public sealed class SourceSelector
+/// is said plainly instead of answering from the nearest unrelated text. The same rule applies online and offline.
+/// The gate weighs the question's content terms by their rarity in the corpus and accepts the question in the
+/// documents' words (thesaurus and synonym variants) as well as the user's own: a chunk passes when the terms it
+/// contains carry <see cref="MinWeightedCoverage"/> of the question's weight.</summary>
+public sealed class SourceSelector(QueryExpander? expander = null, ITermRarity? rarity = null, IOptions<AnswerOptions>? answers = null)
 {
     private static readonly HashSet<string> StopWords =
     [
@@ -17,11 +23,106 @@ public sealed class SourceSelector
 
     public double MinCoverage { get; init; } = 0.3;
 
+    /// <summary>Share of the question's rarity-weighted content terms a chunk must contain (calibrated on the development set).</summary>
+    public double MinWeightedCoverage { get; init; } = 0.5;
+
+    private readonly AnswerOptions _answers = answers?.Value ?? new AnswerOptions();
+
     public IReadOnlyList<SearchHit> Select(string question, IReadOnlyList<SearchHit> hits)
     {
-        var terms = Terms(question);
-        if (terms.Count == 0) return [];
-        return hits.Where(h => Coverage(terms, h) >= MinCoverage).ToList();
+        if (!_answers.Gate)
+        {
+            var terms = Terms(question);
+            if (terms.Count == 0) return [];
+            return hits.Where(h => Coverage(terms, h) >= MinCoverage).ToList();
+        }
+        var weighted = WeightedTermSets(question);
+        if (weighted.Count == 0) return [];
+        return hits.Where(h => WeightedCoverage(weighted, h) >= MinWeightedCoverage).ToList();
+    }
+
+    /// <summary>The question's content terms with their weights, and the same for each variant in the documents' words.</summary>
+    public List<WeightedTerms> WeightedTermSets(string question)
+    {
+        var sets = new List<WeightedTerms>();
+        void Add(string text, double discount)
+        {
+            var terms = ContentTerms(text);
+            if (terms.Count == 0) return;
+            var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var t in terms) weights[t] = Math.Max(0.05, (rarity ?? UniformTermRarity.Instance).Idf(t));
+            sets.Add(new WeightedTerms(weights, discount));
+        }
+        Add(question, 1);
+        if (expander?.Expand(question) is { HasVariants: true } expansion)
+            foreach (var variant in expansion.Variants) Add(variant, VariantDiscount);
+        return sets;
+    }
+
+    private const double VariantDiscount = 0.95;
+
+    /// <summary>The best share of weight a hit covers over the question and its variants (a variant's discount kept).</summary>
+    public static double WeightedCoverage(List<WeightedTerms> sets, SearchHit hit)
+    {
+        var haystack = HaystackOf(hit);
+        var best = 0.0;
+        foreach (var (weights, discount) in sets)
+        {
+            double total = 0, matched = 0;
+            foreach (var (term, weight) in weights)
+            {
+                total += weight;
+                if (haystack.Contains(term, StringComparison.Ordinal)) matched += weight;
+            }
+            if (total > 0) best = Math.Max(best, discount * matched / total);
+        }
+        return best;
+    }
+
+    /// <summary>Content terms with their rarity weights; <paramref name="Discount"/> below 1 for a variant in the documents' words.</summary>
+    public sealed record WeightedTerms(Dictionary<string, double> Weights, double Discount);
+
+    // Endings of the predicate that closes most questions (받을 수 있나요, 되나요, 해야 하나요): no document contains them.
+    private static readonly string[] PredicateEndings =
+    [
+        "할수있나요", "할수있어요", "있습니까", "없습니까", "합니까", "됩니까", "인가요", "인지요", "일까요", "할까요", "하나요", "되나요", "있나요", "없나요",
+        "했나요", "받나요", "나요", "까요", "가요", "세요", "어요", "아요", "해요", "돼요", "니까", "는지", "은지", "인지", "려면", "으면", "해야", "해도", "예요", "이에요",
+    ];
+
+    private static readonly HashSet<string> FunctionWords =
+    [
+        "수", "것", "거", "좀", "제", "저", "저는", "제가", "우리", "나", "내", "있", "없", "하", "되", "때", "더", "꼭", "혹시", "그", "이", "저희", "요",
+        "알려", "알려줘", "알려주세요", "궁금", "궁금해요", "궁금합니다", "말해", "설명", "해주세요", "주세요", "싶어요", "싶습니다",
+    ];
+
+    /// <summary>A question's content terms: Hangul bigrams of its content words (question words, particles and the
+    /// closing predicate's ending removed) and its Latin/digit words, English stop words left out.</summary>
+    public static HashSet<string> ContentTerms(string text)
+    {
+        var terms = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var word in KoreanTokens.Words(text))
+        {
+            if (KoreanTokens.IsQuestionWord(word) || FunctionWords.Contains(word)) continue;
+            if (!KoreanTokens.IsHangul(word[0]))
+            {
+                if (word.Length >= 2 && !StopWords.Contains(word)) terms.Add(word);
+                continue;
+            }
+            var stem = KoreanTokens.StripParticle(word);
+            foreach (var ending in PredicateEndings)
+                if (stem.Length >= ending.Length + 1 && stem.EndsWith(ending, StringComparison.Ordinal))
+                {
+                    stem = stem[..^ending.Length];
+                    break;
+                }
+            if (stem.Length < 2 || FunctionWords.Contains(stem) || KoreanTokens.IsQuestionWord(stem)) continue;
+            for (var i = 0; i + 1 < stem.Length; i++)
+            {
+                var bigram = stem.Substring(i, 2);
+                if (!StopWords.Contains(bigram)) terms.Add(bigram);
+            }
+        }
+        return terms;
     }
 
     public static double Coverage(IReadOnlySet<string> terms, SearchHit hit)

@@ -29,6 +29,16 @@ public static class KnowledgeBaseSettings
         o.MonthlyTokens = Long(config, "MONTHLY_TOKEN_BUDGET", o.MonthlyTokens);
     }
 
+    public static void Bind(IConfiguration config, Retrieval.AnswerOptions o)
+    {
+        o.Thesaurus = Bool(config, "ANSWER_THESAURUS", o.Thesaurus);
+        o.Synonyms = Bool(config, "ANSWER_SYNONYMS", o.Synonyms);
+        o.Numbers = Bool(config, "ANSWER_NUMBERS", o.Numbers);
+        o.DefinedTerms = Bool(config, "ANSWER_DEFINED_TERMS", o.DefinedTerms);
+        o.Gate = Bool(config, "ANSWER_GATE", o.Gate);
+        o.TypedAnswer = Bool(config, "ANSWER_TYPED", o.TypedAnswer);
+    }
+
     public static int Int(IConfiguration config, string name, int fallback, int min, int max)
     {
         var raw = config[name];

@@ -16,6 +16,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Microsoft.Extensions.Hosting;
@@ -192,6 +193,8 @@ public static class SiloHostingExtensions
         services.AddDocumentStore(config);
         services.AddIngestion();
         services.AddRetrieval();
+        services.AddOptions<AnswerOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o));
+        services.AddHostedService<SynonymSync>();
         services.AddChromaVectorStore(config);
         services.AddIndexReplication();
         services.AddPermissions(config);
@@ -220,7 +223,8 @@ public static class SiloHostingExtensions
     {
         var openAi = OpenAiOptions.FromConfiguration(config);
         if (openAi.IsConfigured) services.AddOpenAiModels(openAi);
-        services.TryAddSingleton<IChatClient>(sp => new ExtractiveChatClient(sp.GetRequiredService<ITokenCounter>()));
+        services.TryAddSingleton<IChatClient>(sp => new ExtractiveChatClient(sp.GetRequiredService<ITokenCounter>(),
+            sp.GetService<QueryExpander>(), sp.GetService<IOptions<AnswerOptions>>()?.Value));
         return services;
     }
 

@@ -2,16 +2,17 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using KnowledgeBase.Grains.Chat;
+using KnowledgeBase.Grains.Retrieval;
 using Microsoft.Extensions.AI;
 
 namespace KnowledgeBase.Grains.Models;
 
 /// <summary>The offline answerer: quotes the source sentences that best match the question, each with its [n],
 /// and says that it is an extractive answer. Reads the same prompt a real model gets; counts usage with the same tokenizer.</summary>
-public sealed partial class ExtractiveChatClient(ITokenCounter tokens) : IChatClient
+public sealed partial class ExtractiveChatClient(ITokenCounter tokens, QueryExpander? expander = null, AnswerOptions? answers = null) : IChatClient
 {
     public const string ModelId = "offline-extractive";
-    private const int MaxSentences = 3;
+    private readonly AnswerOptions _answers = answers ?? new AnswerOptions();
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -29,7 +30,7 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens) : IChatCl
         ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var list = messages.ToList();
-        var answer = Answer(list.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "");
+        var answer = Compose(list.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "");
         if (options?.MaxOutputTokens is { } max) answer = tokens.Truncate(answer, max);
 
         foreach (var piece in WordPieces().Matches(answer).Select(m => m.Value))
@@ -50,30 +51,58 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens) : IChatCl
 
     public void Dispose() { }
 
-    /// <summary>Builds the extractive answer from the prompt's sources and question.</summary>
-    public static string Answer(string userMessage)
+    /// <summary>Leads with the sentence, list item or table line that carries the kind of value the question asks for
+    /// (a number of days for "며칠", an amount for "얼마", a deadline for "언제까지" ...), cited; then at most
+    /// <see cref="MaxSupporting"/> supporting sentences. Header rows, duplicates and fragments are never quoted.</summary>
+    public string Compose(string userMessage)
     {
         var question = userMessage;
         var markerAt = userMessage.LastIndexOf(PromptBuilder.QuestionMarker, StringComparison.Ordinal);
         if (markerAt >= 0) question = userMessage[(markerAt + PromptBuilder.QuestionMarker.Length)..].Trim();
-        var english = IsMostlyLatin(question);
+        var english = QueryExpander.IsMostlyLatin(question);
 
-        var terms = SourceSelector.Terms(question);
-        // "며칠/몇/얼마/how many" asks for a quantity: a sentence that states one ("15일", "100분의 50") is the answer.
+        // The user's own content words count fully, the question in the documents' words (thesaurus) a little less.
+        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var t in SourceSelector.ContentTerms(question)) weights[t] = 1;
+        var expansion = expander?.Expand(question);
+        if (expansion is not null)
+        {
+            foreach (var variant in expansion.Variants)
+                foreach (var t in SourceSelector.ContentTerms(variant)) weights.TryAdd(t, VariantWeight);
+            foreach (var term in expansion.Terms)
+                foreach (var t in SourceSelector.ContentTerms(term)) weights.TryAdd(t, VariantWeight / 2);
+        }
+        var numbers = expansion?.Numbers ?? [];
+        var type = _answers.TypedAnswer ? QuestionTypes.Detect(question) : QuestionType.Other;
         var asksQuantity = QuantityQuestion().IsMatch(question);
-        var candidates = new List<(int N, string Sentence, double Score, int Order, int Matched)>();
-        var order = 0;
+
+        var candidates = new List<Candidate>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (Match source in SourceBlock().Matches(userMessage))
         {
             var n = int.Parse(source.Groups["n"].Value);
-            foreach (var sentence in Sentences(source.Groups["text"].Value))
+            var section = source.Groups["section"].Value;
+            var sectionTerms = SourceSelector.Terms(section);
+            var sectionMatch = weights.Count == 0 ? 0 : weights.Where(w => sectionTerms.Contains(w.Key)).Sum(w => w.Value) / weights.Values.Sum();
+            foreach (var unit in Units(source.Groups["text"].Value))
             {
-                var sentenceTerms = SourceSelector.Terms(sentence);
-                if (sentenceTerms.Count == 0) continue;
-                var matched = terms.Count(sentenceTerms.Contains);
-                if (matched == 0) continue;
-                var score = matched / Math.Sqrt(sentenceTerms.Count + 4) + 0.01 / n + (asksQuantity && Quantity().IsMatch(sentence) ? 0.5 : 0);
-                candidates.Add((n, sentence, score, order++, matched));
+                var key = Compact(unit);
+                if (!seen.Add(key)) continue;
+                var unitTerms = SourceSelector.Terms(unit);
+                if (unitTerms.Count == 0) continue;
+                var matched = 0.0;
+                foreach (var (term, weight) in weights)
+                    if (unitTerms.Contains(term)) matched += weight;
+                if (numbers.Count > 0)
+                {
+                    var unitNumbers = NumberNormalizer.Tokens(unit);
+                    matched += numbers.Count(unitNumbers.Contains);
+                }
+                if (matched <= 0) continue;
+                var carries = type != QuestionType.Other && QuestionTypes.Carries(type, unit);
+                var score = matched / Math.Sqrt(unitTerms.Count + 4) + 0.3 * sectionMatch + 0.01 / n
+                    + (carries ? 0.5 : 0) + (!_answers.TypedAnswer && asksQuantity && Quantity().IsMatch(unit) ? 0.5 : 0);
+                candidates.Add(new Candidate(n, unit, score, candidates.Count, matched, carries));
             }
         }
 
@@ -81,40 +110,65 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens) : IChatCl
 
         // Quote only sentences that share a good part of what the best one shares with the question: one common word is not enough.
         var bestMatched = candidates.Max(c => c.Matched);
-        var chosen = candidates.Where(c => c.Matched >= Math.Max(1, (bestMatched + 1) / 2))
-            .OrderByDescending(c => c.Score).DistinctBy(c => c.Sentence).Take(MaxSentences).OrderBy(c => c.Order);
+        var eligible = candidates.Where(c => c.Matched >= bestMatched / 2).OrderByDescending(c => c.Score).ThenBy(c => c.Order).ToList();
+        var lead = eligible.FirstOrDefault(c => c.Carries) ?? eligible[0];
+        var supporting = eligible.Where(c => !ReferenceEquals(c, lead) && !Compact(lead.Text).Contains(Compact(c.Text), StringComparison.Ordinal))
+            .Take(MaxSupporting).ToList();
+
         var text = new StringBuilder(english
-            ? "Extractive answer (offline mode: the most relevant sentences are quoted from the documents, without a generative model):\n\n"
+            ? "Extractive answer (offline mode: quoted from the Korean documents, without a generative model):\n\n"
             : "추출형 답변입니다 (오프라인 모드: 생성 모델 없이 문서에서 가장 관련 있는 문장을 그대로 인용합니다).\n\n");
-        foreach (var c in chosen) text.Append("- ").Append(c.Sentence).Append(" [").Append(c.N).Append("]\n");
+        text.Append(lead.Text).Append(" [").Append(lead.N).Append(']');
+        if (supporting.Count > 0)
+        {
+            text.Append("\n\n").Append(english ? "Related:" : "관련 내용:").Append('\n');
+            foreach (var c in supporting) text.Append("- ").Append(c.Text).Append(" [").Append(c.N).Append("]\n");
+        }
         return text.ToString().TrimEnd();
     }
 
-    private static IEnumerable<string> Sentences(string text)
+    private const int MaxSupporting = 2;
+    private const double VariantWeight = 0.6;
+
+    private sealed record Candidate(int N, string Text, double Score, int Order, double Matched, bool Carries);
+
+    /// <summary>The quotable units of a source: its sentences, list items and table lines, whole; header rows, markup-only
+    /// lines and fragments too short to say anything are skipped.</summary>
+    private static IEnumerable<string> Units(string text)
     {
-        foreach (var line in text.Split('\n'))
+        foreach (var raw in text.Split('\n'))
         {
-            foreach (Match m in SentenceSplit().Matches(line))
+            var line = Markup().Replace(raw, "").Trim();
+            if (line.Length < 6 || IsHeaderRow(line)) continue;
+            foreach (var item in ItemBoundary().Split(line))
             {
-                var s = m.Value.Trim();
-                if (s.Length >= 8) yield return s.Length > 400 ? s[..400] + "…" : s;
+                foreach (Match m in SentenceSplit().Matches(item))
+                {
+                    var s = m.Value.Trim();
+                    if (s.Length >= 8 && s.Length <= 600 && !IsListNumberOnly(s)) yield return s;
+                }
             }
         }
     }
 
     /// <summary>The answer when no source answers the question, in the question's language.</summary>
-    public static string NotFound(string question) => IsMostlyLatin(question)
+    public static string NotFound(string question) => QueryExpander.IsMostlyLatin(question)
         ? "I could not find this in the provided documents. Try rephrasing the question or upload the relevant document."
         : "제공된 문서에서 이 질문에 대한 내용을 찾을 수 없습니다. 질문을 바꾸어 보시거나 관련 문서를 업로드해 주세요.";
 
-    private static bool IsMostlyLatin(string text)
+    /// <summary>A table's header row: several short cells and no figure (the record lines below it carry the values).</summary>
+    private static bool IsHeaderRow(string line)
     {
-        var hangul = text.Count(c => c is >= '\uAC00' and <= '\uD7A3');
-        var latin = text.Count(c => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z');
-        return latin > hangul * 2;
+        var cells = line.Split(['|', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (cells.Length < 3) return line.Trim('|', '-', ' ', ':').Length == 0;
+        return !line.Any(char.IsDigit) && cells.All(c => c.Length <= 20);
     }
 
-    [GeneratedRegex("<source n=\"(?<n>\\d+)\"[^>]*>\\r?\\n(?<text>.*?)\\r?\\n</source>", RegexOptions.Singleline)]
+    private static bool IsListNumberOnly(string s) => s.TrimEnd('.', ')').All(c => char.IsDigit(c) || c is ' ' or '가' or '나' or '다');
+
+    private static string Compact(string text) => new(text.Where(char.IsLetterOrDigit).ToArray());
+
+    [GeneratedRegex("<source n=\"(?<n>\\d+)\"(?:[^>]*? section=\"(?<section>[^\"]*)\")?[^>]*>\\r?\\n(?<text>.*?)\\r?\\n</source>", RegexOptions.Singleline)]
     private static partial Regex SourceBlock();
 
     // A sentence ends at . ! ? (Korean 다. 요. included) followed by space, or at the end of the line.
@@ -123,6 +177,13 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens) : IChatCl
 
     [GeneratedRegex(@"\S+\s*|\s+")]
     private static partial Regex WordPieces();
+
+    // Circled item numbers (① ②) and bullets start a new unit; markdown emphasis and heading marks are dropped.
+    [GeneratedRegex(@"(?=[①-⑳])|(?:^|\s)[•·▪◦]\s")]
+    private static partial Regex ItemBoundary();
+
+    [GeneratedRegex(@"\*\*|__|^#+\s*|^\s*[-*]\s+")]
+    private static partial Regex Markup();
 
     [GeneratedRegex(@"며칠|몇|얼마|기간|언제까지|how many|how much|how long", RegexOptions.IgnoreCase)]
     private static partial Regex QuantityQuestion();

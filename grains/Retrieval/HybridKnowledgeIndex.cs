@@ -1,4 +1,5 @@
 using KnowledgeBase.Grains.Hosting;
+using KnowledgeBase.Grains.Models;
 using Lucene.Net.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,7 +11,7 @@ namespace KnowledgeBase.Grains.Retrieval;
 /// {DataDir}/index. A document's replacement becomes visible to searches in one step for both halves, and is durable
 /// (Lucene commit + vector log fsync, grouped across concurrent writers) before the call returns. With a shared vector
 /// store (ChromaDB) the vectors live there instead, and only its hits whose chunk this index holds take part.</summary>
-public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
+public sealed class HybridKnowledgeIndex : IKnowledgeIndex, ITermRarity, IDisposable
 {
     private readonly LexicalIndex _lexical;
     private readonly VectorIndex _vectors;
@@ -18,6 +19,8 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
     private readonly ILogger _logger;
     private readonly ISharedVectorStore? _sharedVectors;
     private readonly string _root;
+    private readonly QueryExpander? _expander;
+    private readonly AnswerOptions _answers;
 
     // Writers are serialized; searches hold the read side of _visibility, and writes become visible under its write
     // side (Lucene reopen and vector swap together), so a search never sees one half updated and the other not.
@@ -33,9 +36,12 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
     private readonly Timer _compaction;
 
     public HybridKnowledgeIndex(IOptions<KnowledgeBaseOptions> options, IOptions<RetrievalOptions>? retrieval = null,
-        ILogger<HybridKnowledgeIndex>? logger = null, ISharedVectorStore? sharedVectors = null)
+        ILogger<HybridKnowledgeIndex>? logger = null, ISharedVectorStore? sharedVectors = null, QueryExpander? expander = null,
+        IOptions<AnswerOptions>? answers = null)
     {
         _sharedVectors = sharedVectors;
+        _expander = expander;
+        _answers = answers?.Value ?? new AnswerOptions();
         _options = retrieval?.Value ?? new RetrievalOptions();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         var root = _root = Path.Combine(Path.GetFullPath(options.Value.DataDir), "index");
@@ -43,7 +49,7 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         System.IO.Directory.CreateDirectory(lexicalDir);
         // Not Lucene.Net's memory-mapped directory: it reads byte by byte through a buffer abstraction and was the single
         // largest cost of a query here. The files a query reads are held in arrays instead.
-        _lexical = new LexicalIndex(new InMemoryPostingsDirectory(new DirectoryInfo(lexicalDir)), _options);
+        _lexical = new LexicalIndex(new InMemoryPostingsDirectory(new DirectoryInfo(lexicalDir)), _options, _answers);
         _vectors = new VectorIndex(Path.Combine(root, "vectors"));
         // A merge changes no document, only the segment layout; the next search picks it up through the usual publish.
         _lexical.MergeCompleted += () => _dirty = true;
@@ -81,7 +87,8 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         if (chunks.Any(c => c.DocumentId != documentId))
             throw new ArgumentException($"Every chunk must belong to {documentId}.", nameof(chunks));
         var entry = chunks.Count == 0 || _sharedVectors is not null ? null : VectorIndex.Prepare(documentId, chunks);
-        await WriteAsync(documentId, entry, () => _lexical.Replace(documentId, chunks), cancellationToken);
+        var aliases = _answers.DefinedTerms && chunks.Count > 0 ? DefinedTerms.Aliases(chunks) : null;
+        await WriteAsync(documentId, entry, () => _lexical.Replace(documentId, chunks, aliases), cancellationToken);
     }
 
     public Task DeleteDocumentAsync(string documentId, CancellationToken cancellationToken = default)
@@ -112,6 +119,7 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         if (_dirty) await RefreshAsync(cancellationToken);
         var tagSet = tags is { Count: > 0 } ? new HashSet<string>(tags, StringComparer.Ordinal) : null;
         var collectionKeys = collections is null ? null : CollectionKeys.Of(collections);
+        var expansion = _expander is null || string.IsNullOrWhiteSpace(query) ? null : _expander.Expand(query);
         var candidates = Math.Max(_options.Candidates, topK * 2);
         var useVectors = !queryEmbedding.IsEmpty && _options.VectorWeight > 0;
         var shared = useVectors && _sharedVectors is not null
@@ -124,7 +132,7 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         {
             IReadOnlyList<(int LuceneDoc, float Score, string ChunkId, string DocumentId)> lexical = [];
             List<(string ChunkId, string DocumentId, float Score)>? localVector = null;
-            void SearchLexical() => lexical = string.IsNullOrWhiteSpace(query) ? [] : _lexical.Search(searcher, query, tags, collectionKeys, candidates);
+            void SearchLexical() => lexical = string.IsNullOrWhiteSpace(query) ? [] : _lexical.Search(searcher, query, tags, collectionKeys, candidates, expansion);
             void SearchVectors() => localVector = _vectors.Search(queryEmbedding.Span, tagSet, collectionKeys, candidates);
             var local = useVectors && shared is null;
             // On a large index both searches take milliseconds: they run side by side (the calling thread runs one, and
@@ -147,7 +155,8 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
             SearchHit? Load(string chunkId) => Cached(chunkId, searcher, luceneDocs)?.Hit;
 
             var reranked = ProximityReranker.Rerank(query, fused,
-                id => Cached(id, searcher, luceneDocs) is { } c ? (c.RerankText, c.Heading) : null, _options);
+                id => Cached(id, searcher, luceneDocs) is { } c ? (c.RerankText, c.Heading) : null, _options, expansion?.Variants,
+                _answers.TypedAnswer && !string.IsNullOrWhiteSpace(query) ? QuestionTypes.Detect(query) : QuestionType.Other);
             var picked = Fusion.CapPerDocument(reranked, topK, _options.MaxChunksPerDocument);
             var hits = new List<SearchHit>(picked.Count);
             foreach (var (chunkId, _, score) in picked)
@@ -159,6 +168,20 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
             _lexical.Release(searcher);
             _visibility.ExitReadLock();
         }
+    }
+
+    public double Idf(string term)
+    {
+        if (_dirty) RefreshIfDirty();
+        var searcher = _lexical.Acquire();
+        try
+        {
+            var total = searcher.IndexReader.NumDocs;
+            if (total == 0) return 0;
+            var df = Math.Min(_lexical.TextDocFreq(searcher, term), total);
+            return Math.Log(1 + (total - df + 0.5) / (df + 0.5));
+        }
+        finally { _lexical.Release(searcher); }
     }
 
     /// <summary>A chunk's stored fields, read from Lucene once and kept until the index changes: decompressing stored
@@ -175,9 +198,10 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, IDisposable
         CachedChunk? chunk = null;
         if (doc >= 0)
         {
-            var hit = LexicalIndex.Load(searcher, doc, 0) with { CollectionId = LexicalIndex.CollectionOf(searcher, doc) };
+            var hit = LexicalIndex.Load(searcher, doc, 0, out var aliases) with { CollectionId = LexicalIndex.CollectionOf(searcher, doc) };
             var heading = hit.Section.Split(" > ")[^1];
-            chunk = new CachedChunk(hit, Lower(hit.Section + "\n" + hit.Text), Lower(heading));
+            // Defined-term aliases count as the chunk's words for the reranker too.
+            chunk = new CachedChunk(hit, Lower(aliases.Length == 0 ? hit.Section + "\n" + hit.Text : hit.Section + "\n" + hit.Text + "\n" + aliases), Lower(heading));
         }
         if (_chunks.Count >= MaxCachedChunks) _chunks.Clear();
         _chunks[chunkId] = chunk;

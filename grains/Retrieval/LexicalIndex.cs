@@ -20,7 +20,8 @@ public sealed class LexicalIndex : IDisposable
     private const string Id = "id", Doc = "doc", File = "file", Title = "title", Section = "section", Page = "page",
         Text = "text", Tag = "tag", TextBigrams = "text_b", TextUnigrams = "text_u", TitleBigrams = "title_b", SectionBigrams = "section_b",
         TextTrigrams = "text_t", TextStems = "text_w", TextPairs = "text_p", IdValues = "id_dv", DocValues = "doc_dv",
-        CollectionKeys = "collection_key_dv", CollectionIds = "collection_id_dv";
+        CollectionKeys = "collection_key_dv", CollectionIds = "collection_id_dv",
+        Aliases = "alias", AliasBigrams = "alias_b", Numbers = "num";
 
     private const int MaxQueryTerms = 256;
 
@@ -34,17 +35,20 @@ public sealed class LexicalIndex : IDisposable
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searchers;
     private readonly RetrievalOptions _options;
+    private readonly AnswerOptions _answers;
 
-    public LexicalIndex(LuceneDirectory directory, RetrievalOptions options)
+    public LexicalIndex(LuceneDirectory directory, RetrievalOptions options, AnswerOptions? answers = null)
     {
         _directory = directory;
         _options = options;
+        _answers = answers ?? new AnswerOptions();
         _analyzer = new PerFieldAnalyzerWrapper(_bigrams, new Dictionary<string, Analyzer>
         {
             [TextUnigrams] = _unigrams,
             [TextTrigrams] = _trigrams,
             [TextStems] = _stems,
             [TextPairs] = _pairs,
+            [Numbers] = new Lucene.Net.Analysis.Core.WhitespaceAnalyzer(KoreanAnalyzers.Version),
         });
         var similarity = new SharedNormBm25Similarity(options.Bm25K1, options.Bm25B);
         var config = new IndexWriterConfig(KoreanAnalyzers.Version, _analyzer)
@@ -85,14 +89,15 @@ public sealed class LexicalIndex : IDisposable
 
     public int SegmentCount(IndexSearcher searcher) => searcher.IndexReader.Leaves.Count;
 
-    /// <summary>Replaces every chunk of a document in one atomic Lucene operation (a refresh sees all or none).</summary>
-    public void Replace(string documentId, IReadOnlyList<IndexedChunk> chunks)
+    /// <summary>Replaces every chunk of a document in one atomic Lucene operation (a refresh sees all or none).
+    /// <paramref name="aliases"/> holds, by chunk id, the names the document defines that a chunk is also found by.</summary>
+    public void Replace(string documentId, IReadOnlyList<IndexedChunk> chunks, IReadOnlyDictionary<string, string>? aliases = null)
     {
         var term = new Term(Doc, documentId);
         if (chunks.Count == 0)
             _writer.DeleteDocuments(term);
         else
-            _writer.UpdateDocuments(term, chunks.Select(ToDocument).ToList());
+            _writer.UpdateDocuments(term, chunks.Select(c => ToDocument(c, aliases?.GetValueOrDefault(c.ChunkId))).ToList());
     }
 
     public void Delete(string documentId) => _writer.DeleteDocuments(new Term(Doc, documentId));
@@ -177,8 +182,11 @@ public sealed class LexicalIndex : IDisposable
     }
 
     /// <summary>BM25 over bigrams of text, title and section plus unigrams of text, after question boilerplate is removed.</summary>
+    /// <remarks>An <paramref name="expansion"/> adds the thesaurus' and synonym sets' terms at
+    /// <see cref="AnswerOptions.ExpansionWeight"/> of the user's own words, searches the chunks' defined-term aliases,
+    /// and the question's canonical number tokens.</remarks>
     public IReadOnlyList<(int LuceneDoc, float Score, string ChunkId, string DocumentId)> Search(
-        IndexSearcher searcher, string query, IReadOnlyList<string>? tags, IReadOnlySet<long>? collections, int count)
+        IndexSearcher searcher, string query, IReadOnlyList<string>? tags, IReadOnlySet<long>? collections, int count, QueryExpansion? expansion = null)
     {
         var cleaned = CleanQuery(query);
         var boolean = new BooleanQuery(disableCoord: true);
@@ -208,6 +216,7 @@ public sealed class LexicalIndex : IDisposable
         AddTerms(boolean, TextPairs, _pairs, _options.PairBoost);
         AddTerms(boolean, TitleBigrams, _bigrams, _options.TitleBoost);
         AddTerms(boolean, SectionBigrams, _bigrams, _options.SectionBoost);
+        if (expansion is not null) AddExpansion(boolean, expansion, bigrams ?? [], stats, large, searcher);
         if (boolean.Clauses.Count == 0) return [];
 
         // Lucene scores a pure disjunction out of doc order with a table of 2,048 buckets per segment; on a small index
@@ -224,6 +233,34 @@ public sealed class LexicalIndex : IDisposable
             hits.Add((scoreDoc.Doc, scoreDoc.Score, ids.ChunkId, ids.DocumentId));
         }
         return hits;
+    }
+
+    private void AddExpansion(BooleanQuery boolean, QueryExpansion expansion, List<string> bigrams, TermStatistics stats, bool large, IndexSearcher searcher)
+    {
+        void Add(string field, List<string> terms, float boost)
+        {
+            if (boost <= 0 || terms.Count == 0) return;
+            if (large) AddRarestTerms(searcher, stats, boolean, field, terms, boost);
+            else AddTerms(stats, boolean, field, terms, boost);
+        }
+        var weight = _answers.ExpansionWeight;
+        List<string> extraBigrams = [];
+        if (expansion.Terms.Count > 0 && weight > 0)
+        {
+            var text = Normalize(string.Join(' ', expansion.Terms));
+            var own = new HashSet<string>(bigrams, StringComparer.Ordinal);
+            extraBigrams = KoreanAnalyzers.Terms(_bigrams, TextBigrams, text).Where(t => !own.Contains(t)).ToList();
+            var ownStems = new HashSet<string>(KoreanAnalyzers.Terms(_stems, TextStems, CleanQuery(expansion.Original)), StringComparer.Ordinal);
+            Add(TextBigrams, extraBigrams, _options.TextBoost * weight);
+            Add(TextStems, KoreanAnalyzers.Terms(_stems, TextStems, text).Where(t => !ownStems.Contains(t)).ToList(), _options.StemBoost * weight);
+            Add(SectionBigrams, extraBigrams, _options.SectionBoost * weight);
+        }
+        if (_answers.DefinedTerms)
+        {
+            Add(AliasBigrams, bigrams, _answers.AliasBoost);
+            Add(AliasBigrams, extraBigrams, _answers.AliasBoost * weight);
+        }
+        if (expansion.Numbers.Count > 0) Add(Numbers, expansion.Numbers.ToList(), _answers.NumberBoost);
     }
 
     /// <summary>
@@ -264,13 +301,23 @@ public sealed class LexicalIndex : IDisposable
         return top.ScoreDocs.Length == 0 ? -1 : top.ScoreDocs[0].Doc;
     }
 
-    public static SearchHit Load(IndexSearcher searcher, int luceneDoc, double score)
+    public static SearchHit Load(IndexSearcher searcher, int luceneDoc, double score) => Load(searcher, luceneDoc, score, out _);
+
+    /// <summary>A chunk's stored fields, and the aliases it was indexed with ("" when none).</summary>
+    public static SearchHit Load(IndexSearcher searcher, int luceneDoc, double score, out string aliases)
     {
         var d = searcher.Doc(luceneDoc);
         var page = d.GetField(Page)?.GetInt32Value();
+        aliases = d.Get(Aliases) ?? "";
         return new SearchHit(d.Get(Id), d.Get(Doc), d.Get(File) ?? "", d.Get(Title) ?? "", d.Get(Section) ?? "", page, score,
             d.Get(Text) ?? "", d.GetValues(Tag));
     }
+
+    /// <summary>The number of chunks whose text contains <paramref name="term"/> (a bigram or a Latin/digit word), looked up
+    /// through the same per-view cache as query terms.</summary>
+    public int TextDocFreq(IndexSearcher searcher, string term)
+        => _termStats.GetValue(searcher.IndexReader, _ => new TermStatistics(searcher.TopReaderContext, capacity: 100_000))
+            .Get(TextBigrams, term).Context.DocFreq;
 
     /// <summary>Drops question words (무엇, 누구, 언제, 어디 ...) and punctuation: they match every paragraph that
     /// happens to contain them and none that answers the question.</summary>
@@ -409,7 +456,7 @@ public sealed class LexicalIndex : IDisposable
         }
     }
 
-    private static Document ToDocument(IndexedChunk chunk)
+    private static Document ToDocument(IndexedChunk chunk, string? aliases)
     {
         var doc = new Document
         {
@@ -432,6 +479,14 @@ public sealed class LexicalIndex : IDisposable
             new TextField(SectionBigrams, Normalize(chunk.Section), Field.Store.NO),
         };
         if (chunk.Page is { } page) doc.Add(new StoredField(Page, page));
+        if (!string.IsNullOrEmpty(aliases))
+        {
+            doc.Add(new StoredField(Aliases, aliases));
+            doc.Add(new TextField(AliasBigrams, Normalize(aliases), Field.Store.NO));
+        }
+        // Numbers in canonical form (100,000 / 10만원 -> 100000), whatever the setting: switching it needs no reindex.
+        var numbers = NumberNormalizer.Tokens(chunk.Section + "\n" + chunk.Text);
+        if (numbers.Count > 0) doc.Add(new TextField(Numbers, string.Join(' ', numbers), Field.Store.NO));
         foreach (var tag in chunk.Tags) doc.Add(new StringField(Tag, tag, Field.Store.YES));
         return doc;
     }

@@ -7,13 +7,18 @@ namespace KnowledgeBase.Grains.Retrieval;
 /// within one sentence or two, which is what this measures.</summary>
 public static class ProximityReranker
 {
+    private const double VariantDiscount = 0.9;
+
     public static List<(string ChunkId, string DocumentId, double Score)> Rerank(
         string query, IReadOnlyList<(string ChunkId, string DocumentId, double Score)> ranked,
-        Func<string, (string Text, string Heading)?> textOf, RetrievalOptions options)
+        Func<string, (string Text, string Heading)?> textOf, RetrievalOptions options, IReadOnlyList<string>? variants = null,
+        QuestionType type = QuestionType.Other)
     {
         if (ranked.Count < 2 || options.RerankDepth <= 0 || options.CoverageWeight <= 0 && options.ProximityWeight <= 0) return ranked.ToList();
         var terms = QueryTerms(query);
-        if (terms.Count == 0) return ranked.ToList();
+        // A variant (the question in the documents' words) counts a little less than the user's own words.
+        List<HashSet<string>>? variantTerms = variants is { Count: > 0 } ? variants.Select(QueryTerms).Where(t => t.Count > 0).ToList() : null;
+        if (terms.Count == 0 && variantTerms is not { Count: > 0 }) return ranked.ToList();
 
         var depth = Math.Min(options.RerankDepth, ranked.Count);
         var top = ranked[0].Score;
@@ -24,12 +29,23 @@ public static class ProximityReranker
         {
             var (chunkId, documentId, score) = ranked[i];
             var (text, heading) = textOf(chunkId) ?? ("", "");
-            var (coverage, proximity) = Features(text, terms, window, positions);
+            var (coverage, proximity) = terms.Count == 0 ? (0, 0) : Features(text, terms, window, positions);
             // A chunk whose own heading names the question's topic is about it, not merely mentioning it
             // (제60조 (연차 유급휴가) rather than 제62조, which refers to "제60조에 따른 연차 유급휴가").
-            var headingCoverage = heading.Length == 0 ? 0 : (double)CountContained(heading, terms) / terms.Count;
+            var headingCoverage = heading.Length == 0 || terms.Count == 0 ? 0 : (double)CountContained(heading, terms) / terms.Count;
+            if (variantTerms is not null)
+                foreach (var v in variantTerms)
+                {
+                    var (c, p) = Features(text, v, window, positions);
+                    var h = heading.Length == 0 ? 0 : (double)CountContained(heading, v) / v.Count;
+                    if ((c + p + h) * VariantDiscount > coverage + proximity + headingCoverage)
+                        (coverage, proximity, headingCoverage) = (c * VariantDiscount, p * VariantDiscount, h * VariantDiscount);
+                }
+            // A chunk that states the kind of value asked for ("15일" for 며칠) is more likely the answer than one that
+            // only discusses the topic (제60조 ① rather than ⑧).
+            var typed = type != QuestionType.Other && options.AnswerTypeWeight > 0 && QuestionTypes.Carries(type, text) ? options.AnswerTypeWeight : 0;
             rescored.Add((chunkId, documentId, (top > 0 ? score / top : 0) + options.CoverageWeight * coverage
-                + options.ProximityWeight * proximity + options.HeadingWeight * headingCoverage));
+                + options.ProximityWeight * proximity + options.HeadingWeight * headingCoverage + typed));
         }
         rescored.Sort(static (a, b) => b.Item3.CompareTo(a.Item3));
         // Candidates below the rerank depth keep their order after the reranked ones.

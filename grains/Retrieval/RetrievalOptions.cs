@@ -48,6 +48,9 @@ public sealed class RetrievalOptions
     public float ProximityWeight { get; set; } = 0.8f;
     public float HeadingWeight { get; set; } = 0.3f;
 
+    /// <summary>Bonus of a reranked chunk that carries the kind of value the question asks for (days, an amount, a deadline).</summary>
+    public float AnswerTypeWeight { get; set; } = 0.25f;
+
     /// <summary>An index of at most this many chunks that has gone <see cref="CompactAfterQuiet"/> without a write is
     /// merged into one Lucene segment (0 turns it off). Every query term is looked up in every segment, and ingestion
     /// leaves one small segment per document until Lucene's merge policy, tuned for ingestion speed, gathers eight:

@@ -15,8 +15,13 @@ public static class RetrievalServiceCollectionExtensions
     {
         var options = services.AddOptions<RetrievalOptions>();
         if (configure is not null) options.Configure(configure);
+        services.AddOptions<AnswerOptions>();
+        services.TryAddSingleton<SynonymRegistry>();
+        services.TryAddSingleton<QueryExpander>(sp => new QueryExpander(sp.GetRequiredService<SynonymRegistry>(),
+            sp.GetRequiredService<IOptions<AnswerOptions>>()));
         services.TryAddSingleton<IKnowledgeIndex, HybridKnowledgeIndex>();
         services.TryAddSingleton<IRetriever, HybridRetriever>();
+        services.TryAddSingleton<ITermRarity>(sp => sp.GetRequiredService<IKnowledgeIndex>() as ITermRarity ?? UniformTermRarity.Instance);
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
             sp => new HashingEmbeddingGenerator(sp.GetRequiredService<IOptions<RetrievalOptions>>().Value.HashingDimensions));
         return services;

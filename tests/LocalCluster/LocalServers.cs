@@ -129,7 +129,16 @@ public sealed class NodeServer : IAsyncDisposable
     public static Task<NodeServer> StartChromaAsync()
         => StartAsync("chromadb/dist/cli.mjs", dir => ["run", "--path", dir, "--host", "127.0.0.1", "--port", "{port}"]);
 
-    private static async Task<NodeServer> StartAsync(string script, Func<string, string[]> arguments)
+    /// <summary>A real OpenID Connect provider (npm oidc-provider, driven by tests/OidcProvider/server.mjs) with the
+    /// given clients and users (see the script for the JSON shapes).</summary>
+    public static Task<NodeServer> StartOidcProviderAsync(string clientsJson, string usersJson)
+    {
+        LocalServers.Require(Path.Combine(ModulesDir, "oidc-provider", "package.json"), "cd .ci/servers && npm ci");
+        return StartAsync(Path.Combine(HostProcess.RepoRoot(), "tests", "OidcProvider", "server.mjs"), _ => [ModulesDir, "{port}"],
+            new Dictionary<string, string> { ["OIDC_CLIENTS"] = clientsJson, ["OIDC_USERS"] = usersJson });
+    }
+
+    private static async Task<NodeServer> StartAsync(string script, Func<string, string[]> arguments, IDictionary<string, string>? environment = null)
     {
         var path = Path.Combine(ModulesDir, script);
         LocalServers.Require(path, "cd .ci/servers && npm ci");
@@ -139,6 +148,7 @@ public sealed class NodeServer : IAsyncDisposable
         var info = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(path);
         foreach (var argument in arguments(dir)) info.ArgumentList.Add(argument.Replace("{port}", port.ToString()));
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -6,6 +6,7 @@ import { renderMarkdown } from './markdown.js';
 import { openSourcePanel, closeSourcePanel, citationButton } from './sources.js';
 import { barChart, lineChart, pairChart, fitCharts } from './charts.js';
 import { registerView } from './shell.js';
+import { mountSynonymEditor } from './synonyms.js';
 import { icon } from './icons.js';
 
 registerView({ name: 'admin', labelKey: 'nav.admin', order: 90, allow: me => me.role === 'admin', mount: mountAdmin });
@@ -42,7 +43,8 @@ export function mountAdmin(main, ctx) {
     h('section', { 'aria-labelledby': 'company-h' }, h('h2', { id: 'company-h' }, t('admin.company')), cards),
     h('section', { class: 'card', 'aria-labelledby': 'users-h' }, h('h2', { id: 'users-h' }, t('admin.users')), notice, h('div', { class: 'table-wrap' }, table)),
     h('section', { class: 'card', 'aria-labelledby': 'charts-h' }, h('h2', { id: 'charts-h' }, t('admin.charts')), charts),
-    h('section', { class: 'card', 'aria-labelledby': 'feedback-h' }, h('h2', { id: 'feedback-h' }, t('admin.feedback')), feedback)));
+    h('section', { class: 'card', 'aria-labelledby': 'feedback-h' }, h('h2', { id: 'feedback-h' }, t('admin.feedback')), feedback),
+    mountSynonymEditor(controller.signal)));
 
   // ---- live budgets ----
   async function connect(attempt = 0) {

@@ -5,6 +5,7 @@ import { t, setLang, currentLang, onLangChange } from './i18n.js';
 import { request, session, errorMessage, ApiError } from './api.js';
 import { findView, navigationFor, parseHash, hashFor } from './shell.js';
 import { themePicker } from './theme.js';
+import { completeSsoReturn, ssoBlock } from './sso.js';
 import './chat.js';
 import './documents.js';
 import './admin.js';
@@ -37,6 +38,8 @@ function resolve() {
 }
 
 async function start() {
+  const sso = await completeSsoReturn();
+  if (sso?.notice) authNotice = sso.notice;
   if (session.token && session.expired()) {
     session.clear();
     authNotice = t('auth.expired');
@@ -226,6 +229,7 @@ function authView() {
     title,
     h('p', { class: 'muted' }, t('auth.intro')),
     notice,
+    ssoBlock(),
     h('div', { class: 'field' }, h('label', { for: 'auth-email' }, t('auth.email')), email, domainHint),
     h('div', { class: 'field' }, h('label', { for: 'auth-password' }, t('auth.password')), password,
       h('small', { id: 'auth-password-hint', class: 'muted' }, t('auth.passwordHint'))),

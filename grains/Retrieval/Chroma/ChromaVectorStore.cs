@@ -12,6 +12,7 @@ public sealed class ChromaVectorStore(ChromaClient client, ChromaOptions options
     public const string CollectionKey = "collection_id";
     private readonly SemaphoreSlim _setup = new(1, 1);
     private ChromaCollection? _collection;
+    private int _backfillStarted;
 
     /// <summary>Upserts the document's chunks, then deletes its records that are not among them (an older version's
     /// extra chunks). Searches in between may see new vectors for old text; chunk text always comes from the lexical index.</summary>
@@ -75,6 +76,35 @@ public sealed class ChromaVectorStore(ChromaClient client, ChromaOptions options
         return metadata;
     }
 
+    /// <summary>Records written before collections existed have no collection_id, so a filtered query would leave them
+    /// out; every document was in the default collection then (a move writes the key), so they get it. Runs once per
+    /// process in the background, page by page, and only writes records that lack the key.</summary>
+    public async Task<int> BackfillCollectionsAsync(CancellationToken cancellationToken)
+    {
+        const int page = 1000;
+        var updated = 0;
+        Interlocked.Exchange(ref _backfillStarted, 1);
+        try
+        {
+            var collection = await CollectionAsync(cancellationToken);
+            for (var offset = 0; ; offset += page)
+            {
+                var records = await client.GetAsync(collection, limit: page, offset: offset, cancellationToken: cancellationToken);
+                var missing = records.Where(r => !r.Metadata.ContainsKey(CollectionKey)).Select(r => (r.Id,
+                    (IReadOnlyDictionary<string, object>)new Dictionary<string, object>(r.Metadata, StringComparer.Ordinal) { [CollectionKey] = DefaultCollection.Id })).ToList();
+                await client.UpdateMetadataAsync(collection, missing, cancellationToken);
+                updated += missing.Count;
+                if (records.Count < page) break;
+            }
+            if (updated > 0) logger.LogInformation("Put {Count} vectors stored before collections existed in the default collection", updated);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Marking older vectors with the default collection failed; filtered queries leave them out until the next start");
+        }
+        return updated;
+    }
+
     /// <summary>Tenant, database and collection are made sure of once; a failure is retried by the next call.</summary>
     private async Task<ChromaCollection> CollectionAsync(CancellationToken cancellationToken)
     {
@@ -88,7 +118,9 @@ public sealed class ChromaVectorStore(ChromaClient client, ChromaOptions options
             var collection = await client.GetOrCreateCollectionAsync(options.Tenant, options.Database, options.Collection, cancellationToken: cancellationToken);
             logger.LogInformation("Vectors in ChromaDB {Url} {Tenant}/{Database}/{Collection} ({Id})",
                 client.BaseAddress, collection.Tenant, collection.Database, collection.Name, collection.Id);
-            return _collection = collection;
+            _collection = collection;
+            if (Interlocked.Exchange(ref _backfillStarted, 1) == 0) _ = BackfillCollectionsAsync(CancellationToken.None);
+            return collection;
         }
         finally { _setup.Release(); }
     }

@@ -1,0 +1,31 @@
+namespace KnowledgeBase.Grains.Retrieval;
+
+/// <summary>The parts that bridge employees' words and the documents' words, and shape the offline answer. Each can be
+/// switched off (ANSWER_* variables) to measure what it adds on the development set (docs/evaluation.md).</summary>
+public sealed class AnswerOptions
+{
+    /// <summary>Expand questions with the shipped workplace thesaurus (ANSWER_THESAURUS).</summary>
+    public bool Thesaurus { get; set; } = true;
+
+    /// <summary>Expand questions with the admin-managed synonym sets (ANSWER_SYNONYMS).</summary>
+    public bool Synonyms { get; set; } = true;
+
+    /// <summary>Match numbers and units in canonical form, 10만원 = 100,000 (ANSWER_NUMBERS).</summary>
+    public bool Numbers { get; set; } = true;
+
+    /// <summary>Search the terms documents define ("이하 'X'라 한다") as aliases of their chunks (ANSWER_DEFINED_TERMS).</summary>
+    public bool DefinedTerms { get; set; } = true;
+
+    /// <summary>The calibrated relevance gate; off = the plain 30%-of-bigrams rule (ANSWER_GATE).</summary>
+    public bool Gate { get; set; } = true;
+
+    /// <summary>Lead the extractive answer with the sentence carrying the kind of value asked for (ANSWER_TYPED).</summary>
+    public bool TypedAnswer { get; set; } = true;
+
+    /// <summary>Weight of expansion terms against the user's own words (1 = equal).</summary>
+    public float ExpansionWeight { get; set; } = 0.6f;
+
+    /// <summary>Weight of canonical number tokens and of defined-term aliases in the lexical query.</summary>
+    public float NumberBoost { get; set; } = 0.6f;
+    public float AliasBoost { get; set; } = 0.5f;
+}
