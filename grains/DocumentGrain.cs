@@ -254,8 +254,9 @@ public sealed class DocumentGrain(
     private async Task FailAsync(string code, string message)
     {
         var info = Info!;
-        await SaveAsync(info with { Status = DocumentStatus.Failed, ErrorCode = code, Error = message, UpdatedAt = clock.GetUtcNow() });
         await artifacts.DeleteAsync(info.DocumentId, info.Version);
+        state.State.CompletedStep = null;
+        await SaveAsync(info with { Status = DocumentStatus.Failed, ErrorCode = code, Error = message, UpdatedAt = clock.GetUtcNow() });
     }
 
     IngestionStep? IIngestionJournal.LastCompleted => state.State.CompletedStep;
@@ -283,6 +284,8 @@ public sealed class DocumentGrain(
         {
             var superseded = state.State.PublishedVersion is { } previous && previous != info.Version ? previous : (int?)null;
             var oldBlob = state.State.BlobToDeleteWhenReady;
+            // The outputs kept for resuming go first: a crash before the ready state is stored then redoes the steps.
+            await artifacts.DeleteAsync(info.DocumentId, info.Version);
             state.State.PublishedVersion = info.Version;
             state.State.CompletedStep = null;
             state.State.BlobToDeleteWhenReady = null;
@@ -291,7 +294,6 @@ public sealed class DocumentGrain(
             if (result.CollectionId != info.Collection) await indexer.MoveAsync(info.DocumentId, info.Collection, CancellationToken.None);
             if (superseded is { } old) await indexer.DeleteChunkFileAsync(info.DocumentId, old, CancellationToken.None);
             if (oldBlob is not null && oldBlob != info.BlobKey) await blobs.DeleteAsync(oldBlob, CancellationToken.None);
-            await artifacts.DeleteAsync(info.DocumentId, info.Version);
             return;
         }
         await artifacts.WriteAsync(info.DocumentId, info.Version, step, output, cancellationToken);
