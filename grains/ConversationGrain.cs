@@ -31,7 +31,9 @@ public sealed class StoredTurn
 
 /// <summary>The turns of one conversation, keyed "{userId}/{conversationId}". Each turn is stored as a record of its own
 /// (key "{userId}/{conversationId}/{index}"), so answering writes one turn however long the conversation is, instead
-/// of rewriting every earlier turn; the newest <see cref="MaxTurns"/> are kept.</summary>
+/// of rewriting every earlier turn; the newest <see cref="MaxTurns"/> are kept. Placed on the silo of the session that
+/// first calls it (its only caller), so a turn's conversation write never waits on another silo, a hung one included.</summary>
+[Orleans.Placement.PreferLocalPlacement]
 public sealed class ConversationGrain(
     [PersistentState("conversation", "kb")] IPersistentState<ConversationState> state) : Grain, IConversationGrain
 {
@@ -42,9 +44,14 @@ public sealed class ConversationGrain(
     // the original file), so that opening a long conversation stays a bounded read.
     private const int FullSourceTurns = 10;
     private const int TrimmedSourceChars = 300;
-    private const int ReadBatch = 16;
+    // Turn records read at once when activating: no more than a silo's default connection pool (DATABASE_POOL_SIZE), so
+    // that many conversations activating together after a restart queue for connections instead of exhausting them.
+    private const int ReadBatch = Storage.DatabaseOptions.DefaultPoolSize;
 
     private readonly List<GrainState<StoredTurn>> _turns = [];
+    // The record after the newest turn as read (or left by a retracted turn): a cleared record keeps its version, which
+    // the next turn written there must name.
+    private GrainState<StoredTurn>? _next;
     private IGrainStorage _storage = null!;
     private string? _title;
 
@@ -67,7 +74,11 @@ public sealed class ConversationGrain(
             await Task.WhenAll(batch.Select(b => _storage.ReadStateAsync(TurnStateName, TurnId(b.Index), b.Record)));
             foreach (var (_, record) in batch)
             {
-                if (!record.RecordExists || record.State?.Turn is null) return;
+                if (!record.RecordExists || record.State?.Turn is null)
+                {
+                    _next = record;
+                    return;
+                }
                 _turns.Add(record);
             }
         }
@@ -87,8 +98,10 @@ public sealed class ConversationGrain(
     public async Task AppendAsync(string title, ConversationTurn turn)
     {
         _title ??= title;
-        var record = new GrainState<StoredTurn>(new StoredTurn { Turn = turn });
+        var record = _next ?? new GrainState<StoredTurn>();
+        record.State = new StoredTurn { Turn = turn };
         await _storage.WriteStateAsync(TurnStateName, TurnId(state.State.FirstTurn + _turns.Count), record);
+        _next = null;
         _turns.Add(record);
         if (_turns.Count > MaxTurns) await DropOldestAsync();
     }
@@ -157,6 +170,16 @@ public sealed class ConversationGrain(
             throw;
         }
         return record.State.Turn;
+    }
+
+    public async Task<bool> RetractAsync(string messageId)
+    {
+        if (_turns.Count == 0 || TurnOf(_turns[^1]).MessageId != messageId) return false;
+        var record = _turns[^1];
+        await _storage.ClearStateAsync(TurnStateName, TurnId(state.State.FirstTurn + _turns.Count - 1), record);
+        _turns.RemoveAt(_turns.Count - 1);
+        _next = record;
+        return true;
     }
 
     public async Task DeleteAsync()

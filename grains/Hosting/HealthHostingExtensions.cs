@@ -36,6 +36,8 @@ public static class HealthHostingExtensions
         }
         if (config["REDIS_URL"] is { Length: > 0 } redis)
         {
+            if (hostsSilo) checks.AddCheck<MembershipTableHealthCheck>("membership", tags: [Ready]);
+            else checks.AddCheck<GatewayHealthCheck>("gateways", tags: [Ready]);
             var check = new RedisHealthCheck(RedisUrl.ToConfiguration(redis));
             checks.Add(new HealthCheckRegistration("redis", _ => check, HealthStatus.Unhealthy, [Ready], ProbeTimeout));
         }

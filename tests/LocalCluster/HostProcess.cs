@@ -20,7 +20,10 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public bool HasExited => _process.HasExited;
+    // A replaced process (see ProcessCluster's restarts) is disposed; it has exited then too.
+    public bool HasExited => _disposed || _process.HasExited;
+
+    private bool _disposed;
 
     public static string RepoRoot()
     {
@@ -98,6 +101,20 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>SIGKILL: the process gets no chance to leave the cluster or flush anything, as in a machine failure.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>SIGSTOP: the process stops running but keeps its sockets open, as a hung or frozen machine does.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT after <see cref="PauseAsync"/>.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        var (exitCode, output) = await LocalServers.RunAsync("kill", ["-" + signal, _process.Id.ToString()]);
+        if (exitCode != 0) throw new InvalidOperationException($"kill -{signal} {_process.Id}: {output}");
+    }
+
+    public Task WaitForExitAsync(CancellationToken cancellationToken = default) => _process.WaitForExitAsync(cancellationToken);
+
     /// <summary>The last lines the process wrote (warnings and errors; the hosts log at Warning here), for failure messages.</summary>
     public string LogTail(int lines = 40)
     {
@@ -106,6 +123,8 @@ public sealed class HostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
