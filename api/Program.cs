@@ -1,7 +1,6 @@
 using KnowledgeBase.Api.Endpoints;
 using KnowledgeBase.Api.Hosting;
 using KnowledgeBase.Grains.Hosting;
-using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 
 // `backup` and `restore` verbs run instead of the server (see README, Backup and recovery).
@@ -12,14 +11,15 @@ if (KnowledgeBase.Grains.Backup.BackupCommand.Matches(args))
 if (KnowledgeBase.Api.Evaluation.EvalCommand.Matches(args))
     return await KnowledgeBase.Api.Evaluation.EvalCommand.RunAsync(args, Console.Out);
 
-WebApplication app;
-try
+// A bad setting stops start-up with one line naming the variable (ConfigurationErrors).
+return await ConfigurationErrors.RunAsync(async () =>
 {
     // The content root is the app's own folder, not the working directory: the working directory holds ./data, ./logs
     // and ./storage, which change on every request and must not be watched for configuration changes.
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.AddKnowledgeBaseApi();
-    app = builder.Build();
+
+    var app = builder.Build();
     app.UseKnowledgeBaseApi();
     app.MapAuthEndpoints();
     app.MapSsoEndpoints();
@@ -32,16 +32,8 @@ try
         app.MapOrleansDashboard(routePrefix: ApiHostingExtensions.DashboardPath).RequireAuthorization("admin");
     app.MapBackupEndpoints();
     app.MapAuditEndpoints();
-    await app.StartAsync();
-}
-catch (Exception e) when (e is InvalidOperationException or ArgumentException or OptionsValidationException)
-{
-    // A bad setting is the operator's to fix: one line naming it, no stack trace.
-    await Console.Error.WriteLineAsync("kb-api: cannot start: " + e.Message.ReplaceLineEndings(" "));
-    return 2;
-}
-await app.WaitForShutdownAsync();
-return 0;
+    await app.RunAsync();
+});
 
 /// <summary>The api host (public so the tests can start it through WebApplicationFactory).</summary>
 public partial class Program;

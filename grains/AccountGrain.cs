@@ -7,6 +7,9 @@ namespace KnowledgeBase.Grains;
 
 public sealed record AccountState
 {
+    /// <summary>The layout of this record; a later release that changes it migrates from this number on purpose.</summary>
+    public int SchemaVersion { get; set; } = 1;
+
     /// <summary>Set once the address is proven (verification link or invitation); null while only sign-ups wait.</summary>
     public string? UserId { get; init; }
     public string Email { get; init; } = "";

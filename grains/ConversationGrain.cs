@@ -7,6 +7,9 @@ namespace KnowledgeBase.Grains;
 /// so this one is written only when the conversation is renamed or drops its oldest turn.</summary>
 public sealed record ConversationState
 {
+    /// <summary>The layout of this record; a later release that changes it migrates from this number on purpose.</summary>
+    public int SchemaVersion { get; set; } = 1;
+
     /// <summary>Set by a rename; until then the title is the one the user's conversation list holds.</summary>
     public string? Title { get; set; }
 
@@ -15,20 +18,22 @@ public sealed record ConversationState
 
     /// <summary>Index of the oldest kept turn record.</summary>
     public int FirstTurn { get; set; }
-
-    /// <summary>Where turns were kept before each had a record of its own; moved out when the grain activates.</summary>
-    public List<ConversationTurn>? Turns { get; set; }
 }
 
 /// <summary>One turn's record (a class, so that the storage provider can make an empty one for a key with no record).</summary>
 public sealed class StoredTurn
 {
+    /// <summary>The layout of this record (see <see cref="ConversationState.SchemaVersion"/>).</summary>
+    public int SchemaVersion { get; set; } = 1;
+
     public ConversationTurn? Turn { get; set; }
 }
 
 /// <summary>The turns of one conversation, keyed "{userId}/{conversationId}". Each turn is stored as a record of its own
 /// (key "{userId}/{conversationId}/{index}"), so answering writes one turn however long the conversation is, instead
-/// of rewriting every earlier turn; the newest <see cref="MaxTurns"/> are kept.</summary>
+/// of rewriting every earlier turn; the newest <see cref="MaxTurns"/> are kept. Placed on the silo of the session that
+/// first calls it (its only caller), so a turn's conversation write never waits on another silo, a hung one included.</summary>
+[Orleans.Placement.PreferLocalPlacement]
 public sealed class ConversationGrain(
     [PersistentState("conversation", "kb")] IPersistentState<ConversationState> state) : Grain, IConversationGrain
 {
@@ -39,9 +44,14 @@ public sealed class ConversationGrain(
     // the original file), so that opening a long conversation stays a bounded read.
     private const int FullSourceTurns = 10;
     private const int TrimmedSourceChars = 300;
-    private const int ReadBatch = 16;
+    // Turn records read at once when activating: no more than a silo's default connection pool (DATABASE_POOL_SIZE), so
+    // that many conversations activating together after a restart queue for connections instead of exhausting them.
+    private const int ReadBatch = Storage.DatabaseOptions.DefaultPoolSize;
 
     private readonly List<GrainState<StoredTurn>> _turns = [];
+    // The record after the newest turn as read (or left by a retracted turn): a cleared record keeps its version, which
+    // the next turn written there must name.
+    private GrainState<StoredTurn>? _next;
     private IGrainStorage _storage = null!;
     private string? _title;
 
@@ -56,11 +66,6 @@ public sealed class ConversationGrain(
     {
         _storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>("kb");
         _title = state.State.Title;
-        if (state.State.Turns is { Count: > 0 } legacy)
-        {
-            await MoveLegacyTurnsAsync(legacy);
-            return;
-        }
         // Turns are written in order, so the kept ones run from FirstTurn to the first index with no record.
         // One read first: most activations are of a conversation that is just starting.
         for (int start = state.State.FirstTurn, size = 1; ; start += size, size = ReadBatch)
@@ -69,27 +74,14 @@ public sealed class ConversationGrain(
             await Task.WhenAll(batch.Select(b => _storage.ReadStateAsync(TurnStateName, TurnId(b.Index), b.Record)));
             foreach (var (_, record) in batch)
             {
-                if (!record.RecordExists || record.State?.Turn is null) return;
+                if (!record.RecordExists || record.State?.Turn is null)
+                {
+                    _next = record;
+                    return;
+                }
                 _turns.Add(record);
             }
         }
-    }
-
-    private async Task MoveLegacyTurnsAsync(List<ConversationTurn> legacy)
-    {
-        for (var i = 0; i < legacy.Count; i++)
-        {
-            // Read first: a move cut short by a crash left some records, and writing over one needs its version.
-            var record = new GrainState<StoredTurn>();
-            await _storage.ReadStateAsync(TurnStateName, TurnId(i), record);
-            record.State = new StoredTurn { Turn = legacy[i] };
-            await _storage.WriteStateAsync(TurnStateName, TurnId(i), record);
-            _turns.Add(record);
-        }
-        state.State.CreatedAt ??= legacy[0].CreatedAt;
-        state.State.FirstTurn = 0;
-        state.State.Turns = null;
-        await state.WriteStateAsync();
     }
 
     public Task<Conversation?> GetAsync()
@@ -106,8 +98,10 @@ public sealed class ConversationGrain(
     public async Task AppendAsync(string title, ConversationTurn turn)
     {
         _title ??= title;
-        var record = new GrainState<StoredTurn>(new StoredTurn { Turn = turn });
+        var record = _next ?? new GrainState<StoredTurn>();
+        record.State = new StoredTurn { Turn = turn };
         await _storage.WriteStateAsync(TurnStateName, TurnId(state.State.FirstTurn + _turns.Count), record);
+        _next = null;
         _turns.Add(record);
         if (_turns.Count > MaxTurns) await DropOldestAsync();
     }
@@ -176,6 +170,16 @@ public sealed class ConversationGrain(
             throw;
         }
         return record.State.Turn;
+    }
+
+    public async Task<bool> RetractAsync(string messageId)
+    {
+        if (_turns.Count == 0 || TurnOf(_turns[^1]).MessageId != messageId) return false;
+        var record = _turns[^1];
+        await _storage.ClearStateAsync(TurnStateName, TurnId(state.State.FirstTurn + _turns.Count - 1), record);
+        _turns.RemoveAt(_turns.Count - 1);
+        _next = record;
+        return true;
     }
 
     public async Task DeleteAsync()

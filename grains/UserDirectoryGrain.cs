@@ -4,6 +4,9 @@ namespace KnowledgeBase.Grains;
 
 public sealed record UserDirectoryState
 {
+    /// <summary>The layout of this record; a later release that changes it migrates from this number on purpose.</summary>
+    public int SchemaVersion { get; set; } = 1;
+
     public Dictionary<string, UserProfile> Users { get; init; } = new();
 }
 

@@ -4,7 +4,9 @@ using KnowledgeBase.Grains.Chat;
 using KnowledgeBase.Grains.Chat.Pipeline;
 using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Permissions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace KnowledgeBase.Grains;
 
@@ -20,7 +22,8 @@ public sealed class UserSessionGrain(
     IOptions<LimitsOptions> limits,
     PermissionCache permissions,
     SourceAccess sourceAccess,
-    TimeProvider clock) : Grain, IUserSessionGrain
+    TimeProvider clock,
+    ILogger<UserSessionGrain> logger) : Grain, IUserSessionGrain
 {
     private const int MaxQuestionLength = 4000;
     private UserBudget _budget = null!;
@@ -57,7 +60,10 @@ public sealed class UserSessionGrain(
 
     public Task<UserProfile?> GetProfileAsync() => Task.FromResult(session.State.Profile);
 
-    public async IAsyncEnumerable<ChatEvent> AskAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<ChatEvent> AskAsync(ChatRequest request, CancellationToken cancellationToken = default)
+        => TransientFailureFilter.Guard(AskTurnAsync(request, cancellationToken), GrainContext, nameof(AskAsync), logger, cancellationToken);
+
+    private async IAsyncEnumerable<ChatEvent> AskTurnAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var turn = Admit(request, Stopwatch.GetTimestamp(), out var refusal);
         if (turn is null)
@@ -141,13 +147,19 @@ public sealed class UserSessionGrain(
     private async Task<DoneEvent> SettleAsync(ChatTurn turn)
     {
         turn.Settled = true;
-        var (usage, cost) = pipeline.Usage(turn);
+        // A turn that failed (the search or the model broke; the client gets an error event) is neither stored nor
+        // charged: retries must not leave half-answers behind that push acknowledged turns out of the conversation's
+        // cap, and what the user is shown as used stays what the stored turns cost. A cancelled turn is kept as far
+        // as it got, and charged for that.
+        var failed = turn.Error is not null;
+        var (usage, cost) = failed ? (TokenUsage.Zero, 0m) : pipeline.Usage(turn);
+        var store = turn.Prompt is not null && !failed;
         var now = clock.GetUtcNow();
         var sources = turn.Prompt?.Sources ?? [];
         var latency = Round(turn.ElapsedMs);
         try
         {
-            if (turn.Prompt is not null)
+            if (store)
             {
                 // The sources the answer cites are kept verbatim; the others as excerpts (a turn is rewritten with its
                 // conversation, so every kept character is written again at each later turn).
@@ -166,13 +178,23 @@ public sealed class UserSessionGrain(
         }
         _budget.Settle(turn.Reservation, usage, cost, now);
 
-        if (turn.Prompt is not null)
+        if (store)
         {
             var (forgotten, writeList) = _conversations.RecordTurn(turn.ConversationId, turn.Title, now);
             foreach (var id in forgotten) await Conversation(id).DeleteAsync();
             if (writeList) await WriteListAsync();
         }
-        await session.WriteStateAsync();
+        try
+        {
+            await session.WriteStateAsync();
+        }
+        catch (InconsistentStateException) when (store)
+        {
+            // Another activation of this session wrote first (a failover moment). This activation, and the charge it
+            // holds, is dropped (TransientFailureFilter), so the turn that charge paid for is taken back as well.
+            await RetractAsync(turn);
+            throw;
+        }
 
         (_costAggregator ??= GrainFactory.GetGrain<ICostAggregatorGrain>(0)).RecordAsync(_budget.Spend(UserId, now)).Ignore();
         var noResult = sources.Count == 0;
@@ -187,6 +209,18 @@ public sealed class UserSessionGrain(
             sources.Select(s => s.ChunkId).ToList(), noResult));
 
         return new DoneEvent(usage, cost, latency, breakdown, noResult, turn.Filter?.Cited.ToList() ?? [], turn.Cached);
+    }
+
+    private async Task RetractAsync(ChatTurn turn)
+    {
+        try
+        {
+            await turn.Conversation.RetractAsync(turn.MessageId);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Turn {MessageId} stays stored without its charge: taking it back failed", turn.MessageId);
+        }
     }
 
     /// <summary>Writes the list; the activity the session record carried for it leaves with the session's next write.</summary>

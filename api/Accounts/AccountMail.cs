@@ -1,6 +1,7 @@
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
+using KnowledgeBase.Grains.Hosting;
 
 namespace KnowledgeBase.Api.Accounts;
 
@@ -18,12 +19,12 @@ public sealed record SmtpSettings(string Host, int Port, string? User, string? P
             "" or "starttls" => SmtpSecurity.StartTls,
             "tls" or "ssl" => SmtpSecurity.Tls,
             "none" => SmtpSecurity.None,
-            var other => throw new InvalidOperationException($"SMTP_SECURITY must be starttls, tls or none (got '{other}')."),
+            var other => throw new ConfigurationException($"SMTP_SECURITY must be starttls, tls or none (got '{other}')."),
         };
         var port = Grains.Hosting.KnowledgeBaseSettings.Int(config, "SMTP_PORT", security == SmtpSecurity.Tls ? 465 : 587, 1, 65535);
         var from = config["SMTP_FROM"] is { Length: > 0 } f ? f : config["SMTP_USER"];
         if (string.IsNullOrWhiteSpace(from) || !MailboxAddress.TryParse(from, out var sender))
-            throw new InvalidOperationException($"SMTP_FROM must be the sender's address, e.g. \"지식베이스 <kb@soosan.com>\" (got '{from}').");
+            throw new ConfigurationException($"SMTP_FROM must be the sender's address, e.g. \"지식베이스 <kb@soosan.com>\" (got '{from}').");
         return new SmtpSettings(host, port, config["SMTP_USER"], config["SMTP_PASSWORD"], sender, security);
     }
 

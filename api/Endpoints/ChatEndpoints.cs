@@ -52,35 +52,51 @@ public static class ChatEndpoints
         var streaming = context.Request.Headers.Accept.Any(a => a?.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase) == true);
         return streaming
             ? await StreamAsync(context, enumerator, json.Value.SerializerOptions)
-            : await CollectAsync(enumerator);
+            : await CollectAsync(context, enumerator);
     }
 
+    /// <summary>Relays the turn's events as SSE. A failure after the stream started cannot change the status any more:
+    /// it ends the stream with an `error` event (the outage's code, or internal_error), never with a silent close.</summary>
     private static async Task<IResult> StreamAsync(HttpContext context, IAsyncEnumerator<ChatEvent> events, JsonSerializerOptions json)
     {
         await using var sse = await SseWriter.StartAsync(context, json);
         var aborted = context.RequestAborted;
-        while (true)
+        try
         {
-            var (name, payload) = events.Current switch
+            while (true)
             {
-                MetaEvent m => ("meta", (object)m),
-                SourcesEvent s => ("sources", s.Sources),
-                DeltaEvent d => ("delta", d),
-                DoneEvent d => ("done", d),
-                ErrorEvent e => ("error", e),
-                _ => (null, null!),
-            };
-            if (name is not null) await sse.WriteAsync(name, payload, aborted, flush: false);
-            // Flush only when the next event is not already here, so a burst of deltas leaves in one write.
-            var next = events.MoveNextAsync();
-            if (!next.IsCompleted) await sse.FlushAsync(aborted);
-            if (!await next) break;
+                var (name, payload) = events.Current switch
+                {
+                    MetaEvent m => ("meta", (object)m),
+                    SourcesEvent s => ("sources", s.Sources),
+                    DeltaEvent d => ("delta", d),
+                    DoneEvent d => ("done", d),
+                    ErrorEvent e => ("error", e),
+                    _ => (null, null!),
+                };
+                if (name is not null) await sse.WriteAsync(name, payload, aborted, flush: false);
+                // Flush only when the next event is not already here, so a burst of deltas leaves in one write.
+                var next = events.MoveNextAsync();
+                if (!next.IsCompleted) await sse.FlushAsync(aborted);
+                if (!await next) break;
+            }
+        }
+        catch (Exception ex) when (!aborted.IsCancellationRequested)
+        {
+            var code = TransientProblems.CodeOf(ex);
+            if (code is null)
+                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ChatEndpoints)).LogError(ex, "Chat stream failed");
+            var error = code is null
+                ? new ErrorEvent("internal_error", "답변 중 오류가 발생했습니다. 다시 시도해 주세요. (The answer failed; try again.)", null)
+                : new ErrorEvent(code, TransientProblems.Title(code), TransientCodes.RetryAfterSeconds(code));
+            await sse.WriteAsync("error", error, aborted);
+            return TypedResults.Empty;
         }
         await sse.FlushAsync(aborted);
         return TypedResults.Empty;
     }
 
-    private static async Task<IResult> CollectAsync(IAsyncEnumerator<ChatEvent> events)
+    private static async Task<IResult> CollectAsync(HttpContext context, IAsyncEnumerator<ChatEvent> events)
     {
         MetaEvent? meta = null;
         IReadOnlyList<SourceReference> sources = [];
@@ -92,7 +108,7 @@ public static class ChatEndpoints
                 case MetaEvent m: meta = m; break;
                 case SourcesEvent s: sources = s.Sources; break;
                 case DeltaEvent d: answer.Append(d.Text); break;
-                case ErrorEvent e: return Problems.Create(503, e.Code, "답변을 완료하지 못했습니다. (The answer could not be completed.)", e.Message);
+                case ErrorEvent e: return Problems.FromChatError(context, e);
                 case DoneEvent done:
                     return TypedResults.Ok(new ChatAnswer(meta!.ConversationId, meta.MessageId, answer.ToString(), meta.Intent, meta.Tags,
                         sources, done.Usage, done.CostUsd, done.LatencyMs, done.LatencyBreakdown, done.NoResult, done.CitedSources, done.Cached));

@@ -62,7 +62,7 @@ public static class ApiHostingExtensions
         services.TryAddSingleton<IAuditLog, GrainAuditLog>();
         services.AddOptions<KnowledgeBaseOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o));
         services.AddDocumentStore(config);
-        services.TryAddSingleton(BudgetPeriods.FromId(config["BUDGET_TIMEZONE"]));
+        services.AddBudgetPeriods(config);
 
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -162,9 +162,9 @@ public static class ApiHostingExtensions
         if (!settings.Strict) return;
         var smtp = config["SMTP_HOST"] is { Length: > 0 };
         if (settings.Signup == SignupMode.Open && !smtp && config["OIDC_AUTHORITY"] is not { Length: > 0 })
-            throw new InvalidOperationException("SIGNUP_MODE=open needs SMTP_HOST (verification mail) or single sign-on (OIDC_AUTHORITY) in prod; set one of them, or SIGNUP_MODE=invite.");
+            throw new ConfigurationException("SIGNUP_MODE=open needs SMTP_HOST (verification mail) or single sign-on (OIDC_AUTHORITY) in prod; set one of them, or SIGNUP_MODE=invite.");
         if (smtp && settings.PublicUrl is null)
-            throw new InvalidOperationException("PUBLIC_URL must be set in prod when mail is sent (the address mailed links start with, e.g. https://kb.soosan.com).");
+            throw new ConfigurationException("PUBLIC_URL must be set in prod when mail is sent (the address mailed links start with, e.g. https://kb.soosan.com).");
     }
 
     public static bool IsClientMode(IConfiguration config) => string.Equals(config["ORLEANS_MODE"], "client", StringComparison.OrdinalIgnoreCase);

@@ -43,21 +43,21 @@ public sealed class ApiSettings
         var expires = KnowledgeBaseSettings.Int(config, "JWT_EXPIRES_IN", 900, 60, 86_400);
         var refreshDays = KnowledgeBaseSettings.Int(config, "REFRESH_TOKEN_DAYS", 14, 1, 365);
         var domains = Split(config["INTERNAL_EMAIL_DOMAIN"] ?? "soosan.com,soosan.co.kr");
-        if (domains.Count == 0) throw new InvalidOperationException("INTERNAL_EMAIL_DOMAIN must list at least one e-mail domain.");
+        if (domains.Count == 0) throw new ConfigurationException("INTERNAL_EMAIL_DOMAIN must list at least one e-mail domain.");
         var signup = (config["SIGNUP_MODE"] ?? "open").Trim().ToLowerInvariant() switch
         {
             "" or "open" => SignupMode.Open,
             "invite" => SignupMode.Invite,
-            var other => throw new InvalidOperationException($"SIGNUP_MODE must be open or invite (got '{other}')."),
+            var other => throw new ConfigurationException($"SIGNUP_MODE must be open or invite (got '{other}')."),
         };
         Uri? publicUrl = null;
         if (config["PUBLIC_URL"] is { Length: > 0 } raw
             && (!Uri.TryCreate(raw.TrimEnd('/') + "/", UriKind.Absolute, out publicUrl) || publicUrl.Scheme is not ("http" or "https")))
-            throw new InvalidOperationException($"PUBLIC_URL must be an absolute http(s) address, e.g. https://kb.soosan.com (got '{raw}').");
+            throw new ConfigurationException($"PUBLIC_URL must be an absolute http(s) address, e.g. https://kb.soosan.com (got '{raw}').");
         var proxies = (config["KNOWN_PROXIES"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var proxy in proxies)
             if (!IPAddress.TryParse(proxy, out _) && !IPNetwork.TryParse(proxy, out _))
-                throw new InvalidOperationException($"KNOWN_PROXIES must list IP addresses or CIDR ranges such as 10.0.0.0/8 (got '{proxy}').");
+                throw new ConfigurationException($"KNOWN_PROXIES must list IP addresses or CIDR ranges such as 10.0.0.0/8 (got '{proxy}').");
 
         return new ApiSettings
         {
@@ -81,9 +81,9 @@ public sealed class ApiSettings
         {
             // The placeholders of .env.example and the k8s Secret template are public: refuse them in every APP_ENV.
             if (secret.Contains("change-me", StringComparison.OrdinalIgnoreCase) || secret.StartsWith("change", StringComparison.OrdinalIgnoreCase))
-                throw new InvalidOperationException("JWT_SECRET is still a placeholder; set 32+ random characters, or leave it unset to generate a key in DATA_DIR.");
+                throw new ConfigurationException("JWT_SECRET is still a placeholder; set 32+ random characters, or leave it unset to generate a key in DATA_DIR.");
             if (Encoding.UTF8.GetByteCount(secret) < 32)
-                throw new InvalidOperationException("JWT_SECRET must be at least 32 characters (HS256 needs a 256-bit key); or leave it unset to generate one in DATA_DIR.");
+                throw new ConfigurationException("JWT_SECRET must be at least 32 characters (HS256 needs a 256-bit key); or leave it unset to generate one in DATA_DIR.");
             return (Encoding.UTF8.GetBytes(secret), "JWT_SECRET");
         }
         var path = Path.GetFullPath(Path.Combine(dataDir, KeyFileName));
@@ -109,9 +109,9 @@ public sealed class ApiSettings
             }
             catch (FormatException)
             {
-                throw new InvalidOperationException($"{path} is not a signing key written by this app; delete it to generate a new one (everyone signs in again).");
+                throw new ConfigurationException($"{path} is not a signing key written by this app; delete it to generate a new one (everyone signs in again).");
             }
-            if (key.Length < 32) throw new InvalidOperationException($"{path} holds a key shorter than 256 bits; delete it to generate a new one.");
+            if (key.Length < 32) throw new ConfigurationException($"{path} holds a key shorter than 256 bits; delete it to generate a new one.");
             return (key, $"{path} (generated earlier)");
         }
     }

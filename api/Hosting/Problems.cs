@@ -15,10 +15,11 @@ public static class Problems
 
     public static ProblemHttpResult Forbidden(string detail) => Create(403, "forbidden", "권한이 없습니다. (Forbidden.)", detail);
 
-    /// <summary>Maps a grain's refusal to HTTP; sets Retry-After for 429s.</summary>
+    /// <summary>Maps a grain's refusal to HTTP; sets Retry-After for 429s and for every 503.</summary>
     public static ProblemHttpResult FromChatError(HttpContext context, Contracts.ErrorEvent error)
     {
-        if (error.RetryAfterSeconds is { } retry) context.Response.Headers.RetryAfter = retry.ToString();
+        var retry = error.RetryAfterSeconds ?? (IsRefusal(error.Code) ? null : TransientCodes.RetryAfterSeconds(error.Code));
+        if (retry is { } seconds) context.Response.Headers.RetryAfter = seconds.ToString();
         return error.Code switch
         {
             "rate_limited" => Create(429, "rate_limited", "요청 한도를 초과했습니다. (Rate limit exceeded.)", error.Message),
@@ -29,4 +30,6 @@ public static class Problems
             _ => Create(503, error.Code, "일시적인 오류입니다. (Temporary failure.)", error.Message),
         };
     }
+
+    private static bool IsRefusal(string code) => code is "rate_limited" or "budget_exhausted" or "invalid_request" or "not_found" or "unauthorized";
 }

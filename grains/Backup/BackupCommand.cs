@@ -112,7 +112,7 @@ public static class BackupCommand
     {
         var services = new ServiceCollection();
         services.AddSingleton(Options.Create(options));
-        services.AddSingleton(DatabaseOptions.Parse(config["DATABASE_URL"], options.DataDir));
+        services.AddSingleton(DatabaseOptions.Parse(config["DATABASE_URL"], options.DataDir, SiloHostingExtensions.PoolSize(config)));
         services.AddDocumentStore(config);
         return services.BuildServiceProvider();
     }

@@ -17,6 +17,41 @@ public sealed class SiloHealthCheck(ISiloStatusOracle oracle) : IHealthCheck
     }
 }
 
+/// <summary>This silo is listed in the membership table, and the table was read lately (Redis membership only). A silo
+/// missing from the table is invisible to the apis and to new members, so it must not count as ready.</summary>
+public sealed class MembershipTableHealthCheck(Clustering.MembershipHealth health, TimeProvider clock) : IHealthCheck
+{
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(15);
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var data = new Dictionary<string, object> { ["losses"] = health.Losses };
+        if (health.LostAt is { } lost) data["lostAt"] = lost;
+        if (health.HealedAt is { } healed) data["healedAt"] = healed;
+        var now = clock.GetUtcNow();
+        if (health.LastReadAt is not { } read || now - read > MaxAge)
+            return Task.FromResult(HealthCheckResult.Unhealthy(
+                $"membership table not read for {(health.LastReadAt is { } r ? (now - r).TotalSeconds.ToString("0") + " s" : "ever")}: {health.LastError}", data: data));
+        return Task.FromResult(health.Listed
+            ? HealthCheckResult.Healthy("listed in the membership table", data)
+            : HealthCheckResult.Unhealthy("this silo is not listed in the membership table", data: data));
+    }
+}
+
+/// <summary>The api (a cluster client) is connected to at least one gateway.</summary>
+public sealed class GatewayHealthCheck(Clustering.MembershipHealth health) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var data = new Dictionary<string, object>();
+        if (health.ConnectedGateways is { } connected) data["connected"] = connected;
+        if (health.ListedGateways is { } listed) data["listed"] = listed;
+        return Task.FromResult(health.ConnectedGateways == 0
+            ? HealthCheckResult.Unhealthy("no gateway of the cluster is reachable", data: data)
+            : HealthCheckResult.Healthy($"{health.ConnectedGateways?.ToString() ?? "some"} gateways connected", data));
+    }
+}
+
 /// <summary>The grain-state database answers a trivial query.</summary>
 public sealed class DatabaseHealthCheck(DatabaseOptions database) : IHealthCheck
 {
@@ -96,5 +131,21 @@ public sealed class BlobStoreHealthCheck(IBlobStore blobs) : IHealthCheck
     {
         await using var stream = await blobs.OpenReadAsync("health/readiness-probe", cancellationToken);
         return HealthCheckResult.Healthy(blobs.GetType().Name);
+    }
+}
+
+/// <summary>The query log is being written. Degraded, never Unhealthy: chat answers without it, but an operator must
+/// know that the audit trail of questions has a gap (how many records, and why).</summary>
+public sealed class QueryLogHealthCheck(KnowledgeBase.Grains.Chat.IQueryLog log) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (log is not KnowledgeBase.Grains.Chat.JsonlQueryLog jsonl) return Task.FromResult(HealthCheckResult.Healthy());
+        var status = jsonl.Status;
+        var data = new Dictionary<string, object> { ["written"] = status.Written, ["failed"] = status.Failed, ["dropped"] = status.Dropped };
+        if (status.LastErrorAt is { } at) data["lastErrorAt"] = at;
+        return Task.FromResult(status.Failing
+            ? HealthCheckResult.Degraded($"query log not written: {status.LastError}", data: data)
+            : HealthCheckResult.Healthy($"{status.Written} records written", data));
     }
 }

@@ -32,9 +32,12 @@ public static class HealthHostingExtensions
         {
             checks.AddCheck<SiloHealthCheck>("silo", tags: [Ready]);
             checks.AddCheck<DatabaseHealthCheck>("database", tags: [Ready], timeout: ProbeTimeout);
+            checks.AddCheck<QueryLogHealthCheck>("query_log", HealthStatus.Degraded, tags: [Ready]);
         }
         if (config["REDIS_URL"] is { Length: > 0 } redis)
         {
+            if (hostsSilo) checks.AddCheck<MembershipTableHealthCheck>("membership", tags: [Ready]);
+            else checks.AddCheck<GatewayHealthCheck>("gateways", tags: [Ready]);
             var check = new RedisHealthCheck(RedisUrl.ToConfiguration(redis));
             checks.Add(new HealthCheckRegistration("redis", _ => check, HealthStatus.Unhealthy, [Ready], ProbeTimeout));
         }

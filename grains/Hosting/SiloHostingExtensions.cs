@@ -4,6 +4,7 @@ using KnowledgeBase.Grains.Backup;
 using KnowledgeBase.Grains.Caching;
 using KnowledgeBase.Grains.Chat;
 using KnowledgeBase.Grains.Chat.Pipeline;
+using KnowledgeBase.Grains.Clustering;
 using KnowledgeBase.Grains.Ingestion;
 using KnowledgeBase.Grains.Models;
 using KnowledgeBase.Grains.Permissions;
@@ -107,6 +108,13 @@ public static class SiloHostingExtensions
             return silo;
         }
         silo.UseRedisClustering(RedisUrl.ToConfiguration(redis));
+        silo.Services.TryAddSingleton<MembershipHealth>();
+        Decorate<IMembershipTable>(silo.Services, (sp, inner) => new HealingMembershipTable(inner,
+            sp.GetRequiredService<ILocalSiloDetails>().SiloAddress,
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Clustering.Redis.RedisClusteringOptions>>().Value,
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value,
+            sp.GetRequiredService<MembershipHealth>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ILogger<HealingMembershipTable>>()));
         silo.Configure<EndpointOptions>(o =>
         {
             o.SiloPort = siloPort;
@@ -117,19 +125,22 @@ public static class SiloHostingExtensions
         return silo;
     }
 
-    /// <summary>How fast a silo that stopped answering (killed, machine lost) is declared dead, after which its grains
-    /// are activated again on the others: a probe every MEMBERSHIP_PROBE_TIMEOUT_SECONDS, death after
-    /// MEMBERSHIP_MISSED_PROBES missed probes and two silos' votes. Orleans' defaults (5 s, 3) take 15-20 s; shorter
-    /// settings recover sooner but may suspect a silo that is only paused (long GC, starved CPU).</summary>
+    /// <summary>How fast a silo that stopped answering (killed, paused, machine lost) is declared dead, after which its
+    /// grains are activated again on the others and callers stop waiting for it: a probe every
+    /// MEMBERSHIP_PROBE_TIMEOUT_SECONDS, death after MEMBERSHIP_MISSED_PROBES missed probes and two silos' votes. The
+    /// defaults (3 s, 3) declare a silent silo dead in about 10-15 s, within the 20 s a hung silo may cost; Orleans' own
+    /// (5 s, 3) let a paused silo hold its callers for 30 s and more. Shorter settings recover sooner but may suspect a
+    /// silo that is only briefly starved (a long GC, a busy node).</summary>
     public static ISiloBuilder ConfigureFailureDetection(this ISiloBuilder silo, IConfiguration config)
     {
-        var defaults = new ClusterMembershipOptions();
-        var probeSeconds = KnowledgeBaseSettings.Int(config, "MEMBERSHIP_PROBE_TIMEOUT_SECONDS", (int)defaults.ProbeTimeout.TotalSeconds, 1, 120);
-        var missed = KnowledgeBaseSettings.Int(config, "MEMBERSHIP_MISSED_PROBES", defaults.NumMissedProbesLimit, 1, 10);
+        var probeSeconds = KnowledgeBaseSettings.Int(config, "MEMBERSHIP_PROBE_TIMEOUT_SECONDS", DefaultProbeTimeoutSeconds, 1, 120);
+        var missed = KnowledgeBaseSettings.Int(config, "MEMBERSHIP_MISSED_PROBES", DefaultMissedProbes, 1, 10);
         silo.Configure<ClusterMembershipOptions>(o =>
         {
             o.ProbeTimeout = TimeSpan.FromSeconds(probeSeconds);
             o.NumMissedProbesLimit = missed;
+            // Every silo re-reads the table (and learns of deaths it did not vote on) this often instead of once a minute.
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(10);
         });
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout(config));
         // The directory cache sizes its table for its capacity up front: Orleans' default of 1,000,000 addresses held
@@ -137,6 +148,9 @@ public static class SiloHostingExtensions
         silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = 100_000);
         return silo;
     }
+
+    public const int DefaultProbeTimeoutSeconds = 3;
+    public const int DefaultMissedProbes = 3;
 
     /// <summary>How long a caller waits for a grain's answer (ORLEANS_RESPONSE_TIMEOUT_SECONDS, Orleans' default 30 s).
     /// A call that was in flight on a silo that died fails only after this; streamed chat answers are not cut by it,
@@ -155,9 +169,47 @@ public static class SiloHostingExtensions
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout(config));
         if (KnowledgeBaseSettings.TracingEnabled(config)) client.AddActivityPropagation();
         if (KnowledgeBaseSettings.DashboardEnabled(config)) client.AddDashboard();
-        if (config["REDIS_URL"] is { Length: > 0 } redis) client.UseRedisClustering(RedisUrl.ToConfiguration(redis));
-        else client.UseLocalhostClustering(KnowledgeBaseSettings.Int(config, "GATEWAY_PORT", 30000, 1, 65535));
+        client.Services.TryAddSingleton<MembershipHealth>();
+        client.AddClusterConnectionStatusObserver<GatewayConnectionObserver>();
+        // A gateway that membership declared dead is dropped within this, instead of Orleans' default minute.
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = GatewayListRefreshPeriod);
+        // Starting while no gateway is listed (the cluster is starting, or its membership is being restored after a
+        // Redis loss) waits for one instead of stopping the process.
+        var firstFailure = (DateTime?)null;
+        client.UseConnectionRetryFilter(async (_, cancellationToken) =>
+        {
+            firstFailure ??= DateTime.UtcNow;
+            if (DateTime.UtcNow - firstFailure > ClientConnectPatience) return false;
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            return true;
+        });
+        if (config["REDIS_URL"] is { Length: > 0 } redis)
+        {
+            client.UseRedisClustering(RedisUrl.ToConfiguration(redis));
+            Decorate<Orleans.Messaging.IGatewayListProvider>(client.Services, (sp, inner) => new ResilientGatewayListProvider(inner,
+                sp.GetRequiredService<MembershipHealth>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                sp.GetRequiredService<ILogger<ResilientGatewayListProvider>>()));
+        }
+        else
+        {
+            client.UseLocalhostClustering(KnowledgeBaseSettings.Int(config, "GATEWAY_PORT", 30000, 1, 65535));
+        }
         return client;
+    }
+
+    public static readonly TimeSpan GatewayListRefreshPeriod = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a starting api waits for a gateway before it gives up (and its orchestrator restarts it).</summary>
+    public static readonly TimeSpan ClientConnectPatience = TimeSpan.FromMinutes(2);
+
+    /// <summary>Replaces the last registration of <typeparamref name="T"/> with a wrapper around what it made.</summary>
+    private static void Decorate<T>(IServiceCollection services, Func<IServiceProvider, T, T> wrap) where T : class
+    {
+        var descriptor = services.Last(d => d.ServiceType == typeof(T) && !d.IsKeyedService);
+        services.Remove(descriptor);
+        services.AddSingleton(sp => wrap(sp, (T)(descriptor.ImplementationInstance
+            ?? descriptor.ImplementationFactory?.Invoke(sp)
+            ?? ActivatorUtilities.CreateInstance(sp, descriptor.ImplementationType!))));
     }
 
     /// <summary>Orleans ADO.NET grain storage on the DATABASE_URL database (SQLite file under DATA_DIR by default),
@@ -166,7 +218,7 @@ public static class SiloHostingExtensions
     {
         var options = new KnowledgeBaseOptions();
         KnowledgeBaseSettings.Bind(config, options);
-        var database = DatabaseOptions.Parse(config["DATABASE_URL"], options.DataDir);
+        var database = DatabaseOptions.Parse(config["DATABASE_URL"], options.DataDir, PoolSize(config));
         DatabaseSchema.EnsureCreated(database);
         silo.AddAdoNetGrainStorage(StorageName, o =>
         {
@@ -179,8 +231,13 @@ public static class SiloHostingExtensions
             silo.Services.AddKeyedSingleton<Orleans.Storage.IGrainStorage>(StorageName,
                 (sp, _) => new SqliteWriteGate(Orleans.Storage.AdoNetGrainStorageFactory.Create(sp, StorageName), database.ConnectionString));
         silo.Services.AddSingleton(database);
+        // The rule for every grain with state (and for outages of what it is stored in): see TransientFailureFilter.
+        silo.AddIncomingGrainCallFilter<TransientFailureFilter>();
         return silo;
     }
+
+    /// <summary>DATABASE_POOL_SIZE: connections this process may hold to the grain-state database.</summary>
+    public static int PoolSize(IConfiguration config) => KnowledgeBaseSettings.Int(config, "DATABASE_POOL_SIZE", DatabaseOptions.DefaultPoolSize, 1, 1000);
 
     public static IServiceCollection AddKnowledgeBaseServices(this IServiceCollection services, IConfiguration config)
     {
@@ -190,19 +247,19 @@ public static class SiloHostingExtensions
         services.TryAddSingleton<ITokenCounter, TiktokenTokenCounter>();
 
         services.AddModels(config);
+        services.AddDocumentStore(config);
         services.AddIngestion();
         services.AddRetrieval();
         services.AddOptions<AnswerOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o));
         services.AddHostedService<SynonymSync>();
         services.AddChromaVectorStore(config);
-        services.AddDocumentStore(config);
         services.AddIndexReplication();
         services.AddPermissions(config);
         services.TryAddSingleton<SourceAccess>();
         services.AddCaches(config);
 
         services.TryAddSingleton(new PriceTable(config["PRICE_TABLE"]));
-        services.TryAddSingleton(BudgetPeriods.FromId(config["BUDGET_TIMEZONE"]));
+        services.AddBudgetPeriods(config);
         services.TryAddSingleton<IntentTagger>();
         services.TryAddSingleton<QueryRewriter>();
         services.TryAddSingleton<SourceSelector>();
@@ -241,10 +298,8 @@ public static class SiloHostingExtensions
     public static IServiceCollection AddIndexReplication(this IServiceCollection services)
     {
         services.AddOptions<ReplicationOptions>();
-        services.TryAddSingleton<ChunkFiles>();
         services.TryAddSingleton<IndexReplicator>();
         services.AddHostedService(sp => sp.GetRequiredService<IndexReplicator>());
-        services.TryAddSingleton<DocumentIndexer>();
         return services;
     }
 

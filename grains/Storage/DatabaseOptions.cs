@@ -14,7 +14,12 @@ public sealed record DatabaseOptions(DatabaseDialect Dialect, string ConnectionS
         _ => "Microsoft.Data.SqlClient",
     };
 
-    public static DatabaseOptions Parse(string? url, string dataDir)
+    /// <summary>Connections each process may hold (DATABASE_POOL_SIZE). Every silo has its own pool, so the database
+    /// must allow silos x pool (plus a few for operators): 8 keeps 12 silos (the prod autoscaler's maximum) under
+    /// PostgreSQL's default max_connections of 100. A call that finds the pool busy waits for a connection.</summary>
+    public const int DefaultPoolSize = 8;
+
+    public static DatabaseOptions Parse(string? url, string dataDir, int poolSize = DefaultPoolSize)
     {
         if (string.IsNullOrWhiteSpace(url))
             return Sqlite(Path.Combine(dataDir, "knowledgebase.db"));
@@ -40,11 +45,11 @@ public sealed record DatabaseOptions(DatabaseDialect Dialect, string ConnectionS
             case "postgres":
             case "postgresql":
                 return new DatabaseOptions(DatabaseDialect.PostgreSql,
-                    $"Host={uri.Host};Port={(uri.Port > 0 ? uri.Port : 5432)};Username={user};Password={password};Database={database};Maximum Pool Size=50");
+                    $"Host={uri.Host};Port={(uri.Port > 0 ? uri.Port : 5432)};Username={user};Password={password};Database={database};Maximum Pool Size={poolSize}");
             case "sqlserver":
             case "mssql":
                 return new DatabaseOptions(DatabaseDialect.SqlServer,
-                    $"Server={uri.Host},{(uri.Port > 0 ? uri.Port : 1433)};User ID={user};Password={password};Database={database};TrustServerCertificate=True;Max Pool Size=100");
+                    $"Server={uri.Host},{(uri.Port > 0 ? uri.Port : 1433)};User ID={user};Password={password};Database={database};TrustServerCertificate=True;Max Pool Size={poolSize}");
             default:
                 throw new ArgumentException($"DATABASE_URL scheme '{uri.Scheme}' is not supported (use sqlite, postgres or sqlserver).");
         }

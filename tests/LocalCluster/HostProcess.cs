@@ -20,7 +20,10 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public bool HasExited => _process.HasExited;
+    // A replaced process (see ProcessCluster's restarts) is disposed; it has exited then too.
+    public bool HasExited => _disposed || _process.HasExited;
+
+    private bool _disposed;
 
     public static string RepoRoot()
     {
@@ -104,6 +107,20 @@ public sealed class HostProcess : IAsyncDisposable
         lock (_log) return _log.ToArray();
     }
 
+    /// <summary>SIGSTOP: the process stops running but keeps its sockets open, as a hung or frozen machine does.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT after <see cref="PauseAsync"/>.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        var (exitCode, output) = await LocalServers.RunAsync("kill", ["-" + signal, _process.Id.ToString()]);
+        if (exitCode != 0) throw new InvalidOperationException($"kill -{signal} {_process.Id}: {output}");
+    }
+
+    public Task WaitForExitAsync(CancellationToken cancellationToken = default) => _process.WaitForExitAsync(cancellationToken);
+
     /// <summary>The last lines the process wrote (warnings and errors; the hosts log at Warning here), for failure messages.</summary>
     public string LogTail(int lines = 40)
     {
@@ -112,6 +129,8 @@ public sealed class HostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

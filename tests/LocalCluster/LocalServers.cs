@@ -61,18 +61,21 @@ public sealed class PostgresServer : IAsyncDisposable
 {
     private const string Bin = "/usr/lib/postgresql/15/bin";
     private readonly string _dir;
+    private readonly string _options;
 
-    private PostgresServer(string dir, int port)
+    private PostgresServer(string dir, int port, string options)
     {
         _dir = dir;
         Port = port;
+        _options = options;
     }
 
     public int Port { get; }
 
     public string Url(string database) => $"postgres://postgres:unused@127.0.0.1:{Port}/{database}";
 
-    public static async Task<PostgresServer> StartAsync()
+    /// <param name="maxConnections">PostgreSQL's max_connections (its default is 100).</param>
+    public static async Task<PostgresServer> StartAsync(int? maxConnections = null)
     {
         LocalServers.Require($"{Bin}/initdb", "apt-get install -y postgresql");
         var dir = Path.Combine(Path.GetTempPath(), "kb-pg-" + Guid.NewGuid().ToString("N")[..8]);
@@ -81,9 +84,27 @@ public sealed class PostgresServer : IAsyncDisposable
         var port = LocalServers.FreePort();
         var init = await AsPostgresAsync($"{Bin}/initdb -D {dir}/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8");
         if (init.ExitCode != 0) throw new InvalidOperationException("initdb failed: " + init.Output);
-        var start = await AsPostgresAsync($"{Bin}/pg_ctl -D {dir}/data -l {dir}/log -o \"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off\" -w start");
+        var options = $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off" + (maxConnections is { } max ? $" -c max_connections={max}" : "");
+        var server = new PostgresServer(dir, port, options);
+        await server.StartAgainAsync();
+        return server;
+    }
+
+    /// <summary>Starts the server (again, after <see cref="StopAsync"/>) on the same port with the same data.</summary>
+    public async Task StartAgainAsync()
+    {
+        var start = await AsPostgresAsync($"{Bin}/pg_ctl -D {_dir}/data -l {_dir}/log -o \"{_options}\" -w start");
         if (start.ExitCode != 0) throw new InvalidOperationException("pg_ctl start failed: " + start.Output);
-        return new PostgresServer(dir, port);
+    }
+
+    /// <summary>The server's log so far (e.g. to find "too many clients" refusals).</summary>
+    public string LogText() => File.Exists(Path.Combine(_dir, "log")) ? File.ReadAllText(Path.Combine(_dir, "log")) : "";
+
+    /// <summary>Stops the server at once, dropping every connection (as an outage would).</summary>
+    public async Task StopAsync()
+    {
+        var stop = await AsPostgresAsync($"{Bin}/pg_ctl -D {_dir}/data -m immediate -w stop");
+        if (stop.ExitCode != 0) throw new InvalidOperationException("pg_ctl stop failed: " + stop.Output);
     }
 
     public async Task CreateDatabaseAsync(string name)
@@ -105,13 +126,19 @@ public sealed class PostgresServer : IAsyncDisposable
 /// <summary>Servers installed from npm into .ci/servers (npm ci there): s3rver and ChromaDB.</summary>
 public sealed class NodeServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly string _script;
+    private readonly Func<string, string[]> _arguments;
     private readonly string _dir;
+    private readonly IDictionary<string, string>? _environment;
+    private Process _process;
 
-    private NodeServer(Process process, string dir, int port)
+    private NodeServer(Process process, string script, Func<string, string[]> arguments, string dir, int port, IDictionary<string, string>? environment)
     {
         _process = process;
+        _script = script;
+        _arguments = arguments;
         _dir = dir;
+        _environment = environment;
         Port = port;
     }
 
@@ -145,6 +172,13 @@ public sealed class NodeServer : IAsyncDisposable
         var dir = Path.Combine(Path.GetTempPath(), "kb-node-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         var port = LocalServers.FreePort();
+        var process = Launch(path, arguments, dir, port, environment);
+        await LocalServers.WaitForPortAsync(port, TimeSpan.FromSeconds(60));
+        return new NodeServer(process, path, arguments, dir, port, environment);
+    }
+
+    private static Process Launch(string path, Func<string, string[]> arguments, string dir, int port, IDictionary<string, string>? environment)
+    {
         var info = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(path);
         foreach (var argument in arguments(dir)) info.ArgumentList.Add(argument.Replace("{port}", port.ToString()));
@@ -154,11 +188,22 @@ public sealed class NodeServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await LocalServers.WaitForPortAsync(port, TimeSpan.FromSeconds(60));
-        return new NodeServer(process, dir, port);
+        return process;
     }
 
-    public void Kill() => _process.Kill(entireProcessTree: true);
+    /// <summary>Starts the server again after <see cref="Kill"/>, on the same port with the same data.</summary>
+    public async Task StartAgainAsync()
+    {
+        _process.Dispose();
+        _process = Launch(_script, _arguments, _dir, Port, _environment);
+        await LocalServers.WaitForPortAsync(Port, TimeSpan.FromSeconds(60));
+    }
+
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -174,7 +219,7 @@ public sealed class NodeServer : IAsyncDisposable
 /// <summary>A redis-server of its own on a free loopback port, without persistence.</summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private Process _process;
 
     private RedisServer(Process process, int port)
     {
@@ -190,13 +235,30 @@ public sealed class RedisServer : IAsyncDisposable
     {
         LocalServers.Require("/usr/bin/redis-server", "apt-get install -y redis-server");
         var port = LocalServers.FreePort();
+        var process = Launch(port);
+        await LocalServers.WaitForPortAsync(port, TimeSpan.FromSeconds(20));
+        return new RedisServer(process, port);
+    }
+
+    private static Process Launch(int port)
+    {
         var info = new ProcessStartInfo("/usr/bin/redis-server") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" }) info.ArgumentList.Add(a);
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
-        await LocalServers.WaitForPortAsync(port, TimeSpan.FromSeconds(20));
-        return new RedisServer(process, port);
+        return process;
+    }
+
+    /// <summary>SIGKILL and a new server on the same port with nothing in it: what a restart without persistence, a
+    /// failover to an empty replica or a flush leaves behind.</summary>
+    public async Task RestartEmptyAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        _process = Launch(Port);
+        await LocalServers.WaitForPortAsync(Port, TimeSpan.FromSeconds(20));
     }
 
     public async ValueTask DisposeAsync()

@@ -20,6 +20,13 @@ public sealed record ProcessClusterOptions
 
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>PostgreSQL's max_connections (null: its default of 100).</summary>
+    public int? PostgresMaxConnections { get; init; }
+
+    /// <summary>Start a silo or api process again when it exits, as Kubernetes restarts a pod's container (a silo that
+    /// membership declared dead stops itself; a killed one just ends).</summary>
+    public bool RestartExited { get; init; }
+
     /// <summary>Where every process keeps its folders; a fresh temp folder by default.</summary>
     public string Root { get; init; } = Path.Combine(Path.GetTempPath(), "kb-local-cluster", Guid.NewGuid().ToString("N")[..8]);
 }
@@ -36,14 +43,29 @@ public sealed class ProcessCluster : IAsyncDisposable
     private readonly List<IAsyncDisposable> _servers = [];
     private readonly List<HostProcess> _silos = [];
     private readonly List<HostProcess> _apis = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _supervisors = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> _apiPorts = new();
+    private int _nextApi;
+    private int _restarts;
 
     private ProcessCluster(ProcessClusterOptions options) => Options = options;
 
     public ProcessClusterOptions Options { get; }
 
-    public IReadOnlyList<HostProcess> Silos => _silos;
+    /// <summary>The current process of each silo slot (a restarted silo replaces its slot's process).</summary>
+    public IReadOnlyList<HostProcess> Silos { get { lock (_silos) return [.. _silos]; } }
 
-    public IReadOnlyList<HostProcess> Apis => _apis;
+    public IReadOnlyList<HostProcess> Apis { get { lock (_apis) return [.. _apis]; } }
+
+    public RedisServer Redis { get; private set; } = null!;
+
+    public PostgresServer Postgres { get; private set; } = null!;
+
+    public NodeServer? Chroma { get; private set; }
+
+    /// <summary>How many times an exited silo or api was started again (<see cref="ProcessClusterOptions.RestartExited"/>).</summary>
+    public int Restarts => Volatile.Read(ref _restarts);
 
     /// <summary>The settings every process got (connection strings of the servers, membership timing, shared secret).</summary>
     public IReadOnlyDictionary<string, string> Shared { get; private set; } = new Dictionary<string, string>();
@@ -68,7 +90,7 @@ public sealed class ProcessCluster : IAsyncDisposable
     {
         Directory.CreateDirectory(Options.Root);
         var redis = Track(RedisServer.StartAsync());
-        var postgres = Track(PostgresServer.StartAsync());
+        var postgres = Track(PostgresServer.StartAsync(Options.PostgresMaxConnections));
         var s3 = Track(NodeServer.StartS3Async(Bucket));
         var chroma = Options.Chroma ? Track(NodeServer.StartChromaAsync()) : null;
         await Task.WhenAll(new Task[] { redis, postgres, s3, chroma ?? Task.CompletedTask });
@@ -95,6 +117,9 @@ public sealed class ProcessCluster : IAsyncDisposable
             ["AUTH_RATE_LIMIT_PER_MINUTE"] = "100000",
         };
         if (chroma is not null) shared["CHROMA_URL"] = (await chroma).Url;
+        Redis = await redis;
+        Postgres = await postgres;
+        Chroma = chroma is null ? null : await chroma;
         foreach (var (key, value) in Options.Settings) shared[key] = value;
         Shared = shared;
         progress?.Invoke($"servers: redis {shared["REDIS_URL"]}, postgres 127.0.0.1:{(await postgres).Port}, s3 {shared["S3_ENDPOINT"]}" +
@@ -122,8 +147,56 @@ public sealed class ProcessCluster : IAsyncDisposable
             _apis.Add(await StartApiAsync(0));
             _apis.AddRange(await Task.WhenAll(Enumerable.Range(1, Options.Apis - 1).Select(StartApiAsync)));
         }
+        _nextApi = _apis.Count;
         for (var i = 0; i < _silos.Count; i++) progress?.Invoke($"silo {i}: {_silos[i].BaseUrl} (pid {_silos[i].Pid})");
         for (var i = 0; i < _apis.Count; i++) progress?.Invoke($"api {i}: {_apis[i].BaseUrl} (pid {_apis[i].Pid})");
+        if (Options.RestartExited)
+        {
+            for (var i = 0; i < _silos.Count; i++) _supervisors.Add(SuperviseAsync(_silos, i, StartSiloAsync));
+            for (var i = 0; i < _apis.Count; i++) _supervisors.Add(SuperviseAsync(_apis, i, StartApiAsync));
+        }
+    }
+
+    /// <summary>Waits for the slot's process to exit and starts it again, as long as the cluster runs.</summary>
+    private async Task SuperviseAsync(List<HostProcess> slots, int index, Func<int, Task<HostProcess>> start)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            HostProcess current;
+            lock (slots) current = slots[index];
+            try
+            {
+                await current.WaitForExitAsync(_stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            for (var attempt = 1; !_stopping.IsCancellationRequested; attempt++)
+            {
+                try
+                {
+                    var next = await start(index);
+                    lock (slots) slots[index] = next;
+                    Interlocked.Increment(ref _restarts);
+                    await current.DisposeAsync();
+                    break;
+                }
+                catch (Exception) when (attempt < 5 && !_stopping.IsCancellationRequested)
+                {
+                    // It could not start (e.g. its cluster is not back yet); a pod's restart backs off too.
+                    await Task.Delay(TimeSpan.FromSeconds(attempt), CancellationToken.None);
+                }
+            }
+        }
+    }
+
+    /// <summary>Starts one more api process (a scaled-out or rescheduled pod) and returns it once it answers.</summary>
+    public async Task<HostProcess> AddApiAsync(TimeSpan? timeout = null)
+    {
+        var api = await StartApiAsync(Interlocked.Increment(ref _nextApi) - 1, timeout);
+        lock (_apis) _apis.Add(api);
+        return api;
     }
 
     private Task<HostProcess> StartSiloAsync(int index)
@@ -136,9 +209,12 @@ public sealed class ProcessCluster : IAsyncDisposable
         return HostProcess.StartAsync(HostProcess.DllPath("silo", "KnowledgeBase.Silo.dll"), environment, http, "/health/ready", TimeSpan.FromSeconds(120));
     }
 
-    private Task<HostProcess> StartApiAsync(int index)
+    private Task<HostProcess> StartApiAsync(int index) => StartApiAsync(index, null);
+
+    // An api slot keeps its port across restarts, as a Service keeps its address: clients need not learn a new one.
+    private Task<HostProcess> StartApiAsync(int index, TimeSpan? timeout)
     {
-        var port = LocalServers.FreePort();
+        var port = _apiPorts.GetOrAdd(index, _ => LocalServers.FreePort());
         var environment = ProcessSettings($"api{index}");
         if (Options.Silos > 0)
         {
@@ -150,7 +226,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             environment["GATEWAY_PORT"] = LocalServers.FreePort().ToString();
         }
         environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        return HostProcess.StartAsync(HostProcess.DllPath("api", "KnowledgeBase.Api.dll"), environment, port, "/health/live", TimeSpan.FromSeconds(120));
+        return HostProcess.StartAsync(HostProcess.DllPath("api", "KnowledgeBase.Api.dll"), environment, port, "/health/live", timeout ?? TimeSpan.FromSeconds(120));
     }
 
     // Each process has folders of its own, as separate machines would; everything shared lives in the servers.
@@ -169,7 +245,9 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var host in _apis.Concat(_silos)) await host.DisposeAsync();
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_supervisors);
+        foreach (var host in Apis.Concat(Silos)) await host.DisposeAsync();
         foreach (var server in _servers) await server.DisposeAsync();
         try { Directory.Delete(Options.Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }

@@ -1,5 +1,6 @@
 using KnowledgeBase.Api.Hosting;
 using KnowledgeBase.Grains.Accounting;
+using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 
@@ -39,9 +40,9 @@ public sealed class SettingsTests
         // The value k8s/base/secret.example.yaml ships: the dev overlay used to accept it.
         var example = System.Text.RegularExpressions.Regex.Match(Deployment.Repo.Read("k8s/base/secret.example.yaml"), @"JWT_SECRET:\s*(\S+)").Groups[1].Value;
         Assert.StartsWith("change-me", example);
-        var placeholder = Assert.Throws<InvalidOperationException>(() => ApiSettings.Load(Config(("APP_ENV", appEnv), ("JWT_SECRET", example)), TempDir()));
+        var placeholder = Assert.Throws<ConfigurationException>(() => ApiSettings.Load(Config(("APP_ENV", appEnv), ("JWT_SECRET", example)), TempDir()));
         Assert.Contains("JWT_SECRET", placeholder.Message);
-        Assert.Throws<InvalidOperationException>(() => ApiSettings.Load(Config(("APP_ENV", appEnv), ("JWT_SECRET", "short")), TempDir()));
+        Assert.Throws<ConfigurationException>(() => ApiSettings.Load(Config(("APP_ENV", appEnv), ("JWT_SECRET", "short")), TempDir()));
         var given = ApiSettings.Load(Config(("APP_ENV", appEnv), ("JWT_SECRET", new string('k', 48))), TempDir());
         Assert.Equal("JWT_SECRET", given.JwtKeySource);
     }
@@ -54,8 +55,8 @@ public sealed class SettingsTests
         Assert.Equal(["soosan.com", "soosan.co.kr"], settings.EmailDomains.Order().Reverse());
         Assert.Equal(900, settings.JwtExpiresInSeconds);
         Assert.Equal(SignupMode.Open, settings.Signup);
-        Assert.Throws<InvalidOperationException>(() => ApiSettings.Load(Config(("SIGNUP_MODE", "closed")), TempDir()));
-        Assert.Throws<InvalidOperationException>(() => ApiSettings.Load(Config(("KNOWN_PROXIES", "proxy.internal")), TempDir()));
+        Assert.Throws<ConfigurationException>(() => ApiSettings.Load(Config(("SIGNUP_MODE", "closed")), TempDir()));
+        Assert.Throws<ConfigurationException>(() => ApiSettings.Load(Config(("KNOWN_PROXIES", "proxy.internal")), TempDir()));
     }
 
     [Theory]
