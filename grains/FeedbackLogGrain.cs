@@ -22,6 +22,11 @@ public sealed class FeedbackLogGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task RemoveUserAsync(string userId)
+    {
+        if (state.State.Reports.RemoveAll(r => r.UserId == userId) > 0) await state.WriteStateAsync();
+    }
+
     public Task<IReadOnlyList<FeedbackReport>> ListAsync(int take)
         => Task.FromResult<IReadOnlyList<FeedbackReport>>(Enumerable.Reverse(state.State.Reports).Take(Math.Clamp(take, 1, Keep)).ToList());
 }

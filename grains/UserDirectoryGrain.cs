@@ -10,7 +10,7 @@ public sealed record UserDirectoryState
     public Dictionary<string, UserProfile> Users { get; init; } = new();
 }
 
-/// <summary>Every registered user, for the admin console. One activation; written on registration only.</summary>
+/// <summary>Every registered user, for the admin console. One activation; written when an account is created or deleted.</summary>
 public sealed class UserDirectoryGrain(
     [PersistentState("directory", "kb")] IPersistentState<UserDirectoryState> state) : Grain, IUserDirectoryGrain
 {
@@ -18,6 +18,13 @@ public sealed class UserDirectoryGrain(
     {
         state.State.Users[profile.UserId] = profile;
         await state.WriteStateAsync();
+    }
+
+    public Task<UserProfile?> FindAsync(string userId) => Task.FromResult(state.State.Users.GetValueOrDefault(userId));
+
+    public async Task RemoveAsync(string userId)
+    {
+        if (state.State.Users.Remove(userId)) await state.WriteStateAsync();
     }
 
     public Task<IReadOnlyList<UserProfile>> ListAsync()

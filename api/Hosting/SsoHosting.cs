@@ -108,7 +108,7 @@ public static class SsoHosting
         var sso = services.GetRequiredService<SsoOptions>();
         var principal = context.Principal!;
         var claimedEmail = principal.FindFirstValue("email") ?? "";
-        var email = Endpoints.AuthEndpoints.NormalizeEmail(claimedEmail);
+        var email = Accounts.AccountRules.NormalizeEmail(claimedEmail);
 
         async Task RefuseAsync(string code)
         {

@@ -143,7 +143,7 @@ public sealed class SsoSettingsTests
         {
             ["OIDC_AUTHORITY"] = authority, ["OIDC_CLIENT_ID"] = clientId, ["OIDC_SCOPES"] = scopes,
         }).Build();
-        var error = Assert.Throws<InvalidOperationException>(void () => KnowledgeBase.Api.Hosting.SsoOptions.Load(config));
+        var error = Assert.Throws<KnowledgeBase.Grains.Hosting.ConfigurationException>(void () => KnowledgeBase.Api.Hosting.SsoOptions.Load(config));
         Assert.Contains(expected, error.Message);
     }
 }
