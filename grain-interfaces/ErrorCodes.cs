@@ -47,6 +47,15 @@ public static class ErrorCodes
     public const string InvalidCredentials = "invalid_credentials";
     public const string LoginThrottled = "login_throttled";
     public const string UnknownUser = "unknown_user";
+    public const string WeakPassword = "weak_password";
+    public const string SignupInviteOnly = "signup_invite_only";
+    public const string EmailNotVerified = "email_not_verified";
+    public const string AccountDisabled = "account_disabled";
+    public const string InvalidToken = "invalid_token";
+    public const string InvalidRefreshToken = "invalid_refresh_token";
+    public const string SessionEnded = "session_ended";
+    public const string DisabledInvalid = "disabled_invalid";
+    public const string OwnAccount = "own_account";
     public const string AdminsOnly = "admins_only";
     public const string SsoSessionMissing = "sso_session_missing";
     public const string SsoNotConfigured = "sso_not_configured";
@@ -79,6 +88,7 @@ public static class ErrorCodes
     public const string FileMissing = "file_missing";
     public const string IngestionError = "ingestion_error";
     public const string TopKRange = "top_k_range";
+    public const string TagsInvalid = "tags_invalid";
 
     // Collections, groups, roles.
     public const string CollectionNotFound = "collection_not_found";

@@ -19,6 +19,9 @@ public sealed record FeedbackBody(string? Rating, string? Reason, string? Commen
 
 public static class ChatEndpoints
 {
+    /// <summary>A question is a question, not a document: longer text belongs in an upload.</summary>
+    public const int MaxQuestionLength = 4000;
+
     private static readonly string[] Ratings = ["up", "down"];
     private static readonly string[] Reasons = ["wrong_answer", "not_helpful", "other"];
     private const int MaxSearchLength = 100;
@@ -43,6 +46,8 @@ public static class ChatEndpoints
         [FromServices] IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         if (string.IsNullOrWhiteSpace(body.Question)) return Problems.BadRequest(ErrorCodes.QuestionLength, "The question is empty.");
+        if (body.Question.Length > MaxQuestionLength)
+            return Problems.BadRequest(ErrorCodes.QuestionLength, $"A question is at most {MaxQuestionLength:N0} characters.").With("max", MaxQuestionLength);
         var aborted = context.RequestAborted;
         using var turn = ApiTelemetry.StartChat();
         var grain = sessions.For(context.User.Id());

@@ -90,7 +90,8 @@ public static class PermissionEndpoints
         return TypedResults.Ok(group);
     }
 
-    private static async Task<Results<Ok<RoleView>, ProblemHttpResult>> SetRoleAsync(string userId, RoleBody body, HttpContext context, [FromServices] IClusterClient grains)
+    private static async Task<Results<Ok<RoleView>, ProblemHttpResult>> SetRoleAsync(string userId, RoleBody body, HttpContext context, [FromServices] IClusterClient grains,
+        [FromServices] KnowledgeBase.Api.Accounts.AccountSessions sessions)
     {
         if (!Roles.IsKnown(body.Role))
             return Problems.BadRequest(ErrorCodes.RoleInvalid, "role must be admin, editor or member.");
@@ -98,6 +99,12 @@ public static class PermissionEndpoints
         if (userId == context.User.Id() && body.Role != Roles.Admin)
             return Problems.Create(409, ErrorCodes.OwnRole, "You cannot demote yourself; ask another admin.");
         await Permissions(grains).SetRoleAsync(userId, body.Role!);
+        // A changed role ends the user's sessions: they sign in again and see what the new role allows.
+        if (await grains.GetGrain<IUserDirectoryGrain>("all").FindAsync(userId) is { } profile)
+        {
+            await grains.GetGrain<IAccountGrain>(profile.Email).EndSessionsAsync();
+            sessions.Invalidate(profile.Email);
+        }
         await context.AuditAsync(AuditActions.RoleChanged, userId, $"role={body.Role}");
         return TypedResults.Ok(new RoleView(userId, body.Role!));
     }

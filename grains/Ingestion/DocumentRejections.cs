@@ -21,6 +21,10 @@ public static class DocumentRejections
         new(UnsupportedTypeCode, $"Unsupported file type: {(what.Length > 0 ? what : "no extension")}. Upload PDF, DOCX, XLSX, PPTX, HWPX, HTML, Markdown, text or CSV.",
             values: what.Length > 0 ? Named("format", what) : null);
 
+    public static DocumentRejectedException Image(string what) =>
+        new(UnsupportedTypeCode, $"{what} 파일은 그림이라 문서로 올릴 수 없습니다. 글이 담긴 문서(PDF, DOCX, HWPX, HTML, 텍스트 등)를 올려 주세요. " +
+            $"({what} files are pictures, not documents; upload a document with text.)");
+
     public static DocumentRejectedException LegacyOffice(string kind, string saveAs) =>
         new(ErrorCodes.LegacyFormat, $"Legacy {kind} files are not supported; save the file as {saveAs} and upload it again.",
             values: new Dictionary<string, string> { ["kind"] = kind, ["saveAs"] = saveAs });

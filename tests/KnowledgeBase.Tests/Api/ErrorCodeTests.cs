@@ -8,6 +8,9 @@ public sealed partial class ErrorCodeTests
 {
     private static readonly string[] WordingFiles = ["api/wwwroot/js/i18n.js", "api/wwwroot/js/error-text.js"];
 
+    // E-mails are worded by the server (no page shows them), in both languages at once.
+    private static readonly string[] EmailFiles = ["api/Accounts/AccountLinks.cs", "api/Accounts/AccountMail.cs"];
+
     public static TheoryData<string> Codes()
     {
         var data = new TheoryData<string>();
@@ -40,7 +43,8 @@ public sealed partial class ErrorCodeTests
         foreach (var project in new[] { "api", "grains", "grain-interfaces", "silo" })
         {
             foreach (var file in Directory.EnumerateFiles(Path.Combine(TestData.RepoRoot, project), "*.cs", SearchOption.AllDirectories)
-                .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}")))
+                .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
+                .Where(f => !EmailFiles.Contains(Path.GetRelativePath(TestData.RepoRoot, f).Replace('\\', '/'))))
             {
                 var lines = File.ReadAllLines(file);
                 for (var i = 0; i < lines.Length; i++)
