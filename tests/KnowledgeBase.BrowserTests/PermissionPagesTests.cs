@@ -77,11 +77,14 @@ public sealed class PermissionPagesTests(UiFixture ui)
         await Assertions.Expect(rows.Filter(new() { HasText = Path.GetFileName(file) })).ToHaveCountAsync(0);
         await outside.Context.CloseAsync();
 
-        // A role changed on the access page is the user's role from their next request.
+        // A role changed on the access page ends the user's session; they sign in again with the new role.
         await admin.GetByRole(AriaRole.Link, new() { Name = "그룹·권한" }).ClickAsync();
         await admin.GetByLabel($"영업팀원 {suffix}의 역할").SelectOptionAsync("editor");
         await Assertions.Expect(admin.Locator("#toast")).ToContainTextAsync("역할을 변경했습니다");
-        Assert.Equal("editor", (await outsider.Client.GetFromJsonAsync<JsonElement>("api/auth/me")).GetProperty("role").GetString());
+        var ended = await outsider.Client.GetAsync("api/auth/me");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, ended.StatusCode);
+        var again = await ui.Api.CreateUserAsync(outsider.Email);
+        Assert.Equal("editor", (await again.Client.GetFromJsonAsync<JsonElement>("api/auth/me")).GetProperty("role").GetString());
         await admin.Context.CloseAsync();
     }
 }
