@@ -95,8 +95,9 @@ public static class SiloHostingExtensions
         }
     }
 
-    /// <summary>Membership in Redis when REDIS_URL is set (silos advertise POD_IP, or the host's address); localhost
-    /// clustering otherwise. Ports come from SILO_PORT and GATEWAY_PORT.</summary>
+    /// <summary>Membership in Redis when REDIS_URL is set (silos advertise POD_IP, or the host's address), with mutual
+    /// TLS (<see cref="ClusterTls"/>); localhost clustering on loopback-only ports otherwise. Ports come from SILO_PORT
+    /// and GATEWAY_PORT.</summary>
     public static ISiloBuilder AddClustering(this ISiloBuilder silo, IConfiguration config)
     {
         var siloPort = KnowledgeBaseSettings.Int(config, "SILO_PORT", 11111, 1, 65535);
@@ -105,8 +106,16 @@ public static class SiloHostingExtensions
         if (config["REDIS_URL"] is not { Length: > 0 } redis)
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort);
+            // Only this machine reaches an embedded silo: both ports listen on loopback, whatever is advertised.
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.SiloListeningEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, siloPort);
+                o.GatewayListeningEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, gatewayPort);
+            });
+            silo.UseClusterTls(config, clusterMode: false);
             return silo;
         }
+        silo.UseClusterTls(config, clusterMode: true);
         silo.UseRedisClustering(RedisUrl.ToConfiguration(redis));
         silo.Services.TryAddSingleton<MembershipHealth>();
         Decorate<IMembershipTable>(silo.Services, (sp, inner) => new HealingMembershipTable(inner,
@@ -183,6 +192,7 @@ public static class SiloHostingExtensions
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             return true;
         });
+        client.UseClusterTls(config, clusterMode: config["REDIS_URL"] is { Length: > 0 });
         if (config["REDIS_URL"] is { Length: > 0 } redis)
         {
             client.UseRedisClustering(RedisUrl.ToConfiguration(redis));
