@@ -26,9 +26,9 @@ public sealed class ClusterTls
     /// STRICT_ENV=true) without a certificate refuses to start unless ORLEANS_TLS=false says so explicitly.</summary>
     public static ClusterTls? Load(IConfiguration config, bool clusterMode)
     {
-        var wanted = config[EnabledVariable] is { Length: > 0 } ? KnowledgeBaseSettings.Bool(config, EnabledVariable, true) : (bool?)null;
+        var wanted = config["ORLEANS_TLS"] is { Length: > 0 } ? KnowledgeBaseSettings.Bool(config, "ORLEANS_TLS", true) : (bool?)null;
         if (wanted == false) return null;
-        var cert = config[CertVariable];
+        var cert = config["ORLEANS_TLS_CERT"];
         if (string.IsNullOrWhiteSpace(cert))
         {
             if (wanted == true)
@@ -39,8 +39,8 @@ public sealed class ClusterTls
                     + $"or set {EnabledVariable}=false to run without it.");
             return null;
         }
-        var key = Required(config, KeyVariable);
-        var ca = Required(config, CaVariable);
+        var key = Required(config["ORLEANS_TLS_KEY"], KeyVariable);
+        var ca = Required(config["ORLEANS_TLS_CA"], CaVariable);
         X509Certificate2 certificate;
         var authorities = new X509Certificate2Collection();
         try
@@ -78,8 +78,8 @@ public sealed class ClusterTls
         options.RemoteCertificateValidation = (peer, _, errors) => (errors & SslPolicyErrors.RemoteCertificateNotAvailable) == 0 && Accepts(peer);
     }
 
-    private static string Required(IConfiguration config, string name)
-        => config[name] is { Length: > 0 } value ? value
+    private static string Required(string? value, string name)
+        => value is { Length: > 0 } ? value
             : throw new InvalidOperationException($"{name} must be set when {CertVariable} is ({CertVariable}, {KeyVariable} and {CaVariable} go together).");
 
     private static string ExistingFile(string path, string name)
