@@ -36,6 +36,11 @@ public interface IUserSessionGrain : IGrainWithStringKey
     [Alias("SetBudget")]
     Task<UsageSnapshot?> SetBudgetAsync(BudgetLimits limits);
 
+    /// <summary>Erases the user's conversations, feedback and budget (account deletion); spend already counted in the
+    /// cost ledgers stays there.</summary>
+    [Alias("Erase")]
+    Task EraseAsync();
+
     /// <summary>Deletes this user's conversations with no turn since <paramref name="cutoff"/>, and the older turns of
     /// the others (CHAT_RETENTION_DAYS).</summary>
     [Alias("ApplyRetention")]

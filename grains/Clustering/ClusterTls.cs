@@ -32,9 +32,9 @@ public sealed class ClusterTls
         if (string.IsNullOrWhiteSpace(cert))
         {
             if (wanted == true)
-                throw new InvalidOperationException($"{EnabledVariable}=true needs {CertVariable}, {KeyVariable} and {CaVariable} (PEM files).");
+                throw new ConfigurationException($"{EnabledVariable}=true needs {CertVariable}, {KeyVariable} and {CaVariable} (PEM files).");
             if (clusterMode && KnowledgeBaseSettings.Strict(config))
-                throw new InvalidOperationException($"{CertVariable} is not set: a cluster in prod needs mutual TLS between silos and the api "
+                throw new ConfigurationException($"{CertVariable} is not set: a cluster in prod needs mutual TLS between silos and the api "
                     + $"(set {CertVariable}, {KeyVariable} and {CaVariable} to the mounted certificate files, see docs/security.md), "
                     + $"or set {EnabledVariable}=false to run without it.");
             return null;
@@ -50,10 +50,10 @@ public sealed class ClusterTls
         }
         catch (System.Security.Cryptography.CryptographicException ex)
         {
-            throw new InvalidOperationException($"{CertVariable}, {KeyVariable} or {CaVariable} is not a readable PEM certificate, key or CA ({ex.Message}).");
+            throw new ConfigurationException($"{CertVariable}, {KeyVariable} or {CaVariable} is not a readable PEM certificate, key or CA ({ex.Message}).");
         }
-        if (authorities.Count == 0) throw new InvalidOperationException($"{CaVariable} holds no certificate ('{ca}').");
-        if (!certificate.HasPrivateKey) throw new InvalidOperationException($"{KeyVariable} is not the private key of {CertVariable}.");
+        if (authorities.Count == 0) throw new ConfigurationException($"{CaVariable} holds no certificate ('{ca}').");
+        if (!certificate.HasPrivateKey) throw new ConfigurationException($"{KeyVariable} is not the private key of {CertVariable}.");
         return new ClusterTls { Certificate = certificate, Authorities = authorities };
     }
 
@@ -80,10 +80,10 @@ public sealed class ClusterTls
 
     private static string Required(string? value, string name)
         => value is { Length: > 0 } ? value
-            : throw new InvalidOperationException($"{name} must be set when {CertVariable} is ({CertVariable}, {KeyVariable} and {CaVariable} go together).");
+            : throw new ConfigurationException($"{name} must be set when {CertVariable} is ({CertVariable}, {KeyVariable} and {CaVariable} go together).");
 
     private static string ExistingFile(string path, string name)
-        => File.Exists(path) ? path : throw new InvalidOperationException($"{name}: no file at '{path}'.");
+        => File.Exists(path) ? path : throw new ConfigurationException($"{name}: no file at '{path}'.");
 }
 
 public static class ClusterTlsHostingExtensions

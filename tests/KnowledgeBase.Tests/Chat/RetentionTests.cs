@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using KnowledgeBase.Grains;
+using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Retention;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -144,7 +145,7 @@ public sealed class RetentionSettingsTests
     [InlineData("QUERY_LOG_RETENTION_DAYS", "a week")]
     public void A_bad_retention_stops_start_up_naming_the_variable(string name, string value)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => RetentionOptions.Bind(Config((name, value)), new RetentionOptions()));
+        var error = Assert.Throws<ConfigurationException>(() => RetentionOptions.Bind(Config((name, value)), new RetentionOptions()));
         Assert.Contains(name, error.Message);
     }
 }

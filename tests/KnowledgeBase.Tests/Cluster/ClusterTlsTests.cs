@@ -68,7 +68,7 @@ public sealed class ClusterTlsTests : IDisposable
     [Fact]
     public void Cluster_mode_in_prod_refuses_to_start_without_a_certificate_naming_the_variable()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => ClusterTls.Load(Config(new() { ["APP_ENV"] = "prod" }), clusterMode: true));
+        var error = Assert.Throws<ConfigurationException>(() => ClusterTls.Load(Config(new() { ["APP_ENV"] = "prod" }), clusterMode: true));
         Assert.Contains(ClusterTls.CertVariable, error.Message);
         Assert.Contains($"{ClusterTls.EnabledVariable}=false", error.Message);
         Assert.DoesNotContain('\n', error.Message);
@@ -87,7 +87,7 @@ public sealed class ClusterTlsTests : IDisposable
     {
         var settings = cluster.Settings();
         settings[ClusterTls.KeyVariable] = Path.Combine(root, "missing.key");
-        var error = Assert.Throws<InvalidOperationException>(() => ClusterTls.Load(Config(settings), clusterMode: true));
+        var error = Assert.Throws<ConfigurationException>(() => ClusterTls.Load(Config(settings), clusterMode: true));
         Assert.Contains(ClusterTls.KeyVariable, error.Message);
     }
 
