@@ -48,7 +48,7 @@ public static class KnowledgeBaseSettings
         var raw = config[name];
         if (string.IsNullOrWhiteSpace(raw)) return fallback;
         if (!double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) || value is < 0 or > 1)
-            throw new InvalidOperationException($"{name} must be a number from 0 to 1 (got '{raw}').");
+            throw new ConfigurationException($"{name} must be a number from 0 to 1 (got '{raw}').");
         return value;
     }
 
