@@ -19,7 +19,7 @@ public sealed class RetentionGrain(
     public const string ClockKey = "retention";
     public static readonly TimeSpan Period = TimeSpan.FromDays(1);
     private static readonly TimeSpan FirstRunDelay = TimeSpan.FromMinutes(5);
-    private const string ReminderName = "retention";
+    public const string ReminderName = "retention";
 
     public async Task StartAsync()
     {

@@ -73,7 +73,7 @@ public sealed class RetentionTests(RetentionApiFactory api) : IClassFixture<Rete
         var lastTurn = (await TurnTimesAsync(user, second)).Max();
 
         await api.RunRetentionAsync(lastTurn.AddDays(RetentionApiFactory.ChatDays - 1));
-        Assert.Equal([first, second], (await ConversationIdsAsync(user)).Order());
+        Assert.Equal(new[] { first, second }.Order(), (await ConversationIdsAsync(user)).Order());
 
         var report = await api.RunRetentionAsync(lastTurn.AddDays(RetentionApiFactory.ChatDays + 1));
         Assert.True(report.ConversationsDeleted >= 2, $"deleted {report.ConversationsDeleted}");
@@ -99,6 +99,20 @@ public sealed class RetentionTests(RetentionApiFactory api) : IClassFixture<Rete
         Assert.True(report.TurnsDeleted >= 1);
         Assert.Contains(conversation, await ConversationIdsAsync(user));
         Assert.Equal([times[1]], await TurnTimesAsync(user, conversation));
+    }
+
+    [Fact]
+    public async Task The_daily_reminder_is_registered_at_start_when_a_retention_is_set()
+    {
+        var grain = api.Services.GetRequiredService<IGrainFactory>().GetGrain<IRetentionGrain>("all");
+        var reminders = api.Services.GetRequiredService<IReminderTable>();
+        // Registered by a start-up task in the background: wait for it, within a bound.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        ReminderEntry? entry;
+        while ((entry = await reminders.ReadRow(grain.GetGrainId(), RetentionGrain.ReminderName)) is null && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.NotNull(entry);
+        Assert.Equal(RetentionGrain.Period, entry!.Period);
     }
 
     [Fact]

@@ -66,6 +66,58 @@ public sealed class ClusterTlsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_silo_with_the_cluster_certificate_joins_over_tls()
+    {
+        var first = new Ports();
+        using var silo = await StartSiloAsync(first, cluster.Settings());
+        using var second = await StartSecondSiloAsync(first, cluster.Settings());
+
+        var management = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await management.GetHosts(onlyActive: true)).Count < 2 && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        Assert.Equal(2, (await management.GetHosts(onlyActive: true)).Count);
+    }
+
+    [Fact]
+    public async Task A_silo_with_a_certificate_from_another_ca_cannot_join()
+    {
+        var first = new Ports();
+        using var silo = await StartSiloAsync(first, cluster.Settings());
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StartSecondSiloAsync(first, stranger.Settings()));
+        Assert.IsNotAssignableFrom<OperationCanceledException>(error);
+        Assert.Single(await silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true));
+    }
+
+    /// <summary>A second silo of the first one's cluster (development membership, hosted by the first silo).</summary>
+    private static async Task<IHost> StartSecondSiloAsync(Ports primary, Dictionary<string, string?> tls)
+    {
+        var ports = new Ports();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(ports.Silo, ports.Gateway, new IPEndPoint(IPAddress.Loopback, primary.Silo));
+            silo.UseClusterTls(Config(new Dictionary<string, string?>(tls) { ["ORLEANS_TLS"] = "true" }), clusterMode: false);
+            // A silo that cannot reach the cluster gives up within this, instead of Orleans' five minutes.
+            silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(o => o.MaxJoinAttemptTime = TimeSpan.FromSeconds(20));
+        });
+        var host = builder.Build();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            await host.StartAsync(timeout.Token);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    [Fact]
     public void Cluster_mode_in_prod_refuses_to_start_without_a_certificate_naming_the_variable()
     {
         var error = Assert.Throws<ConfigurationException>(() => ClusterTls.Load(Config(new() { ["APP_ENV"] = "prod" }), clusterMode: true));
