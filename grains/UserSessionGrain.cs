@@ -27,6 +27,7 @@ public sealed class UserSessionGrain(
 {
     private const int MaxQuestionLength = 4000;
     private UserBudget _budget = null!;
+    private UploadQuota _uploads = null!;
     private ConversationIndex _conversations = null!;
 
     // Grain references are kept: Orleans resolves the interface's grain type by reflection on every GetGrain call
@@ -40,6 +41,7 @@ public sealed class UserSessionGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _budget = new UserBudget(session.State, periods, limits.Value.RequestsPerMinute);
+        _uploads = new UploadQuota(limits.Value.UploadsPerHour);
         _conversations = new ConversationIndex(list.State, session.State);
         _conversations.Restore(clock.GetUtcNow());
         return Task.CompletedTask;
@@ -49,6 +51,8 @@ public sealed class UserSessionGrain(
     {
         if (_conversations.IsDirty) await WriteListAsync();
     }
+
+    public Task<int?> TryStartUploadAsync() => Task.FromResult(_uploads.TryTake(clock.GetUtcNow()));
 
     public async Task InitializeAsync(UserProfile profile, BudgetLimits defaultLimits)
     {
