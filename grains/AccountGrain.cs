@@ -104,11 +104,16 @@ public sealed class AccountGrain(
     {
         if (!Exists)
         {
-            // No password: the account signs in through the identity provider only (until a password is set). The
-            // provider vouched for the address, so no mailed link is needed.
-            var created = await CreateAsync("", identity.DisplayName, identity.RoleForNewAccount, identity.Issuer, identity.Subject);
+            // The sign-up rules apply as to a password sign-up (a deleted account is a new one): an open invitation,
+            // or sign-up open to this address. The provider vouched for the address, so no mailed link is needed; no
+            // password: the account signs in through the identity provider only (until a password is set).
+            var invitation = S.Pending.LastOrDefault(p => p.Invited && p.Expires > clock.GetUtcNow());
+            if (invitation is null && !identity.MayCreateAccount)
+                return new ExternalSignInResult(ExternalSignInStatus.NotInvited, null);
+            var created = await CreateAsync("", identity.DisplayName, invitation?.Role ?? identity.RoleForNewAccount, identity.Issuer, identity.Subject);
             return new ExternalSignInResult(ExternalSignInStatus.Created, created);
         }
+        if (S.Disabled) return new ExternalSignInResult(ExternalSignInStatus.Disabled, null);
         if (S.ExternalIssuer == identity.Issuer && S.ExternalSubject is { } subject && subject != identity.Subject)
             return new ExternalSignInResult(ExternalSignInStatus.SubjectMismatch, null);
         if (S.ExternalSubject is null || S.ExternalIssuer != identity.Issuer)

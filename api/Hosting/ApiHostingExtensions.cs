@@ -192,6 +192,7 @@ public static class ApiHostingExtensions
         app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = context => WebUiHeaders(context.Context.Response) });
         // Explicit, so that routing sees the path after PATH_BASE was stripped.
         app.UseRouting();
+        app.UseRequestBodyLimits();
         app.UseAuthentication();
         app.UseActiveUserTracking();
         app.UseAuthorization();

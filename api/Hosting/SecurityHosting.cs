@@ -6,6 +6,8 @@ using KnowledgeBase.Grains.Models;
 using KnowledgeBase.Grains.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace KnowledgeBase.Api.Hosting;
@@ -13,7 +15,7 @@ namespace KnowledgeBase.Api.Hosting;
 /// <summary>A token whose signature is fine but whose account changed, was disabled or deleted since it was issued.</summary>
 public sealed class SessionEndedException() : Exception("The account changed since this token was issued.");
 
-/// <summary>Proxy trust, API response headers and the start-up summary.</summary>
+/// <summary>Proxy trust, API response headers, request body limits and the start-up summary.</summary>
 public static class SecurityHosting
 {
     /// <summary>KNOWN_PROXIES: behind a TLS-terminating proxy, the client's address and scheme come from its
@@ -40,6 +42,28 @@ public static class SecurityHosting
             context.Response.Headers.XContentTypeOptions = "nosniff";
             context.Response.Headers.CacheControl = "no-store";
         }
+        return next(context);
+    });
+
+    /// <summary>The most a JSON request body may hold (a chat question, a settings change): 1 MB. Endpoints that take
+    /// files declare their own limit with <see cref="Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute"/>.</summary>
+    public const long JsonBodyLimit = 1024 * 1024;
+
+    /// <summary>Every request body is limited by its endpoint: a declared length over the limit is refused with 413
+    /// before a byte is read; a body without a declared length is cut at the limit by the server.</summary>
+    public static IApplicationBuilder UseRequestBodyLimits(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? JsonBodyLimit;
+        if (context.Request.ContentLength > limit)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return context.Response.WriteAsJsonAsync(new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = 413, Type = "too_large", Title = "요청이 너무 큽니다. (The request is too large.)",
+                Detail = $"최대 {limit:N0}바이트 (at most {limit:N0} bytes).",
+            }, options: null, contentType: "application/problem+json");
+        }
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = limit;
         return next(context);
     });
 

@@ -10,7 +10,11 @@ public sealed class StartupConfigurationTests
     [InlineData("api", "KnowledgeBase.Api.dll", "BUDGET_TIMEZONE", "Asia/Seol")]
     [InlineData("api", "KnowledgeBase.Api.dll", "CHUNK_TOKENS", "lots")]
     [InlineData("silo", "KnowledgeBase.Silo.dll", "BUDGET_TIMEZONE", "Mars/Olympus_Mons")]
-    public async Task A_bad_setting_stops_start_up_with_one_line_naming_it(string project, string assembly, string variable, string value)
+    [InlineData("api", "KnowledgeBase.Api.dll", "SIGNUP_MODE", "closed", "prod")]
+    [InlineData("api", "KnowledgeBase.Api.dll", "KNOWN_PROXIES", "proxy.internal", "prod")]
+    // In prod an open sign-up that nothing can verify (no SMTP_HOST, no single sign-on) is a bad setting too.
+    [InlineData("api", "KnowledgeBase.Api.dll", "SIGNUP_MODE", "open", "prod")]
+    public async Task A_bad_setting_stops_start_up_with_one_line_naming_it(string project, string assembly, string variable, string value, string appEnv = "dev")
     {
         var root = Path.Combine(Path.GetTempPath(), "kb-startup-" + Guid.NewGuid().ToString("N")[..10]);
         var info = new ProcessStartInfo("dotnet", $"\"{HostProcess.DllPath(project, assembly)}\"")
@@ -26,6 +30,7 @@ public sealed class StartupConfigurationTests
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ApiFactory.FreePort()}";
         info.Environment["SILO_PORT"] = ApiFactory.FreePort().ToString();
         info.Environment["GATEWAY_PORT"] = ApiFactory.FreePort().ToString();
+        info.Environment["APP_ENV"] = appEnv;
         info.Environment[variable] = value;
         try
         {
