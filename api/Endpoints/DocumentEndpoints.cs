@@ -248,17 +248,8 @@ public static partial class DocumentEndpoints
             return (null, [], Problems.Create(415, "unsupported_media_type", "multipart/form-data로 파일을 보내 주세요. (Send the file as multipart/form-data, field 'file'.)"));
         if (context.Request.ContentLength > options.MaxUploadBytes + 1024 * 1024)
             return (null, [], TooLarge(options));
-        IFormCollection form;
-        try
-        {
-            form = await context.Request.ReadFormAsync(context.RequestAborted);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
-        {
-            return (null, [], ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) || ex is BadHttpRequestException { StatusCode: 413 }
-                ? TooLarge(options)
-                : Problems.BadRequest("업로드 형식이 올바르지 않습니다. (Malformed multipart upload.)"));
-        }
+        var (form, problem) = await Forms.ReadAsync(context, () => TooLarge(options));
+        if (form is null) return (null, [], problem);
         var file = form.Files.GetFile("file");
         if (file is null) return (null, [], Problems.BadRequest("'file' 필드에 파일을 첨부해 주세요. (Attach the file in the 'file' field.)"));
         if (file.Length == 0) return (null, [], Problems.Create(400, "empty_file", "빈 파일입니다. (The file is empty.)"));
