@@ -36,6 +36,10 @@ public interface IUserSessionGrain : IGrainWithStringKey
     [Alias("SetBudget")]
     Task<UsageSnapshot?> SetBudgetAsync(BudgetLimits limits);
 
+    /// <summary>Counts an upload against the user's hourly quota: null when it may start, else the seconds to wait.</summary>
+    [Alias("TryStartUpload")]
+    Task<int?> TryStartUploadAsync();
+
     /// <summary>Erases the user's conversations, feedback and budget (account deletion); spend already counted in the
     /// cost ledgers stays there.</summary>
     [Alias("Erase")]

@@ -27,6 +27,7 @@ public static class KnowledgeBaseSettings
         o.RequestsPerMinute = Int(config, "RATE_LIMIT_PER_MINUTE", o.RequestsPerMinute, 1, 100_000);
         o.DailyTokens = Long(config, "DAILY_TOKEN_BUDGET", o.DailyTokens);
         o.MonthlyTokens = Long(config, "MONTHLY_TOKEN_BUDGET", o.MonthlyTokens);
+        o.UploadsPerHour = Int(config, "UPLOAD_QUOTA_PER_HOUR", o.UploadsPerHour, 0, 100_000);
     }
 
     public static void Bind(IConfiguration config, Retrieval.AnswerOptions o)
