@@ -56,6 +56,7 @@ public static class ErrorCodes
     public const string SessionEnded = "session_ended";
     public const string DisabledInvalid = "disabled_invalid";
     public const string OwnAccount = "own_account";
+    public const string MailUnavailable = "mail_unavailable";
     public const string AdminsOnly = "admins_only";
     public const string SsoSessionMissing = "sso_session_missing";
     public const string SsoNotConfigured = "sso_not_configured";
@@ -64,6 +65,8 @@ public static class ErrorCodes
     public const string DocumentNotFound = "document_not_found";
     public const string OriginalNotFound = "original_not_found";
     public const string DocumentExists = "document_exists";
+    public const string DocumentReplacedTooOften = "document_replaced_too_often";
+    public const string UploadQuota = "upload_quota";
     public const string UploadEditorsOnly = "upload_editors_only";
     public const string DocumentEditForbidden = "document_edit_forbidden";
     public const string CollectionUploadForbidden = "collection_upload_forbidden";
@@ -100,6 +103,8 @@ public static class ErrorCodes
     public const string UserNotFound = "user_not_found";
     public const string UnknownGroup = "unknown_group";
     public const string ListTooLong = "list_too_long";
+    public const string ListEntryEmpty = "list_entry_empty";
+    public const string EditorsEveryone = "editors_everyone";
     public const string RoleInvalid = "role_invalid";
     public const string OwnRole = "own_role";
 

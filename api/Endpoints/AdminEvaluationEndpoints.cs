@@ -6,11 +6,11 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace KnowledgeBase.Api.Endpoints;
 
+public sealed record GoldenSetBody(string? Name, string? Jsonl);
+
 /// <summary>Evaluation runs (admin): POST a golden set (JSONL as the request body, a multipart field `file`, or JSON
 /// <c>{"name", "jsonl"}</c>) to run it against the live index through the real chat pipeline; GET the history and a
 /// run's per-question results.</summary>
-public sealed record GoldenSetBody(string? Name, string? Jsonl);
-
 public static class AdminEvaluationEndpoints
 {
     private const long MaxGoldenSetBytes = 2 * 1024 * 1024;
@@ -32,7 +32,8 @@ public static class AdminEvaluationEndpoints
         var fileName = "golden.jsonl";
         if (context.Request.HasFormContentType)
         {
-            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            var (form, problem) = await Forms.ReadAsync(context, GoldenSetTooLarge);
+            if (form is null) return problem!;
             if (form.Files.GetFile("file") is not { } file)
                 return Problems.BadRequest(ErrorCodes.GoldenSetFileMissing, "Attach the JSONL golden set in the 'file' field.");
             if (file.Length > MaxGoldenSetBytes) return GoldenSetTooLarge();

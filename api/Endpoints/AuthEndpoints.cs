@@ -64,7 +64,7 @@ public static class AuthEndpoints
         if (AccountRules.PasswordProblem(request.Password, email, name) is { } weak) return WeakPassword(weak);
 
         var token = Tokens.New(email);
-        var role = settings.AdminEmails.Contains(email) ? Roles.Admin : Roles.User;
+        var role = settings.AdminEmails.Contains(email) ? Roles.Admin : Roles.Member;
         var result = await grains.GetGrain<IAccountGrain>(email).RegisterAsync(new NewAccount(email, PasswordHasher.Hash(request.Password!), name, role,
             Tokens.Hash(token), clock.GetUtcNow() + AccountLinks.VerificationLifetime));
         if (result.Status == RegisterStatus.AlreadyExists)
@@ -76,7 +76,7 @@ public static class AuthEndpoints
 
     private static async Task<Results<Ok<VerifiedResponse>, ProblemHttpResult>> VerifyAsync(TokenRequest request, HttpContext context, [FromServices] IClusterClient grains)
     {
-        if (Tokens.EmailOf(request.Token) is not { } email) return InvalidToken();
+        if (AccountOf(request.Token) is not { } email) return InvalidToken();
         var profile = await grains.GetGrain<IAccountGrain>(email).VerifyAsync(Tokens.Hash(request.Token!));
         if (profile is null) return InvalidToken();
         await context.AuditAsync(AuditActions.EmailVerified, profile.UserId, $"role={profile.Role}", profile.UserId, profile.Email);
@@ -86,7 +86,7 @@ public static class AuthEndpoints
     private static async Task<Results<Created<VerifiedResponse>, ProblemHttpResult>> AcceptInviteAsync(AcceptInviteRequest request, HttpContext context,
         [FromServices] IClusterClient grains)
     {
-        if (Tokens.EmailOf(request.Token) is not { } email) return InvalidToken();
+        if (AccountOf(request.Token) is not { } email) return InvalidToken();
         var name = (request.DisplayName ?? "").Trim();
         if (name.Length is 0 or > 100) return Problems.BadRequest(ErrorCodes.NameLength, "Display name: 1 to 100 characters.").With("max", 100);
         if (AccountRules.PasswordProblem(request.Password, email, name) is { } weak) return WeakPassword(weak);
@@ -131,7 +131,7 @@ public static class AuthEndpoints
     private static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> RefreshAsync(RefreshRequest request,
         [FromServices] IClusterClient grains, [FromServices] SessionTokens tokens)
     {
-        if (Tokens.EmailOf(request.RefreshToken) is not { } email) return InvalidRefresh();
+        if (AccountOf(request.RefreshToken) is not { } email) return InvalidRefresh();
         var (refresh, grant) = tokens.NewRefresh(email);
         var signedIn = await grains.GetGrain<IAccountGrain>(email).RefreshAsync(Tokens.Hash(request.RefreshToken!), grant);
         return signedIn is null ? InvalidRefresh() : TypedResults.Ok(tokens.Response(signedIn.Profile, signedIn.Stamp, refresh));
@@ -139,21 +139,29 @@ public static class AuthEndpoints
 
     private static async Task<NoContent> LogoutAsync(RefreshRequest request, [FromServices] IClusterClient grains)
     {
-        if (Tokens.EmailOf(request.RefreshToken) is { } email)
+        if (AccountOf(request.RefreshToken) is { } email)
             await grains.GetGrain<IAccountGrain>(email).RevokeRefreshAsync(Tokens.Hash(request.RefreshToken!));
         return TypedResults.NoContent();
     }
 
     /// <summary>Always 202, whether or not the address has an account, so the answer tells nobody who is registered.</summary>
     private static async Task<Accepted> RequestResetAsync(ResetRequest request, HttpContext context,
-        [FromServices] IClusterClient grains, [FromServices] AccountLinks links, [FromServices] TimeProvider clock)
+        [FromServices] IClusterClient grains, [FromServices] AccountLinks links, [FromServices] TimeProvider clock, [FromServices] ILoggerFactory loggers)
     {
         if (AccountRules.NormalizeEmail(request.Email) is { } email)
         {
             var token = Tokens.New(email);
             if (await grains.GetGrain<IAccountGrain>(email).RequestPasswordResetAsync(Tokens.Hash(token), clock.GetUtcNow() + AccountLinks.ResetLifetime))
             {
-                await links.SendResetAsync(context, email, token);
+                try
+                {
+                    await links.SendResetAsync(context, email, token);
+                }
+                catch (MailUnavailableException e)
+                {
+                    // Still 202: an error only for registered addresses would tell who has an account.
+                    loggers.CreateLogger("KnowledgeBase.Accounts").LogError("Password-reset mail not sent: {Reason}", e.Message);
+                }
                 await context.AuditAsync(AuditActions.PasswordResetRequested, email, "", actorEmail: email);
             }
         }
@@ -163,7 +171,7 @@ public static class AuthEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> ConfirmResetAsync(ResetConfirmRequest request, HttpContext context,
         [FromServices] IClusterClient grains, [FromServices] AccountSessions sessions)
     {
-        if (Tokens.EmailOf(request.Token) is not { } email) return InvalidToken();
+        if (AccountOf(request.Token) is not { } email) return InvalidToken();
         if (AccountRules.PasswordProblem(request.Password, email, null) is { } weak) return WeakPassword(weak);
         if (!await grains.GetGrain<IAccountGrain>(email).ResetPasswordAsync(Tokens.Hash(request.Token!), PasswordHasher.Hash(request.Password!)))
             return InvalidToken();
@@ -215,7 +223,12 @@ public static class AuthEndpoints
                 $"Allowed domains: {string.Join(", ", settings.EmailDomains)}").With("domains", settings.EmailDomains.Order().ToList());
     }
 
-    public static ProblemHttpResult InvalidEmail() => Problems.BadRequest(ErrorCodes.EmailInvalid, "Enter a valid e-mail address.");
+    /// <summary>The account a mailed or refresh token names, or null when it names no well-formed company address:
+    /// a forged token never activates an account grain under an arbitrary key.</summary>
+    private static string? AccountOf(string? token)
+        => Tokens.EmailOf(token) is { } email && AccountRules.NormalizeEmail(email) == email ? email : null;
+
+        public static ProblemHttpResult InvalidEmail() => Problems.BadRequest(ErrorCodes.EmailInvalid, "Enter a valid e-mail address.");
 
     private static ProblemHttpResult WeakPassword((string Code, string Detail) problem)
         => TypedResults.Problem(Problems.Details(400, ErrorCodes.WeakPassword, "A stronger password is needed.", problem.Detail, problem.Code))

@@ -27,6 +27,7 @@ public static class KnowledgeBaseSettings
         o.RequestsPerMinute = Int(config, "RATE_LIMIT_PER_MINUTE", o.RequestsPerMinute, 1, 100_000);
         o.DailyTokens = Long(config, "DAILY_TOKEN_BUDGET", o.DailyTokens);
         o.MonthlyTokens = Long(config, "MONTHLY_TOKEN_BUDGET", o.MonthlyTokens);
+        o.UploadsPerHour = Int(config, "UPLOAD_QUOTA_PER_HOUR", o.UploadsPerHour, 0, 100_000);
     }
 
     public static void Bind(IConfiguration config, Retrieval.AnswerOptions o)
@@ -37,6 +38,19 @@ public static class KnowledgeBaseSettings
         o.DefinedTerms = Bool(config, "ANSWER_DEFINED_TERMS", o.DefinedTerms);
         o.Gate = Bool(config, "ANSWER_GATE", o.Gate);
         o.TypedAnswer = Bool(config, "ANSWER_TYPED", o.TypedAnswer);
+        o.GateDepth = Int(config, "ANSWER_GATE_DEPTH", o.GateDepth, 1, 50);
+        o.GateMinCoverage = Share(config, "ANSWER_GATE_MIN_COVERAGE", o.GateMinCoverage);
+        o.GateUnknownWordCoverage = Share(config, "ANSWER_GATE_UNKNOWN_WORD_COVERAGE", o.GateUnknownWordCoverage);
+    }
+
+    /// <summary>A share from 0 to 1 (a dot decimal).</summary>
+    public static double Share(IConfiguration config, string name, double fallback)
+    {
+        var raw = config[name];
+        if (string.IsNullOrWhiteSpace(raw)) return fallback;
+        if (!double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) || value is < 0 or > 1)
+            throw new ConfigurationException($"{name} must be a number from 0 to 1 (got '{raw}').");
+        return value;
     }
 
     public static int Int(IConfiguration config, string name, int fallback, int min, int max)
@@ -64,6 +78,12 @@ public static class KnowledgeBaseSettings
     /// (it holds ~60-77 MB and profiles every grain call); docker-compose and the Kubernetes ConfigMap turn it on for
     /// operators. Set it the same on every silo and api.</summary>
     public static bool DashboardEnabled(IConfiguration config) => Bool(config, "ORLEANS_DASHBOARD", false);
+
+    /// <summary>Prod rules apply (APP_ENV=prod or production, or STRICT_ENV=true): missing secrets and protections stop
+    /// start-up instead of falling back to a development default.</summary>
+    public static bool Strict(IConfiguration config)
+        => config["APP_ENV"] is { } env && (env.Equals("prod", StringComparison.OrdinalIgnoreCase) || env.Equals("production", StringComparison.OrdinalIgnoreCase))
+            || string.Equals(config["STRICT_ENV"], "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Traces are collected and exported only when OTEL_EXPORTER_OTLP_ENDPOINT names a collector.</summary>
     public static bool TracingEnabled(IConfiguration config) => !string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"]);
