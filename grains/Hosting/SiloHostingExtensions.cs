@@ -261,6 +261,7 @@ public static class SiloHostingExtensions
         services.TryAddSingleton(new PriceTable(config["PRICE_TABLE"]));
         services.AddBudgetPeriods(config);
         services.TryAddSingleton<IntentTagger>();
+        services.AddOptions<QueryRewriteOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o)).ValidateOnStart();
         services.TryAddSingleton<QueryRewriter>();
         services.TryAddSingleton<SourceSelector>();
         services.TryAddSingleton<PromptBuilder>();
