@@ -252,6 +252,7 @@ public static class SiloHostingExtensions
         services.AddRetrieval();
         services.AddOptions<AnswerOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o));
         services.AddHostedService<SynonymSync>();
+        services.AddHostedService<BoostSync>();
         services.AddChromaVectorStore(config);
         services.AddIndexReplication();
         services.AddPermissions(config);
