@@ -128,17 +128,17 @@ public sealed class NodeServer : IAsyncDisposable
 {
     private readonly string _script;
     private readonly Func<string, string[]> _arguments;
-    private readonly IDictionary<string, string>? _environment;
     private readonly string _dir;
+    private readonly IDictionary<string, string>? _environment;
     private Process _process;
 
-    private NodeServer(Process process, string script, Func<string, string[]> arguments, IDictionary<string, string>? environment, string dir, int port)
+    private NodeServer(Process process, string script, Func<string, string[]> arguments, string dir, int port, IDictionary<string, string>? environment)
     {
         _process = process;
         _script = script;
         _arguments = arguments;
-        _environment = environment;
         _dir = dir;
+        _environment = environment;
         Port = port;
     }
 
@@ -172,12 +172,12 @@ public sealed class NodeServer : IAsyncDisposable
         var dir = Path.Combine(Path.GetTempPath(), "kb-node-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         var port = LocalServers.FreePort();
-        var process = Launch(path, arguments, environment, dir, port);
+        var process = Launch(path, arguments, dir, port, environment);
         await LocalServers.WaitForPortAsync(port, TimeSpan.FromSeconds(60));
-        return new NodeServer(process, path, arguments, environment, dir, port);
+        return new NodeServer(process, path, arguments, dir, port, environment);
     }
 
-    private static Process Launch(string path, Func<string, string[]> arguments, IDictionary<string, string>? environment, string dir, int port)
+    private static Process Launch(string path, Func<string, string[]> arguments, string dir, int port, IDictionary<string, string>? environment)
     {
         var info = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(path);
@@ -195,7 +195,7 @@ public sealed class NodeServer : IAsyncDisposable
     public async Task StartAgainAsync()
     {
         _process.Dispose();
-        _process = Launch(_script, _arguments, _environment, _dir, Port);
+        _process = Launch(_script, _arguments, _dir, Port, _environment);
         await LocalServers.WaitForPortAsync(Port, TimeSpan.FromSeconds(60));
     }
 

@@ -8,7 +8,7 @@ namespace KnowledgeBase.Tests.Api;
 [Collection(ApiCollection.Name)]
 public sealed class AuthorizationTests(ApiFactory api)
 {
-    private static readonly HashSet<string> Public = ["POST /api/auth/register", "POST /api/auth/login", "GET /api/auth/options", "GET /health/live", "GET /health/ready"];
+    private static readonly HashSet<string> Public = ["POST /api/auth/register", "POST /api/auth/login", "GET /api/auth/options", "GET /api/auth/sso/", "GET /api/auth/sso/login", "POST /api/auth/sso/token", "GET /health/live", "GET /health/ready"];
 
     [Fact]
     public async Task Every_endpoint_but_sign_up_sign_in_its_options_and_health_requires_a_token()
