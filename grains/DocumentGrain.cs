@@ -122,9 +122,10 @@ public sealed class DocumentGrain(
         _running = null;
     }
 
-    /// <summary>How often ingestion starts over after a cluster failure (a silo it called died) before the document is
-    /// marked failed; the waits between attempts (1, 2, 4, 8, 8 s) outlast the membership's detection of a dead silo.</summary>
-    private const int ClusterAttempts = 6;
+    /// <summary>How often ingestion starts over after a transient failure (a silo it called died, or the vector store did
+    /// not answer) before the document is marked failed; the waits between attempts (1, 2, 4, 8, 8 ... s, about a minute
+    /// in all) outlast the membership's detection of a dead silo and a vector store's restart or brief overload.</summary>
+    private const int ClusterAttempts = 10;
 
     private async Task RunAsync(string? blobToDeleteWhenReady, CancellationToken cancellationToken)
     {
@@ -137,14 +138,16 @@ public sealed class DocumentGrain(
                 await IngestAsync(blobToDeleteWhenReady, retryClusterErrors: attempt < ClusterAttempts, cancellationToken);
                 return;
             }
-            catch (Exception ex) when (ClusterErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (Retryable(ex) && !cancellationToken.IsCancellationRequested)
             {
-                logger.LogWarning("Ingestion of {DocumentId} hit a cluster failure ({Error}); attempt {Attempt} of {Attempts}",
+                logger.LogWarning("Ingestion of {DocumentId} hit a transient failure ({Error}); attempt {Attempt} of {Attempts}",
                     Info?.DocumentId, ex.GetType().Name, attempt, ClusterAttempts);
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(8, 1 << (attempt - 1))), cancellationToken);
             }
         }
     }
+
+    private static bool Retryable(Exception ex) => ClusterErrors.IsTransient(ex) || ex is VectorStoreUnavailableException;
 
     private async Task IngestAsync(string? blobToDeleteWhenReady, bool retryClusterErrors, CancellationToken cancellationToken)
     {
@@ -182,7 +185,7 @@ public sealed class DocumentGrain(
         {
             throw;
         }
-        catch (Exception ex) when (retryClusterErrors && ClusterErrors.IsTransient(ex))
+        catch (Exception ex) when (retryClusterErrors && Retryable(ex))
         {
             throw;
         }

@@ -6,7 +6,6 @@ using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Permissions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Storage;
 
 namespace KnowledgeBase.Grains;
 
@@ -37,17 +36,43 @@ public sealed class UserSessionGrain(
 
     private string UserId => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    // The stored session record lists unconfirmed turns that this activation has since confirmed: one more write clears them.
+    private bool _unconfirmedStored;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _budget = new UserBudget(session.State, periods, limits.Value.RequestsPerMinute);
         _conversations = new ConversationIndex(list.State, session.State);
         _conversations.Restore(clock.GetUtcNow());
-        return Task.CompletedTask;
+        if (session.State.Unconfirmed is { Count: > 0 } unconfirmed) await ConfirmAsync(unconfirmed);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_conversations.IsDirty) await WriteListAsync();
+        if (_unconfirmedStored && session.State.Unconfirmed is null) await session.WriteStateAsync();
+    }
+
+    /// <summary>Settles the turns the previous activation charged without confirming them stored (its silo died between
+    /// the charge's write and the turn's): a turn its conversation holds keeps its charge and is listed, any other is
+    /// refunded. Runs before this activation serves anything, so the usage it shows is what the stored turns cost.</summary>
+    private async Task ConfirmAsync(List<UnconfirmedTurn> unconfirmed)
+    {
+        foreach (var turn in unconfirmed)
+        {
+            if (await Conversation(turn.ConversationId).HoldsAsync(turn.MessageId))
+            {
+                foreach (var id in _conversations.Recover(turn.ConversationId, turn.Title, turn.At)) await Conversation(id).DeleteAsync();
+            }
+            else
+            {
+                _budget.Refund(turn);
+                logger.LogWarning("Turn {MessageId} was charged but never stored (its silo died): refunded {Tokens} tokens", turn.MessageId, turn.Tokens);
+            }
+        }
+        session.State.Unconfirmed = null;
+        await session.WriteStateAsync();
+        RecordSpend(clock.GetUtcNow());
     }
 
     public async Task InitializeAsync(UserProfile profile, BudgetLimits defaultLimits)
@@ -140,10 +165,11 @@ public sealed class UserSessionGrain(
         return grain;
     }
 
-    /// <summary>The one place a turn ends. The turn is stored first and only then charged: if storing fails (its
-    /// conversation's silo died), the session state is untouched, so no later write can persist a charge for a turn
-    /// the user never got. The reservation is replaced by the charge with no await in between, so concurrent turns
-    /// never see the budget free.</summary>
+    /// <summary>The one place a turn ends. The charge is written first, with the turn marked unconfirmed, and the turn is
+    /// stored after it: if the silo dies in between, the next activation finds the mark and refunds the turn its
+    /// conversation does not hold (<see cref="ConfirmAsync"/>); if storing fails, the charge is taken back at once. So no
+    /// stored turn is ever left uncharged and no charge outlives its turn. The reservation is replaced by the charge with
+    /// no await in between, so concurrent turns never see the budget free.</summary>
     private async Task<DoneEvent> SettleAsync(ChatTurn turn)
     {
         turn.Settled = true;
@@ -157,9 +183,28 @@ public sealed class UserSessionGrain(
         var now = clock.GetUtcNow();
         var sources = turn.Prompt?.Sources ?? [];
         var latency = Round(turn.ElapsedMs);
+
+        _budget.Settle(turn.Reservation, usage, cost, now);
+        var unconfirmed = store
+            ? new UnconfirmedTurn(turn.ConversationId, turn.MessageId, turn.Title, now, usage.TotalTokens, cost, session.State.Day, session.State.Month)
+            : null;
+        if (unconfirmed is not null) (session.State.Unconfirmed ??= []).Add(unconfirmed);
         try
         {
-            if (store)
+            await session.WriteStateAsync();
+        }
+        catch
+        {
+            // Not written (the database is down, or another activation of this session wrote first and this one is
+            // dropped by TransientFailureFilter): the turn is not stored, and this activation holds no charge for it.
+            if (unconfirmed is not null) Unconfirm(unconfirmed, refund: true);
+            throw;
+        }
+        _unconfirmedStored |= unconfirmed is not null;
+
+        if (unconfirmed is not null)
+        {
+            try
             {
                 // The sources the answer cites are kept verbatim; the others as excerpts (a turn is rewritten with its
                 // conversation, so every kept character is written again at each later turn).
@@ -170,33 +215,27 @@ public sealed class UserSessionGrain(
                 if (turn.Replaces is { } replaced) await turn.Conversation.ReplaceLastAsync(turn.Title, replaced, record);
                 else await turn.Conversation.AppendAsync(turn.Title, record);
             }
-        }
-        catch
-        {
-            _budget.Release(turn.Reservation);
-            throw;
-        }
-        _budget.Settle(turn.Reservation, usage, cost, now);
-
-        if (store)
-        {
+            catch
+            {
+                Unconfirm(unconfirmed, refund: true);
+                try
+                {
+                    await session.WriteStateAsync();
+                }
+                catch (Exception ex)
+                {
+                    // The stored record still marks the turn unconfirmed: the next activation refunds it.
+                    logger.LogWarning(ex, "The refund of unstored turn {MessageId} is left to the session's next activation", turn.MessageId);
+                }
+                throw;
+            }
+            Unconfirm(unconfirmed, refund: false);
             var (forgotten, writeList) = _conversations.RecordTurn(turn.ConversationId, turn.Title, now);
             foreach (var id in forgotten) await Conversation(id).DeleteAsync();
             if (writeList) await WriteListAsync();
         }
-        try
-        {
-            await session.WriteStateAsync();
-        }
-        catch (InconsistentStateException) when (store)
-        {
-            // Another activation of this session wrote first (a failover moment). This activation, and the charge it
-            // holds, is dropped (TransientFailureFilter), so the turn that charge paid for is taken back as well.
-            await RetractAsync(turn);
-            throw;
-        }
 
-        (_costAggregator ??= GrainFactory.GetGrain<ICostAggregatorGrain>(0)).RecordAsync(_budget.Spend(UserId, now)).Ignore();
+        RecordSpend(now);
         var noResult = sources.Count == 0;
         (_queryStats ??= GrainFactory.GetGrain<IQueryStatsAggregatorGrain>(0)).RecordAsync(new QueryOutcome(now, noResult)).Ignore();
 
@@ -211,17 +250,17 @@ public sealed class UserSessionGrain(
         return new DoneEvent(usage, cost, latency, breakdown, noResult, turn.Filter?.Cited.ToList() ?? [], turn.Cached);
     }
 
-    private async Task RetractAsync(ChatTurn turn)
+    /// <summary>Drops the turn's unconfirmed mark (the change leaves with the session's next write); with
+    /// <paramref name="refund"/>, its charge too.</summary>
+    private void Unconfirm(UnconfirmedTurn turn, bool refund)
     {
-        try
-        {
-            await turn.Conversation.RetractAsync(turn.MessageId);
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Turn {MessageId} stays stored without its charge: taking it back failed", turn.MessageId);
-        }
+        if (refund) _budget.Refund(turn);
+        if (session.State.Unconfirmed is { } marks && marks.Remove(turn) && marks.Count == 0) session.State.Unconfirmed = null;
     }
+
+    /// <summary>Tells the cost aggregator the user's period totals (idempotent by sequence; not awaited).</summary>
+    private void RecordSpend(DateTimeOffset now)
+        => (_costAggregator ??= GrainFactory.GetGrain<ICostAggregatorGrain>(0)).RecordAsync(_budget.Spend(UserId, now)).Ignore();
 
     /// <summary>Writes the list; the activity the session record carried for it leaves with the session's next write.</summary>
     private async Task WriteListAsync()

@@ -101,6 +101,23 @@ public sealed class UserBudget
         _state.Sequence++;
     }
 
+    /// <summary>Takes back the charge of a turn that was never stored, from the periods it was charged in (a period that
+    /// has rolled over since is left as it was).</summary>
+    public void Refund(UnconfirmedTurn turn)
+    {
+        if (_state.Day == turn.Day)
+        {
+            _state.UsedToday = Math.Max(0, _state.UsedToday - turn.Tokens);
+            _state.CostToday = Math.Max(0, _state.CostToday - turn.Cost);
+        }
+        if (_state.Month == turn.Month)
+        {
+            _state.UsedThisMonth = Math.Max(0, _state.UsedThisMonth - turn.Tokens);
+            _state.CostThisMonth = Math.Max(0, _state.CostThisMonth - turn.Cost);
+        }
+        _state.Sequence++;
+    }
+
     /// <summary>The period totals as the cost ledger records them (idempotent by sequence).</summary>
     public UserSpend Spend(string userId, DateTimeOffset now) => new(userId, _state.Day, _state.Month, _state.UsedToday, _state.UsedThisMonth,
         _state.CostToday, _state.CostThisMonth, _state.RequestsToday, _state.RequestsThisMonth, _state.Sequence, now);
