@@ -11,26 +11,29 @@ if (KnowledgeBase.Grains.Backup.BackupCommand.Matches(args))
 if (KnowledgeBase.Api.Evaluation.EvalCommand.Matches(args))
     return await KnowledgeBase.Api.Evaluation.EvalCommand.RunAsync(args, Console.Out);
 
-// The content root is the app's own folder, not the working directory: the working directory holds ./data, ./logs
-// and ./storage, which change on every request and must not be watched for configuration changes.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.AddKnowledgeBaseApi();
+// A bad setting stops start-up with one line naming the variable (ConfigurationErrors).
+return await ConfigurationErrors.RunAsync(async () =>
+{
+    // The content root is the app's own folder, not the working directory: the working directory holds ./data, ./logs
+    // and ./storage, which change on every request and must not be watched for configuration changes.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    builder.AddKnowledgeBaseApi();
 
-var app = builder.Build();
-app.UseKnowledgeBaseApi();
-app.MapAuthEndpoints();
-app.MapSsoEndpoints();
-app.MapChatEndpoints();
-app.MapDocumentEndpoints();
-app.MapAdminEndpoints();
-app.MapPermissionEndpoints();
-app.MapKnowledgeBaseHealth(showDetail: context => context.User.IsAdmin());
-if (KnowledgeBaseSettings.DashboardEnabled(app.Configuration))
-    app.MapOrleansDashboard(routePrefix: ApiHostingExtensions.DashboardPath).RequireAuthorization("admin");
-app.MapBackupEndpoints();
-app.MapAuditEndpoints();
-app.Run();
-return 0;
+    var app = builder.Build();
+    app.UseKnowledgeBaseApi();
+    app.MapAuthEndpoints();
+    app.MapSsoEndpoints();
+    app.MapChatEndpoints();
+    app.MapDocumentEndpoints();
+    app.MapAdminEndpoints();
+    app.MapPermissionEndpoints();
+    app.MapKnowledgeBaseHealth(showDetail: context => context.User.IsAdmin());
+    if (KnowledgeBaseSettings.DashboardEnabled(app.Configuration))
+        app.MapOrleansDashboard(routePrefix: ApiHostingExtensions.DashboardPath).RequireAuthorization("admin");
+    app.MapBackupEndpoints();
+    app.MapAuditEndpoints();
+    await app.RunAsync();
+});
 
 /// <summary>The api host (public so the tests can start it through WebApplicationFactory).</summary>
 public partial class Program;

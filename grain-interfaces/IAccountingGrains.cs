@@ -54,4 +54,8 @@ public interface IFeedbackLogGrain : IGrainWithStringKey
 
     [Alias("List")]
     Task<IReadOnlyList<FeedbackReport>> ListAsync(int take);
+
+    /// <summary>Drops every report of a deleted user (their questions and answers are personal data).</summary>
+    [Alias("RemoveUser")]
+    Task RemoveUserAsync(string userId);
 }

@@ -35,6 +35,11 @@ public interface IUserSessionGrain : IGrainWithStringKey
 
     [Alias("SetBudget")]
     Task<UsageSnapshot?> SetBudgetAsync(BudgetLimits limits);
+
+    /// <summary>Erases the user's conversations, feedback and budget (account deletion); spend already counted in the
+    /// cost ledgers stays there.</summary>
+    [Alias("Erase")]
+    Task EraseAsync();
 }
 
 /// <summary>One conversation's turns, keyed "{userId}/{conversationId}"; only the owner's session grain calls it.</summary>

@@ -8,10 +8,11 @@ public sealed record ExternalIdentity(
     [property: Id(1)] string Subject,
     [property: Id(2)] string Email,
     [property: Id(3)] string DisplayName,
-    [property: Id(4)] string RoleForNewAccount);
+    [property: Id(4)] string RoleForNewAccount,
+    [property: Id(5)] bool MayCreateAccount = true);
 
 [GenerateSerializer, Alias("kb.ExternalSignInStatus")]
-public enum ExternalSignInStatus { SignedIn = 0, Created = 1, SubjectMismatch = 2, Refused = 3 }
+public enum ExternalSignInStatus { SignedIn = 0, Created = 1, SubjectMismatch = 2, Refused = 3, Disabled = 4, NotInvited = 5 }
 
 /// <summary>The outcome of a company-account sign-in: the account (created on first sign-in), or why not.</summary>
 [GenerateSerializer, Immutable, Alias("kb.ExternalSignInResult")]

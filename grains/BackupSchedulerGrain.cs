@@ -6,6 +6,9 @@ namespace KnowledgeBase.Grains;
 
 public sealed record BackupScheduleState
 {
+    /// <summary>The layout of this record; a later release that changes it migrates from this number on purpose.</summary>
+    public int SchemaVersion { get; set; } = 1;
+
     public Dictionary<BackupParts, DateTimeOffset> LastSuccess { get; init; } = new();
     public BackupResult? LastResult { get; set; }
     public string? LastError { get; set; }
@@ -37,8 +40,9 @@ public sealed class BackupSchedulerGrain(
         if (reminderName != ReminderName || _running is { IsCompleted: false }) return Task.CompletedTask;
         var due = BackupSchedule.Due(clock.GetUtcNow(), state.State.LastSuccess);
         // Not awaited: a backup can take longer than a reminder tick may; the run continues on this activation and
-        // records its own success or failure.
-        if (due != BackupParts.None) _running = RunScheduledAsync(due);
+        // records its own success or failure (logged, audited, and in the status the admin console shows), so its
+        // exception is observed here rather than left to the finalizer.
+        if (due != BackupParts.None) _ = ObserveAsync(_running = RunScheduledAsync(due));
         return Task.CompletedTask;
     }
 
@@ -67,6 +71,12 @@ public sealed class BackupSchedulerGrain(
             await audit.RecordAsync(new AuditEvent(AuditActions.System, "", "", AuditActions.BackupFailed, "", $"parts={parts} error={ex.GetType().Name} scheduled"));
             throw;
         }
+    }
+
+    private static async Task ObserveAsync(Task<BackupResult> run)
+    {
+        try { await run; }
+        catch (Exception) { /* recorded by RunAsync and RunScheduledAsync */ }
     }
 
     private async Task<BackupResult> RunAsync(BackupParts parts)

@@ -7,6 +7,9 @@ namespace KnowledgeBase.Grains;
 /// so this one is written only when the conversation is renamed or drops its oldest turn.</summary>
 public sealed record ConversationState
 {
+    /// <summary>The layout of this record; a later release that changes it migrates from this number on purpose.</summary>
+    public int SchemaVersion { get; set; } = 1;
+
     /// <summary>Set by a rename; until then the title is the one the user's conversation list holds.</summary>
     public string? Title { get; set; }
 
@@ -15,14 +18,14 @@ public sealed record ConversationState
 
     /// <summary>Index of the oldest kept turn record.</summary>
     public int FirstTurn { get; set; }
-
-    /// <summary>Where turns were kept before each had a record of its own; moved out when the grain activates.</summary>
-    public List<ConversationTurn>? Turns { get; set; }
 }
 
 /// <summary>One turn's record (a class, so that the storage provider can make an empty one for a key with no record).</summary>
 public sealed class StoredTurn
 {
+    /// <summary>The layout of this record (see <see cref="ConversationState.SchemaVersion"/>).</summary>
+    public int SchemaVersion { get; set; } = 1;
+
     public ConversationTurn? Turn { get; set; }
 }
 
@@ -63,11 +66,6 @@ public sealed class ConversationGrain(
     {
         _storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>("kb");
         _title = state.State.Title;
-        if (state.State.Turns is { Count: > 0 } legacy)
-        {
-            await MoveLegacyTurnsAsync(legacy);
-            return;
-        }
         // Turns are written in order, so the kept ones run from FirstTurn to the first index with no record.
         // One read first: most activations are of a conversation that is just starting.
         for (int start = state.State.FirstTurn, size = 1; ; start += size, size = ReadBatch)
@@ -84,23 +82,6 @@ public sealed class ConversationGrain(
                 _turns.Add(record);
             }
         }
-    }
-
-    private async Task MoveLegacyTurnsAsync(List<ConversationTurn> legacy)
-    {
-        for (var i = 0; i < legacy.Count; i++)
-        {
-            // Read first: a move cut short by a crash left some records, and writing over one needs its version.
-            var record = new GrainState<StoredTurn>();
-            await _storage.ReadStateAsync(TurnStateName, TurnId(i), record);
-            record.State = new StoredTurn { Turn = legacy[i] };
-            await _storage.WriteStateAsync(TurnStateName, TurnId(i), record);
-            _turns.Add(record);
-        }
-        state.State.CreatedAt ??= legacy[0].CreatedAt;
-        state.State.FirstTurn = 0;
-        state.State.Turns = null;
-        await state.WriteStateAsync();
     }
 
     public Task<Conversation?> GetAsync()

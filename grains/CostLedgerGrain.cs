@@ -2,6 +2,9 @@ namespace KnowledgeBase.Grains;
 
 public sealed record LedgerState
 {
+    /// <summary>The layout of this record; a later release that changes it migrates from this number on purpose.</summary>
+    public int SchemaVersion { get; set; } = 1;
+
     public Dictionary<string, PeriodUserTotal> Users { get; init; } = new();
 }
 

@@ -2,6 +2,9 @@ namespace KnowledgeBase.Grains;
 
 public sealed record DocumentCatalogState
 {
+    /// <summary>The layout of this record; a later release that changes it migrates from this number on purpose.</summary>
+    public int SchemaVersion { get; set; } = 1;
+
     public Dictionary<string, DocumentInfo> Documents { get; init; } = new();
     public long CorpusVersion { get; set; }
 
@@ -76,9 +79,7 @@ public sealed class DocumentCatalogGrain(
 
     public Task<IndexManifest> GetIndexManifestAsync()
         => Task.FromResult(new IndexManifest(state.State.CorpusVersion, state.State.Documents.Values
-            .Select(d => (state.State.Indexed.GetValueOrDefault(d.DocumentId)
-                // Catalogs written before revisions were kept: a ready document's revision is its ready time.
-                ?? (d.Status == DocumentStatus.Ready ? Indexed(d) : new IndexedDocument(d.DocumentId, d.Version, null)))
+            .Select(d => (state.State.Indexed.GetValueOrDefault(d.DocumentId) ?? new IndexedDocument(d.DocumentId, d.Version, null))
                 // The collection in force is the document's current one, whatever revision the indexes serve.
                 with { CollectionId = d.Collection })
             .ToList()));

@@ -7,42 +7,77 @@ namespace KnowledgeBase.Grains;
 
 public sealed record DocumentState
 {
+    /// <summary>The layout of this record; a later release that changes it migrates from this number on purpose.</summary>
+    public int SchemaVersion { get; set; } = 1;
+
     public DocumentInfo? Info { get; set; }
 
     /// <summary>The version whose chunk file was last published (deleted when a newer version is ready).</summary>
     public int? PublishedVersion { get; set; }
+
+    /// <summary>The last finished step of the current version's ingestion (its output is kept by
+    /// <see cref="IngestionArtifacts"/>); null before parsing finished.</summary>
+    public IngestionStep? CompletedStep { get; set; }
+
+    /// <summary>The original file of the version being replaced, deleted once the new version is ready.</summary>
+    public string? BlobToDeleteWhenReady { get; set; }
 }
 
-/// <summary>One document: its stored file and its ingestion (parse, chunk, embed, index). Ingestion runs in the
-/// background; every step is persisted, so a restarted silo resumes unfinished work. The index swaps a document's
-/// chunks atomically, so searches see the old version until the new one is complete.</summary>
+/// <summary>One document: its stored file and its ingestion (<see cref="IngestionPipeline"/>: parse, chunk, embed,
+/// index). Each finished step is recorded with the document, so a retried or restarted run resumes at the step that did
+/// not finish. A reminder drives unfinished ingestion (it wakes the document after its silo died) and is removed when the
+/// document is ready or failed; the run itself is work the activation waits for before it deactivates. The index swaps a
+/// document's chunks atomically, so searches see the old version until the new one is complete.</summary>
 public sealed class DocumentGrain(
     [PersistentState("document", "kb")] IPersistentState<DocumentState> state,
     IngestionPipeline pipeline,
+    IngestionArtifacts artifacts,
     DocumentIndexer indexer,
     IBlobStore blobs,
     TimeProvider clock,
-    ILogger<DocumentGrain> logger) : Grain, IDocumentGrain
+    ILogger<DocumentGrain> logger) : Grain, IDocumentGrain, IRemindable, IIngestionJournal
 {
+    private const string ReminderName = "ingest";
+    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often a run is retried after a transient failure (a silo it called died, or the vector store did not
+    /// answer) before the document is marked failed; the waits between attempts (1, 2, 4, 8, 8 ... s, about a minute in
+    /// all) outlast the membership's detection of a dead silo and a vector store's restart or brief overload.</summary>
+    private const int ClusterAttempts = 10;
+
     private Task? _running;
     private CancellationTokenSource? _cancel;
 
     private DocumentInfo? Info => state.State.Info is { Status: not DocumentStatus.Deleted } info ? info : null;
 
+    private bool Unfinished => Info is { Status: not (DocumentStatus.Ready or DocumentStatus.Failed) };
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (Info is { Status: not (DocumentStatus.Ready or DocumentStatus.Failed) }) StartIngestion();
+        if (Unfinished) StartIngestion();
         return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // A run cut short here resumes at its unfinished step when the reminder wakes the document again.
+        await StopRunningAsync();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ReminderName) return;
+        if (Unfinished) StartIngestion();
+        else await StopReminderAsync();
     }
 
     public async Task<DocumentSubmitResult> SubmitAsync(DocumentUpload upload)
     {
         if (Info is { } existing) return new DocumentSubmitResult(existing, false);
         var now = clock.GetUtcNow();
-        await SaveAsync(new DocumentInfo(this.GetPrimaryKeyString(), upload.FileName, Path.GetFileNameWithoutExtension(upload.FileName),
+        await BeginAsync(new DocumentInfo(this.GetPrimaryKeyString(), upload.FileName, Path.GetFileNameWithoutExtension(upload.FileName),
             upload.ContentType, upload.SizeBytes, upload.Sha256, DocumentStatus.Queued, null, 0, upload.Tags, upload.UploadedBy,
-            now, now, 1, upload.BlobKey, null, DefaultCollection.Of(upload.CollectionId)));
-        StartIngestion();
+            now, now, 1, upload.BlobKey, null, DefaultCollection.Of(upload.CollectionId)), blobToDeleteWhenReady: null);
         return new DocumentSubmitResult(Info!, true);
     }
 
@@ -50,8 +85,10 @@ public sealed class DocumentGrain(
     {
         var current = Info ?? throw new InvalidOperationException("Document does not exist.");
         await StopRunningAsync();
-        var previousBlob = current.BlobKey;
-        await SaveAsync(current with
+        await artifacts.DeleteAsync(current.DocumentId, current.Version);
+        // The file of a version that never became ready is not kept for the next one.
+        if (state.State.BlobToDeleteWhenReady is { } unpublished && unpublished != current.BlobKey) await blobs.DeleteAsync(unpublished);
+        await BeginAsync(current with
         {
             FileName = upload.FileName,
             Title = Path.GetFileNameWithoutExtension(upload.FileName),
@@ -65,8 +102,7 @@ public sealed class DocumentGrain(
             UpdatedAt = clock.GetUtcNow(),
             Version = current.Version + 1,
             BlobKey = upload.BlobKey,
-        });
-        StartIngestion(previousBlob);
+        }, blobToDeleteWhenReady: current.BlobKey);
         return Info!;
     }
 
@@ -86,10 +122,11 @@ public sealed class DocumentGrain(
 
     public async Task<DocumentInfo?> ReindexAsync()
     {
-        if (Info is null) return null;
+        if (Info is not { } current) return null;
         await StopRunningAsync();
-        await SaveAsync(Info with { Status = DocumentStatus.Queued, Error = null, ErrorCode = null, UpdatedAt = clock.GetUtcNow() });
-        StartIngestion();
+        await artifacts.DeleteAsync(current.DocumentId, current.Version);
+        await BeginAsync(current with { Status = DocumentStatus.Queued, Error = null, ErrorCode = null, UpdatedAt = clock.GetUtcNow() },
+            state.State.BlobToDeleteWhenReady);
         return Info;
     }
 
@@ -99,19 +136,37 @@ public sealed class DocumentGrain(
         if (info is null) return false;
         await StopRunningAsync();
         await indexer.RemoveAsync(info.DocumentId, state.State.PublishedVersion is { } published ? [published, info.Version] : [info.Version]);
+        await artifacts.DeleteAsync(info.DocumentId, info.Version);
         await blobs.DeleteAsync(info.BlobKey);
+        if (state.State.BlobToDeleteWhenReady is { } previous) await blobs.DeleteAsync(previous);
         await GrainFactory.GetGrain<IDocumentCatalogGrain>("all").RemoveAsync(info.DocumentId);
         state.State.Info = info with { Status = DocumentStatus.Deleted, UpdatedAt = clock.GetUtcNow(), ChunkCount = 0 };
+        state.State.CompletedStep = null;
+        state.State.BlobToDeleteWhenReady = null;
         await state.WriteStateAsync();
+        await StopReminderAsync();
         DeactivateOnIdle();
         return true;
     }
 
-    private void StartIngestion(string? blobToDeleteWhenReady = null)
+    /// <summary>Records a new run (no step finished), makes sure the reminder will drive it, and starts it.</summary>
+    private async Task BeginAsync(DocumentInfo info, string? blobToDeleteWhenReady)
     {
+        state.State.CompletedStep = null;
+        state.State.BlobToDeleteWhenReady = blobToDeleteWhenReady;
+        await SaveAsync(info);
+        await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
+        StartIngestion();
+    }
+
+    private void StartIngestion()
+    {
+        if (_running is { IsCompleted: false }) return;
         _cancel = new CancellationTokenSource();
         var token = _cancel.Token;
-        _running = RunAsync(blobToDeleteWhenReady, token);
+        // The activation stays while the run lasts; OnDeactivateAsync stops and awaits it.
+        DelayDeactivation(TimeSpan.FromHours(1));
+        _running = RunAsync(token);
     }
 
     private async Task StopRunningAsync()
@@ -122,64 +177,57 @@ public sealed class DocumentGrain(
         _running = null;
     }
 
-    /// <summary>How often ingestion starts over after a transient failure (a silo it called died, or the vector store did
-    /// not answer) before the document is marked failed; the waits between attempts (1, 2, 4, 8, 8 ... s, about a minute
-    /// in all) outlast the membership's detection of a dead silo and a vector store's restart or brief overload.</summary>
-    private const int ClusterAttempts = 10;
+    private async Task StopReminderAsync()
+    {
+        if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);
+    }
 
-    private async Task RunAsync(string? blobToDeleteWhenReady, CancellationToken cancellationToken)
+    private async Task RunAsync(CancellationToken cancellationToken)
     {
         // Let the caller's turn finish first: the upload request never waits for ingestion.
         await Task.Yield();
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await IngestAsync(blobToDeleteWhenReady, retryClusterErrors: attempt < ClusterAttempts, cancellationToken);
-                return;
+                try
+                {
+                    await IngestAsync(retryClusterErrors: attempt < ClusterAttempts, cancellationToken);
+                    break;
+                }
+                catch (Exception ex) when (Retryable(ex) && !cancellationToken.IsCancellationRequested)
+                {
+                    logger.LogWarning("Ingestion of {DocumentId} hit a transient failure ({Error}) after {Step}; attempt {Attempt} of {Attempts}",
+                        Info?.DocumentId, ex.GetType().Name, state.State.CompletedStep?.ToString() ?? "nothing", attempt, ClusterAttempts);
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Min(8, 1 << (attempt - 1))), cancellationToken);
+                }
             }
-            catch (Exception ex) when (Retryable(ex) && !cancellationToken.IsCancellationRequested)
-            {
-                logger.LogWarning("Ingestion of {DocumentId} hit a transient failure ({Error}); attempt {Attempt} of {Attempts}",
-                    Info?.DocumentId, ex.GetType().Name, attempt, ClusterAttempts);
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(8, 1 << (attempt - 1))), cancellationToken);
-            }
+            if (!Unfinished) await StopReminderAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Storage or the reminder service away: the document stays unfinished and the reminder runs it again.
+            logger.LogWarning(ex, "Ingestion of {DocumentId} stopped after {Step}; it resumes at the next reminder", Info?.DocumentId,
+                state.State.CompletedStep?.ToString() ?? "nothing");
+        }
+        finally
+        {
+            DelayDeactivation(TimeSpan.FromSeconds(-1));
         }
     }
 
+    private IngestionJob Job(DocumentInfo info) => new(info.DocumentId, info.Version, info.FileName, info.ContentType, info.Title, info.Tags, info.Collection,
+        async ct => await blobs.OpenReadAsync(info.BlobKey, ct)
+            ?? throw new DocumentRejectedException("file_missing", "저장된 원본 파일을 찾을 수 없습니다. 다시 업로드해 주세요. (The stored file is missing; upload it again.)"));
+
     private static bool Retryable(Exception ex) => ClusterErrors.IsTransient(ex) || ex is VectorStoreUnavailableException;
 
-    private async Task IngestAsync(string? blobToDeleteWhenReady, bool retryClusterErrors, CancellationToken cancellationToken)
+    private async Task IngestAsync(bool retryClusterErrors, CancellationToken cancellationToken)
     {
         var info = Info!;
         try
         {
-            await using var content = await blobs.OpenReadAsync(info.BlobKey, cancellationToken)
-                ?? throw new DocumentRejectedException("file_missing", "저장된 원본 파일을 찾을 수 없습니다. 다시 업로드해 주세요. (The stored file is missing; upload it again.)");
-            // CPU-bound steps run on the thread pool; status changes come back to the grain.
-            var buffered = new MemoryStream();
-            await content.CopyToAsync(buffered, cancellationToken);
-            buffered.Position = 0;
-
-            await SetStatusAsync(DocumentStatus.Parsing);
-            var parsed = await Task.Run(() => pipeline.Parse(buffered, info.FileName, info.ContentType), cancellationToken);
-            await SetStatusAsync(DocumentStatus.Chunking, parsed.Title);
-            var drafts = await Task.Run(() => pipeline.Chunk(parsed), cancellationToken);
-            await SetStatusAsync(DocumentStatus.Embedding);
-            var chunks = await pipeline.EmbedAsync(info.DocumentId, info.FileName, Info!.Title, Info!.Tags, drafts, cancellationToken);
-            await SetStatusAsync(DocumentStatus.Indexing);
-            // The ready time is the revision other silos compare against their local index (see IndexManifest).
-            var readyAt = clock.GetUtcNow();
-            var collection = Info!.Collection;
-            await indexer.PublishAsync(info.DocumentId, info.Version, readyAt.UtcTicks, collection, chunks, cancellationToken);
-            // A move that landed while the chunks were being written found nothing to move: move them now.
-            if (Info!.Collection != collection) await indexer.MoveAsync(info.DocumentId, Info!.Collection, cancellationToken);
-            var superseded = state.State.PublishedVersion is { } previous && previous != info.Version ? previous : (int?)null;
-            state.State.PublishedVersion = info.Version;
-            await SaveAsync(Info! with { Status = DocumentStatus.Ready, ChunkCount = chunks.Count, UpdatedAt = readyAt });
-            if (superseded is { } old) await indexer.DeleteChunkFileAsync(info.DocumentId, old, CancellationToken.None);
-            if (blobToDeleteWhenReady is not null && blobToDeleteWhenReady != Info!.BlobKey) await blobs.DeleteAsync(blobToDeleteWhenReady, CancellationToken.None);
-            logger.LogInformation("Document {DocumentId} v{Version} ready: {Chunks} chunks", info.DocumentId, Info!.Version, chunks.Count);
+            await pipeline.RunAsync(Job(info), this, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -192,34 +240,69 @@ public sealed class DocumentGrain(
         catch (VectorStoreUnavailableException ex)
         {
             logger.LogWarning("Ingestion of {DocumentId} stopped: {Reason}", info.DocumentId, ex.Message);
-            await SaveAsync(Info! with
-            {
-                Status = DocumentStatus.Failed,
-                ErrorCode = "vector_store_unavailable",
-                Error = "벡터 저장소(ChromaDB)에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요. (The vector store is unavailable; retry shortly.)",
-                UpdatedAt = clock.GetUtcNow(),
-            });
+            await FailAsync("vector_store_unavailable", "벡터 저장소(ChromaDB)에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요. (The vector store is unavailable; retry shortly.)");
         }
         catch (DocumentRejectedException ex)
         {
             logger.LogInformation("Document {DocumentId} refused: {Code}", info.DocumentId, ex.Code);
-            await SaveAsync(Info! with { Status = DocumentStatus.Failed, Error = ex.Message, ErrorCode = ex.Code, UpdatedAt = clock.GetUtcNow() });
+            await FailAsync(ex.Code, ex.Message);
         }
         catch (Exception ex)
         {
             logger.LogError(ex, "Ingestion of {DocumentId} failed", info.DocumentId);
-            await SaveAsync(Info! with
-            {
-                Status = DocumentStatus.Failed,
-                ErrorCode = "ingestion_error",
-                Error = "문서를 처리하는 중 오류가 발생했습니다. 다시 시도해 주세요. (Processing failed; retry.) " + ex.GetType().Name,
-                UpdatedAt = clock.GetUtcNow(),
-            });
+            await FailAsync("ingestion_error", "문서를 처리하는 중 오류가 발생했습니다. 다시 시도해 주세요. (Processing failed; retry.) " + ex.GetType().Name);
         }
     }
 
-    private Task SetStatusAsync(DocumentStatus status, string? title = null)
-        => SaveAsync(Info! with { Status = status, Title = string.IsNullOrWhiteSpace(title) ? Info!.Title : title, UpdatedAt = clock.GetUtcNow() });
+    private async Task FailAsync(string code, string message)
+    {
+        var info = Info!;
+        await artifacts.DeleteAsync(info.DocumentId, info.Version);
+        state.State.CompletedStep = null;
+        await SaveAsync(info with { Status = DocumentStatus.Failed, ErrorCode = code, Error = message, UpdatedAt = clock.GetUtcNow() });
+    }
+
+    IngestionStep? IIngestionJournal.LastCompleted => state.State.CompletedStep;
+
+    Task<T?> IIngestionJournal.ReadAsync<T>(IngestionStep step, CancellationToken cancellationToken) where T : class
+        => artifacts.ReadAsync<T>(Info!.DocumentId, Info!.Version, step, cancellationToken);
+
+    Task IIngestionJournal.StartingAsync(IngestionStep step, string? title) => SaveAsync(Info! with
+    {
+        Status = step switch
+        {
+            IngestionStep.Parse => DocumentStatus.Parsing,
+            IngestionStep.Chunk => DocumentStatus.Chunking,
+            IngestionStep.Embed => DocumentStatus.Embedding,
+            _ => DocumentStatus.Indexing,
+        },
+        Title = string.IsNullOrWhiteSpace(title) ? Info!.Title : title,
+        UpdatedAt = clock.GetUtcNow(),
+    });
+
+    async Task IIngestionJournal.CompletedAsync<T>(IngestionStep step, T output, CancellationToken cancellationToken) where T : class
+    {
+        var info = Info!;
+        if (output is IngestionResult result)
+        {
+            var superseded = state.State.PublishedVersion is { } previous && previous != info.Version ? previous : (int?)null;
+            var oldBlob = state.State.BlobToDeleteWhenReady;
+            // The outputs kept for resuming go first: a crash before the ready state is stored then redoes the steps.
+            await artifacts.DeleteAsync(info.DocumentId, info.Version);
+            state.State.PublishedVersion = info.Version;
+            state.State.CompletedStep = null;
+            state.State.BlobToDeleteWhenReady = null;
+            await SaveAsync(info with { Status = DocumentStatus.Ready, ChunkCount = result.ChunkCount, UpdatedAt = result.ReadyAt });
+            // A move that landed while the chunks were being written found nothing to move: move them now.
+            if (result.CollectionId != info.Collection) await indexer.MoveAsync(info.DocumentId, info.Collection, CancellationToken.None);
+            if (superseded is { } old) await indexer.DeleteChunkFileAsync(info.DocumentId, old, CancellationToken.None);
+            if (oldBlob is not null && oldBlob != info.BlobKey) await blobs.DeleteAsync(oldBlob, CancellationToken.None);
+            return;
+        }
+        await artifacts.WriteAsync(info.DocumentId, info.Version, step, output, cancellationToken);
+        state.State.CompletedStep = step;
+        await state.WriteStateAsync();
+    }
 
     private async Task SaveAsync(DocumentInfo info)
     {

@@ -2,6 +2,9 @@ namespace KnowledgeBase.Grains;
 
 public sealed record FeedbackLogState
 {
+    /// <summary>The layout of this record; a later release that changes it migrates from this number on purpose.</summary>
+    public int SchemaVersion { get; set; } = 1;
+
     public List<FeedbackReport> Reports { get; init; } = [];
 }
 
@@ -17,6 +20,11 @@ public sealed class FeedbackLogGrain(
         state.State.Reports.Add(report);
         if (state.State.Reports.Count > Keep) state.State.Reports.RemoveRange(0, state.State.Reports.Count - Keep);
         await state.WriteStateAsync();
+    }
+
+    public async Task RemoveUserAsync(string userId)
+    {
+        if (state.State.Reports.RemoveAll(r => r.UserId == userId) > 0) await state.WriteStateAsync();
     }
 
     public Task<IReadOnlyList<FeedbackReport>> ListAsync(int take)

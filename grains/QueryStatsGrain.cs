@@ -2,6 +2,9 @@ namespace KnowledgeBase.Grains;
 
 public sealed record QueryStatsState
 {
+    /// <summary>The layout of this record; a later release that changes it migrates from this number on purpose.</summary>
+    public int SchemaVersion { get; set; } = 1;
+
     public Dictionary<string, HourlyQueryCounts> Sources { get; init; } = new();
 }
 

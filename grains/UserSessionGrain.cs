@@ -328,5 +328,14 @@ public sealed class UserSessionGrain(
         return await GetUsageAsync();
     }
 
+    public async Task EraseAsync()
+    {
+        foreach (var summary in _conversations.Newest()) await Conversation(summary.ConversationId).DeleteAsync();
+        await GrainFactory.GetGrain<IFeedbackLogGrain>("all").RemoveUserAsync(UserId);
+        if (list.RecordExists) await list.ClearStateAsync();
+        if (session.RecordExists) await session.ClearStateAsync();
+        DeactivateOnIdle();
+    }
+
     private static double Round(double ms) => Math.Round(ms, 2);
 }

@@ -38,6 +38,7 @@ public static class AdminEndpoints
         admin.MapAdminSynonyms();
         admin.MapAdminEvaluations();
         admin.MapPost("/dashboard-session", DashboardSession);
+        admin.MapAccountAdmin();
         admin.MapGet("/dashboard", ([FromServices] IConfiguration config)
             => TypedResults.Ok(new DashboardInfo(KnowledgeBaseSettings.DashboardEnabled(config), ApiHostingExtensions.DashboardPath.TrimStart('/') + "/")));
         return app;

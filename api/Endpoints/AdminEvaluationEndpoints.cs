@@ -17,7 +17,7 @@ public static class AdminEvaluationEndpoints
 
     public static RouteGroupBuilder MapAdminEvaluations(this RouteGroupBuilder admin)
     {
-        admin.MapPost("/evaluations", StartAsync).DisableAntiforgery();
+        admin.MapPost("/evaluations", StartAsync).DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(MaxGoldenSetBytes + 64 * 1024));
         admin.MapGet("/evaluations", ListAsync);
         admin.MapGet("/evaluations/{runId}", GetAsync);
         return admin;

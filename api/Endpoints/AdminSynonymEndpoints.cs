@@ -21,7 +21,8 @@ public static class AdminSynonymEndpoints
     {
         admin.MapGet("/synonyms", async ([FromServices] IClusterClient grains)
             => TypedResults.Ok(await grains.GetGrain<ISynonymSetsGrain>("all").GetAsync()));
-        admin.MapPut("/synonyms", PutAsync);
+        // The largest allowed list (MaxSets x MaxTermsPerSet x MaxTermLength Korean characters) is larger than a JSON body.
+        admin.MapPut("/synonyms", PutAsync).WithMetadata(new RequestSizeLimitAttribute(8L * 1024 * 1024));
         return admin;
     }
 

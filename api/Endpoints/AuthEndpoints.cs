@@ -1,6 +1,8 @@
+using System.Net;
 using System.Security.Claims;
-using System.Net.Mail;
+using KnowledgeBase.Api.Accounts;
 using KnowledgeBase.Api.Hosting;
+using KnowledgeBase.Grains.Accounts;
 using KnowledgeBase.Grains.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -8,77 +10,167 @@ using Microsoft.AspNetCore.Mvc;
 namespace KnowledgeBase.Api.Endpoints;
 
 public sealed record RegisterRequest(string? Email, string? Password, string? DisplayName);
-public sealed record RegisterResponse(string UserId, string Email, string Role);
+public sealed record RegisterResponse(string Email, bool VerificationSent);
 
 /// <summary>What the sign-up form shows before anyone types: the e-mail domains that may register.</summary>
 public sealed record AuthOptionsResponse(IReadOnlyList<string> EmailDomains);
 public sealed record LoginRequest(string? Email, string? Password);
-public sealed record LoginResponse(string AccessToken, string TokenType, int ExpiresIn);
+public sealed record LoginResponse(string AccessToken, string TokenType, int ExpiresIn, string RefreshToken, int RefreshExpiresIn);
+public sealed record TokenRequest(string? Token);
+public sealed record RefreshRequest(string? RefreshToken);
+public sealed record ResetRequest(string? Email);
+public sealed record ResetConfirmRequest(string? Token, string? Password);
+public sealed record AcceptInviteRequest(string? Token, string? Password, string? DisplayName);
+public sealed record VerifiedResponse(string UserId, string Email, string Role);
 public sealed record BudgetView(long DailyTokens, long MonthlyTokens, long UsedToday, long UsedThisMonth, long RemainingToday, long RemainingThisMonth);
 public sealed record MeResponse(string UserId, string Email, string DisplayName, string Role, BudgetView Budget, int RateLimitPerMinute);
 
+/// <summary>Sign-up with a mailed verification link, sign-in with short access tokens and rotating refresh tokens,
+/// password reset by mail, invitations, and deleting one's own account.</summary>
 public static class AuthEndpoints
 {
-    public const int MinPasswordLength = 8;
+    /// <summary>Anonymous bodies are a few fields: anything larger is refused before it is read.</summary>
+    public const long AnonymousBodyLimit = 16 * 1024;
 
     public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/auth").WithTags("auth");
-        group.MapPost("/register", RegisterAsync).RequireRateLimiting("auth");
-        group.MapPost("/login", LoginAsync).RequireRateLimiting("auth");
+        var anonymous = group.MapGroup("").RequireRateLimiting("auth").WithMetadata(new RequestSizeLimitAttribute(AnonymousBodyLimit));
+        anonymous.MapPost("/register", RegisterAsync);
+        anonymous.MapPost("/verify", VerifyAsync);
+        anonymous.MapPost("/login", LoginAsync);
+        anonymous.MapPost("/refresh", RefreshAsync);
+        anonymous.MapPost("/logout", LogoutAsync);
+        anonymous.MapPost("/password-reset", RequestResetAsync);
+        anonymous.MapPost("/password-reset/confirm", ConfirmResetAsync);
+        anonymous.MapPost("/invitation/accept", AcceptInviteAsync);
         group.MapGet("/me", MeAsync).RequireAuthorization();
+        group.MapDelete("/me", DeleteMeAsync).RequireAuthorization();
         group.MapGet("/options", ([FromServices] ApiSettings settings) => TypedResults.Ok(new AuthOptionsResponse(settings.EmailDomains.Order().ToList())));
         return app;
     }
 
-    private static async Task<Results<Created<RegisterResponse>, ProblemHttpResult>> RegisterAsync(
-        RegisterRequest request, HttpContext context, [FromServices] IClusterClient grains, [FromServices] ApiSettings settings)
+    private static async Task<Results<Accepted<RegisterResponse>, ProblemHttpResult>> RegisterAsync(RegisterRequest request, HttpContext context,
+        [FromServices] IClusterClient grains, [FromServices] ApiSettings settings, [FromServices] AccountLinks links, [FromServices] TimeProvider clock)
     {
-        var email = NormalizeEmail(request.Email);
-        if (email is null) return Problems.BadRequest("올바른 이메일 주소를 입력해 주세요. (Enter a valid e-mail address.)");
-        var domain = email[(email.LastIndexOf('@') + 1)..];
-        if (!settings.EmailDomains.Contains(domain))
-            return Problems.Create(403, "email_domain_not_allowed", "회사 이메일로만 가입할 수 있습니다. (Only company e-mail addresses may register.)",
-                $"허용된 도메인 (allowed domains): {string.Join(", ", settings.EmailDomains)}");
-        if (request.Password is null || request.Password.Length < MinPasswordLength)
-            return Problems.BadRequest($"비밀번호는 {MinPasswordLength}자 이상이어야 합니다. (The password must be at least {MinPasswordLength} characters.)");
-        if (request.Password.Length > 256) return Problems.BadRequest("비밀번호가 너무 깁니다. (The password is too long.)");
+        var email = AccountRules.NormalizeEmail(request.Email);
+        if (email is null) return InvalidEmail();
+        // Invite-only still lets the operator's ADMIN_EMAILS sign up (verified by mail like anyone), so someone can invite.
+        if (settings.Signup == SignupMode.Invite && !settings.AdminEmails.Contains(email))
+            return Problems.Create(403, "signup_invite_only", "초대받은 사람만 가입할 수 있습니다. 관리자에게 초대를 요청해 주세요. (Sign-up is by invitation only; ask an admin.)");
+        if (DomainProblem(email, settings) is { } domain) return domain;
         var name = (request.DisplayName ?? "").Trim();
         if (name.Length is 0 or > 100) return Problems.BadRequest("이름은 1자 이상 100자 이하로 입력해 주세요. (Display name: 1 to 100 characters.)");
+        if (AccountRules.PasswordProblem(request.Password, email, name) is { } weak) return WeakPassword(weak);
 
+        var token = Tokens.New(email);
         var role = settings.AdminEmails.Contains(email) ? Roles.Admin : Roles.User;
-        var result = await grains.GetGrain<IAccountGrain>(email).RegisterAsync(new NewAccount(email, request.Password, name, role));
+        var result = await grains.GetGrain<IAccountGrain>(email).RegisterAsync(new NewAccount(email, PasswordHasher.Hash(request.Password!), name, role,
+            Tokens.Hash(token), clock.GetUtcNow() + AccountLinks.VerificationLifetime));
         if (result.Status == RegisterStatus.AlreadyExists)
-            return Problems.Create(409, "email_taken", "이미 가입된 이메일입니다. (This e-mail is already registered.)");
-        var profile = result.Profile!;
-        await context.AuditAsync(AuditActions.SignUp, profile.UserId, $"role={profile.Role}", profile.UserId, profile.Email);
-        return TypedResults.Created("/api/auth/me", new RegisterResponse(profile.UserId, profile.Email, profile.Role));
+            return Problems.Create(409, "email_taken", "이미 가입된 이메일입니다. 비밀번호를 잊었다면 재설정해 주세요. (This e-mail is already registered; reset the password if you forgot it.)");
+        await links.SendVerificationAsync(context, email, token);
+        await context.AuditAsync(AuditActions.SignUp, email, $"role={role}; waiting for e-mail verification", actorEmail: email);
+        return TypedResults.Accepted((string?)null, new RegisterResponse(email, true));
     }
 
-    private static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> LoginAsync(
-        LoginRequest request, HttpContext context, [FromServices] IClusterClient grains, [FromServices] JwtIssuer issuer, [FromServices] ApiSettings settings)
+    private static async Task<Results<Ok<VerifiedResponse>, ProblemHttpResult>> VerifyAsync(TokenRequest request, HttpContext context, [FromServices] IClusterClient grains)
     {
-        var email = NormalizeEmail(request.Email);
-        if (email is null || string.IsNullOrEmpty(request.Password) || request.Password.Length > 256)
+        if (Tokens.EmailOf(request.Token) is not { } email) return InvalidToken();
+        var profile = await grains.GetGrain<IAccountGrain>(email).VerifyAsync(Tokens.Hash(request.Token!));
+        if (profile is null) return InvalidToken();
+        await context.AuditAsync(AuditActions.EmailVerified, profile.UserId, $"role={profile.Role}", profile.UserId, profile.Email);
+        return TypedResults.Ok(new VerifiedResponse(profile.UserId, profile.Email, profile.Role));
+    }
+
+    private static async Task<Results<Created<VerifiedResponse>, ProblemHttpResult>> AcceptInviteAsync(AcceptInviteRequest request, HttpContext context,
+        [FromServices] IClusterClient grains)
+    {
+        if (Tokens.EmailOf(request.Token) is not { } email) return InvalidToken();
+        var name = (request.DisplayName ?? "").Trim();
+        if (name.Length is 0 or > 100) return Problems.BadRequest("이름은 1자 이상 100자 이하로 입력해 주세요. (Display name: 1 to 100 characters.)");
+        if (AccountRules.PasswordProblem(request.Password, email, name) is { } weak) return WeakPassword(weak);
+        var profile = await grains.GetGrain<IAccountGrain>(email).AcceptInviteAsync(Tokens.Hash(request.Token!), PasswordHasher.Hash(request.Password!), name);
+        if (profile is null) return InvalidToken();
+        await context.AuditAsync(AuditActions.InvitationAccepted, profile.UserId, $"role={profile.Role}", profile.UserId, profile.Email);
+        return TypedResults.Created("/api/auth/me", new VerifiedResponse(profile.UserId, profile.Email, profile.Role));
+    }
+
+    private static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> LoginAsync(LoginRequest request, HttpContext context,
+        [FromServices] IClusterClient grains, [FromServices] SessionTokens tokens)
+    {
+        var email = AccountRules.NormalizeEmail(request.Email);
+        if (email is null || string.IsNullOrEmpty(request.Password) || request.Password.Length > AccountRules.MaxPasswordLength)
         {
             await context.AuditAsync(AuditActions.SignInFailed, "", "malformed", actorEmail: email ?? "");
             return InvalidCredentials();
         }
-        var result = await grains.GetGrain<IAccountGrain>(email).LoginAsync(request.Password);
+        var (refresh, grant) = tokens.NewRefresh(email);
+        var result = await grains.GetGrain<IAccountGrain>(email).LoginAsync(request.Password, ClientAddress(context), grant);
         switch (result.Status)
         {
             case LoginStatus.Success:
                 await context.AuditAsync(AuditActions.SignIn, result.Profile!.UserId, "password", result.Profile.UserId, email);
-                return TypedResults.Ok(new LoginResponse(issuer.Issue(result.Profile!), "Bearer", settings.JwtExpiresInSeconds));
+                return TypedResults.Ok(tokens.Response(result.Profile!, result.Stamp!, refresh));
             case LoginStatus.Throttled:
                 await context.AuditAsync(AuditActions.SignInThrottled, "", $"retry_after={result.RetryAfterSeconds}", actorEmail: email);
                 context.Response.Headers.RetryAfter = result.RetryAfterSeconds?.ToString() ?? "60";
                 return Problems.Create(429, "login_throttled", "로그인 시도가 너무 많습니다. 잠시 후 다시 시도해 주세요. (Too many attempts; wait and retry.)",
                     $"{result.RetryAfterSeconds}초 후 다시 시도할 수 있습니다. (Retry in {result.RetryAfterSeconds} s.)");
+            case LoginStatus.NotVerified:
+                await context.AuditAsync(AuditActions.SignInRefused, "", "email_not_verified", actorEmail: email);
+                return Problems.Create(403, "email_not_verified", "이메일 주소를 아직 확인하지 않았습니다. 메일의 링크를 열어 주세요. (Confirm your e-mail address first: open the link we sent.)");
+            case LoginStatus.Disabled:
+                await context.AuditAsync(AuditActions.SignInRefused, "", "account_disabled", actorEmail: email);
+                return Problems.Create(403, "account_disabled", "사용이 중지된 계정입니다. 관리자에게 문의해 주세요. (This account is disabled; contact an admin.)");
             default:
                 await context.AuditAsync(AuditActions.SignInFailed, "", result.Status.ToString(), actorEmail: email);
                 return InvalidCredentials();
         }
+    }
+
+    private static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> RefreshAsync(RefreshRequest request,
+        [FromServices] IClusterClient grains, [FromServices] SessionTokens tokens)
+    {
+        if (Tokens.EmailOf(request.RefreshToken) is not { } email) return InvalidRefresh();
+        var (refresh, grant) = tokens.NewRefresh(email);
+        var signedIn = await grains.GetGrain<IAccountGrain>(email).RefreshAsync(Tokens.Hash(request.RefreshToken!), grant);
+        return signedIn is null ? InvalidRefresh() : TypedResults.Ok(tokens.Response(signedIn.Profile, signedIn.Stamp, refresh));
+    }
+
+    private static async Task<NoContent> LogoutAsync(RefreshRequest request, [FromServices] IClusterClient grains)
+    {
+        if (Tokens.EmailOf(request.RefreshToken) is { } email)
+            await grains.GetGrain<IAccountGrain>(email).RevokeRefreshAsync(Tokens.Hash(request.RefreshToken!));
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Always 202, whether or not the address has an account, so the answer tells nobody who is registered.</summary>
+    private static async Task<Accepted> RequestResetAsync(ResetRequest request, HttpContext context,
+        [FromServices] IClusterClient grains, [FromServices] AccountLinks links, [FromServices] TimeProvider clock)
+    {
+        if (AccountRules.NormalizeEmail(request.Email) is { } email)
+        {
+            var token = Tokens.New(email);
+            if (await grains.GetGrain<IAccountGrain>(email).RequestPasswordResetAsync(Tokens.Hash(token), clock.GetUtcNow() + AccountLinks.ResetLifetime))
+            {
+                await links.SendResetAsync(context, email, token);
+                await context.AuditAsync(AuditActions.PasswordResetRequested, email, "", actorEmail: email);
+            }
+        }
+        return TypedResults.Accepted((string?)null);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ConfirmResetAsync(ResetConfirmRequest request, HttpContext context,
+        [FromServices] IClusterClient grains, [FromServices] AccountSessions sessions)
+    {
+        if (Tokens.EmailOf(request.Token) is not { } email) return InvalidToken();
+        if (AccountRules.PasswordProblem(request.Password, email, null) is { } weak) return WeakPassword(weak);
+        if (!await grains.GetGrain<IAccountGrain>(email).ResetPasswordAsync(Tokens.Hash(request.Token!), PasswordHasher.Hash(request.Password!)))
+            return InvalidToken();
+        sessions.Invalidate(email);
+        await context.AuditAsync(AuditActions.PasswordChanged, email, "reset by mail; sessions ended", actorEmail: email);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> MeAsync(HttpContext context, [FromServices] IClusterClient grains)
@@ -89,19 +181,53 @@ public static class AuthEndpoints
         return TypedResults.Ok(ToMe(usage) with { Role = Roles.Normalize(context.User.FindFirstValue(UserClaims.Role)) });
     }
 
+    /// <summary>Deletes the caller's account with their conversations, feedback and budget (PIPA); spend already counted
+    /// in the company totals stays.</summary>
+    private static async Task<NoContent> DeleteMeAsync(HttpContext context, [FromServices] IClusterClient grains, [FromServices] AccountSessions sessions)
+    {
+        var email = context.User.FindFirst(UserClaims.Email)!.Value;
+        await grains.GetGrain<IAccountGrain>(email).DeleteAsync();
+        sessions.Invalidate(email);
+        await context.AuditAsync(AuditActions.AccountDeleted, context.User.Id(), "by the user");
+        return TypedResults.NoContent();
+    }
+
     public static MeResponse ToMe(UsageSnapshot u) => new(u.UserId, u.Email, u.DisplayName, u.Role,
         new BudgetView(u.Limits.DailyTokens, u.Limits.MonthlyTokens, u.UsedToday, u.UsedThisMonth, u.RemainingToday, u.RemainingThisMonth),
         u.RateLimitPerMinute);
 
+    /// <summary>The client's address as the throttle keys it: IPv6 clients by their /64, which one machine usually holds whole.</summary>
+    public static string ClientAddress(HttpContext context)
+    {
+        var address = context.Connection.RemoteIpAddress;
+        if (address is null) return "unknown";
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return address.ToString();
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
+
+    public static ProblemHttpResult? DomainProblem(string email, ApiSettings settings)
+    {
+        var domain = email[(email.LastIndexOf('@') + 1)..];
+        return settings.EmailDomains.Contains(domain) ? null
+            : Problems.Create(403, "email_domain_not_allowed", "회사 이메일로만 가입할 수 있습니다. (Only company e-mail addresses may register.)",
+                $"허용된 도메인 (allowed domains): {string.Join(", ", settings.EmailDomains)}");
+    }
+
+    public static ProblemHttpResult InvalidEmail() => Problems.BadRequest("올바른 이메일 주소를 입력해 주세요. (Enter a valid e-mail address.)");
+
+    private static ProblemHttpResult WeakPassword(string detail)
+        => Problems.Create(400, "weak_password", "더 안전한 비밀번호가 필요합니다. (A stronger password is needed.)", detail);
+
+    private static ProblemHttpResult InvalidToken()
+        => Problems.Create(400, "invalid_token", "링크가 만료되었거나 이미 사용되었습니다. (The link has expired or was already used.)");
+
+    private static ProblemHttpResult InvalidRefresh()
+        => Problems.Create(401, "invalid_refresh_token", "다시 로그인해 주세요. (Sign in again.)");
+
     // The same answer whether the e-mail or the password was wrong.
     private static ProblemHttpResult InvalidCredentials()
         => Problems.Create(401, "invalid_credentials", "이메일 또는 비밀번호가 올바르지 않습니다. (Wrong e-mail or password.)");
-
-    public static string? NormalizeEmail(string? email)
-    {
-        if (string.IsNullOrWhiteSpace(email) || email.Length > 254) return null;
-        var trimmed = email.Trim().ToLowerInvariant();
-        if (!MailAddress.TryCreate(trimmed, out var parsed) || parsed.Address != trimmed || trimmed.Count(c => c == '@') != 1) return null;
-        return trimmed;
-    }
 }

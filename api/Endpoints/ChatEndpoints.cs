@@ -19,6 +19,9 @@ public sealed record FeedbackBody(string? Rating, string? Reason, string? Commen
 
 public static class ChatEndpoints
 {
+    /// <summary>A question is a question, not a document: longer text belongs in an upload.</summary>
+    public const int MaxQuestionLength = 4000;
+
     private static readonly string[] Ratings = ["up", "down"];
     private static readonly string[] Reasons = ["wrong_answer", "not_helpful", "other"];
 
@@ -40,6 +43,8 @@ public static class ChatEndpoints
         [FromServices] IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         if (string.IsNullOrWhiteSpace(body.Question)) return Problems.BadRequest("질문을 입력해 주세요. (The question is empty.)");
+        if (body.Question.Length > MaxQuestionLength)
+            return Problems.BadRequest($"질문은 {MaxQuestionLength:N0}자 이하로 입력해 주세요. (A question is at most {MaxQuestionLength:N0} characters.)");
         var aborted = context.RequestAborted;
         using var turn = ApiTelemetry.StartChat();
         var grain = sessions.For(context.User.Id());

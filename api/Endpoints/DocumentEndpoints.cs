@@ -23,16 +23,24 @@ public sealed record SearchResponse(IReadOnlyList<SearchHit> Results);
 
 public static partial class DocumentEndpoints
 {
+    private const int MaxDocumentTags = 20;
+    private const int MaxTagLength = 50;
+
+    /// <summary>A search filters on at most this many tags (each becomes a clause of the lexical query).</summary>
+    public const int MaxSearchTags = 50;
+
     public static IEndpointRouteBuilder MapDocumentEndpoints(this IEndpointRouteBuilder app)
     {
         var docs = app.MapGroup("/api/documents").RequireAuthorization().WithTags("documents");
-        docs.MapPost("/", UploadAsync).DisableAntiforgery();
+        // Files are larger than the JSON bodies every other endpoint takes (SecurityHosting.JsonBodyLimit).
+        var fileLimit = new RequestSizeLimitAttribute(app.ServiceProvider.GetRequiredService<IOptions<KnowledgeBaseOptions>>().Value.MaxUploadBytes + 2 * 1024 * 1024);
+        docs.MapPost("/", UploadAsync).DisableAntiforgery().WithMetadata(fileLimit);
         docs.MapGet("/", ListAsync);
         docs.MapGet("/{id}", GetAsync);
         docs.MapGet("/{id}/content", ContentAsync);
         docs.MapDelete("/{id}", DeleteAsync);
         docs.MapPost("/{id}/reindex", ReindexAsync);
-        docs.MapPut("/{id}", ReplaceAsync).DisableAntiforgery();
+        docs.MapPut("/{id}", ReplaceAsync).DisableAntiforgery().WithMetadata(fileLimit);
         docs.MapPut("/{id}/collection", MoveAsync);
         app.MapPost("/api/search", SearchAsync).RequireAuthorization().WithTags("search");
         return app;
@@ -163,7 +171,9 @@ public static partial class DocumentEndpoints
         if (query.Length is 0 or > 1000) return Problems.BadRequest("검색어는 1자 이상 1000자 이하여야 합니다. (query: 1 to 1000 characters.)");
         var topK = body.TopK ?? 5;
         if (topK is < 1 or > 50) return Problems.BadRequest("topK는 1부터 50 사이여야 합니다. (topK must be 1 to 50.)");
-        var tags = body.Tags?.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).ToList();
+        var tags = body.Tags?.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (tags is { Count: > MaxSearchTags } || tags?.Any(t => t.Length > MaxTagLength) == true)
+            return Problems.BadRequest($"태그는 {MaxSearchTags}개까지, 각 {MaxTagLength}자 이하로 지정해 주세요. (tags: at most {MaxSearchTags}, each at most {MaxTagLength} characters.)");
         var access = await permissions.AccessAsync(context.User.Caller());
         var hits = await grains.GetGrain<ISearchGrain>(0).SearchAsync(new SearchQuery(query, topK, tags is { Count: > 0 } ? tags : null, access.Readable), context.RequestAborted);
         return TypedResults.Ok(new SearchResponse(hits));
@@ -226,10 +236,9 @@ public static partial class DocumentEndpoints
         if (file.Length == 0) return (null, [], Problems.Create(400, "empty_file", "빈 파일입니다. (The file is empty.)"));
         if (file.Length > options.MaxUploadBytes) return (null, [], TooLarge(options));
 
-        var fileName = Path.GetFileName(file.FileName.Replace('\\', '/')).Trim();
-        if (fileName.Length == 0 || fileName.Length > 255) fileName = "document";
+        var fileName = UploadScreen.CleanFileName(file.FileName);
         var tags = (form["tags"].ToString() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(t => t.Length <= 50).Distinct(StringComparer.OrdinalIgnoreCase).Take(20).ToList();
+            .Where(t => t.Length <= MaxTagLength).Distinct(StringComparer.OrdinalIgnoreCase).Take(MaxDocumentTags).ToList();
 
         // Keep a private copy: hashing and storing read it twice, and the form's buffer goes away with the request.
         var copy = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);

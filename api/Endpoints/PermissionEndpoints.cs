@@ -90,7 +90,8 @@ public static class PermissionEndpoints
         return TypedResults.Ok(group);
     }
 
-    private static async Task<Results<Ok<RoleView>, ProblemHttpResult>> SetRoleAsync(string userId, RoleBody body, HttpContext context, [FromServices] IClusterClient grains)
+    private static async Task<Results<Ok<RoleView>, ProblemHttpResult>> SetRoleAsync(string userId, RoleBody body, HttpContext context, [FromServices] IClusterClient grains,
+        [FromServices] KnowledgeBase.Api.Accounts.AccountSessions sessions)
     {
         if (!Roles.IsKnown(body.Role))
             return Problems.BadRequest("role은 admin, editor, member 중 하나여야 합니다. (role must be admin, editor or member.)");
@@ -98,6 +99,12 @@ public static class PermissionEndpoints
         if (userId == context.User.Id() && body.Role != Roles.Admin)
             return Problems.Create(409, "own_role", "자신의 관리자 권한은 내려놓을 수 없습니다. 다른 관리자에게 요청하세요. (You cannot demote yourself; ask another admin.)");
         await Permissions(grains).SetRoleAsync(userId, body.Role!);
+        // A changed role ends the user's sessions: they sign in again and see what the new role allows.
+        if (await grains.GetGrain<IUserDirectoryGrain>("all").FindAsync(userId) is { } profile)
+        {
+            await grains.GetGrain<IAccountGrain>(profile.Email).EndSessionsAsync();
+            sessions.Invalidate(profile.Email);
+        }
         await context.AuditAsync(AuditActions.RoleChanged, userId, $"role={body.Role}");
         return TypedResults.Ok(new RoleView(userId, body.Role!));
     }

@@ -28,17 +28,19 @@ public static class SsoEndpoints
     }
 
     private static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> TokenAsync(HttpContext context, [FromServices] SsoOptions sso,
-        [FromServices] IClusterClient grains, [FromServices] JwtIssuer issuer, [FromServices] ApiSettings settings)
+        [FromServices] IClusterClient grains, [FromServices] KnowledgeBase.Api.Accounts.SessionTokens tokens)
     {
         if (!sso.Enabled) return NotConfigured();
         var handOver = await context.AuthenticateAsync(SsoHosting.CookieScheme);
         await context.SignOutAsync(SsoHosting.CookieScheme);
         if (!handOver.Succeeded || handOver.Principal.FindFirstValue(UserClaims.Email) is not { } email)
             return Problems.Create(401, "sso_session_missing", "회사 계정 로그인을 다시 시작해 주세요. (Start the company-account sign-in again.)");
-        var profile = await grains.GetGrain<IAccountGrain>(email).GetProfileAsync();
-        if (profile is null || profile.UserId != handOver.Principal.FindFirstValue(UserClaims.UserId))
+        // A session like a password sign-in's: the account's stamp and a refresh token (none for a disabled account).
+        var (refresh, grant) = tokens.NewRefresh(email);
+        var signedIn = await grains.GetGrain<IAccountGrain>(email).OpenSessionAsync(grant);
+        if (signedIn is null || signedIn.Profile.UserId != handOver.Principal.FindFirstValue(UserClaims.UserId))
             return Problems.Create(401, "sso_session_missing", "회사 계정 로그인을 다시 시작해 주세요. (Start the company-account sign-in again.)");
-        return TypedResults.Ok(new LoginResponse(issuer.Issue(profile), "Bearer", settings.JwtExpiresInSeconds));
+        return TypedResults.Ok(tokens.Response(signedIn.Profile, signedIn.Stamp, refresh));
     }
 
     private static ProblemHttpResult NotConfigured()

@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Tokens;
+using KnowledgeBase.Api.Accounts;
 
 namespace KnowledgeBase.Api.Hosting;
 
@@ -36,9 +37,10 @@ public static class ApiHostingExtensions
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        var settings = ApiSettings.Load(config);
         var kbOptions = new KnowledgeBaseOptions();
         KnowledgeBaseSettings.Bind(config, kbOptions);
+        var settings = ApiSettings.Load(config, kbOptions.DataDir);
+        CheckSignUpCanBeVerified(config, settings);
 
         builder.AddOrleans();
         builder.AddKnowledgeBaseTelemetry("kb-api");
@@ -48,13 +50,19 @@ public static class ApiHostingExtensions
         services.AddSingleton(settings);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<JwtIssuer>();
+        services.AddSingleton<SessionTokens>();
+        services.AddSingleton<AccountSessions>();
+        services.AddSingleton<AccountLinks>();
+        services.AddAccountMail(config);
+        services.AddStartupSummary(config, settings, kbOptions);
+        services.AddForwardedHeaders(settings);
         services.AddSingleton<SessionGrains>();
         services.AddSingleton<KnowledgeBase.Grains.Evaluation.EvaluationRunner>();
         services.AddSingleton<KnowledgeBase.Api.Evaluation.EvaluationJobs>();
         services.TryAddSingleton<IAuditLog, GrainAuditLog>();
         services.AddOptions<KnowledgeBaseOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o));
         services.AddDocumentStore(config);
-        services.TryAddSingleton(BudgetPeriods.FromId(config["BUDGET_TIMEZONE"]));
+        services.AddBudgetPeriods(config);
 
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -78,6 +86,16 @@ public static class ApiHostingExtensions
             o.TokenValidationParameters = issuer.ValidationParameters();
             o.Events = new JwtBearerEvents
             {
+                // A valid signature is not enough: the account must still exist, be enabled and carry the token's stamp;
+                // the role is the account's.
+                OnTokenValidated = async context =>
+                {
+                    var sessions = context.HttpContext.RequestServices.GetRequiredService<AccountSessions>();
+                    if (await sessions.CheckAsync(context.Principal!) is { } session)
+                        AccountSessions.ApplyRole(context.Principal!, session);
+                    else
+                        context.Fail(new SessionEndedException());
+                },
                 // The Orleans dashboard is a page a browser opens, so it cannot send a bearer header: admins get the
                 // same token as an HttpOnly cookie scoped to the dashboard's path (POST /api/admin/dashboard-session).
                 OnMessageReceived = context =>
@@ -90,10 +108,13 @@ public static class ApiHostingExtensions
                 OnChallenge = async context =>
                 {
                     context.HandleResponse();
-                    var expired = context.AuthenticateFailure is SecurityTokenExpiredException;
-                    await WriteProblemAsync(context.HttpContext, 401, expired ? "token_expired" : "unauthorized",
-                        expired ? "로그인이 만료되었습니다. 다시 로그인해 주세요. (The session expired; sign in again.)"
-                                : "로그인이 필요합니다. (Sign-in required.)");
+                    var (type, title) = context.AuthenticateFailure switch
+                    {
+                        SecurityTokenExpiredException => ("token_expired", "로그인이 만료되었습니다. 다시 로그인해 주세요. (The session expired; sign in again.)"),
+                        SessionEndedException => ("session_ended", "계정이 변경되어 로그인이 끝났습니다. 다시 로그인해 주세요. (The account changed; sign in again.)"),
+                        _ => ("unauthorized", "로그인이 필요합니다. (Sign-in required.)"),
+                    };
+                    await WriteProblemAsync(context.HttpContext, 401, type, title);
                 },
                 OnForbidden = context => WriteProblemAsync(context.HttpContext, 403, "forbidden", "관리자만 사용할 수 있습니다. (Admins only.)"),
             };
@@ -134,7 +155,19 @@ public static class ApiHostingExtensions
         }
     }
 
-    private static bool IsClientMode(IConfiguration config) => string.Equals(config["ORLEANS_MODE"], "client", StringComparison.OrdinalIgnoreCase);
+    /// <summary>In prod an open sign-up must prove addresses: by mail (SMTP_HOST, with PUBLIC_URL for the links) or by
+    /// single sign-on. Otherwise anyone could claim any company address.</summary>
+    private static void CheckSignUpCanBeVerified(IConfiguration config, ApiSettings settings)
+    {
+        if (!settings.Strict) return;
+        var smtp = config["SMTP_HOST"] is { Length: > 0 };
+        if (settings.Signup == SignupMode.Open && !smtp && config["OIDC_AUTHORITY"] is not { Length: > 0 })
+            throw new ConfigurationException("SIGNUP_MODE=open needs SMTP_HOST (verification mail) or single sign-on (OIDC_AUTHORITY) in prod; set one of them, or SIGNUP_MODE=invite.");
+        if (smtp && settings.PublicUrl is null)
+            throw new ConfigurationException("PUBLIC_URL must be set in prod when mail is sent (the address mailed links start with, e.g. https://kb.soosan.com).");
+    }
+
+    public static bool IsClientMode(IConfiguration config) => string.Equals(config["ORLEANS_MODE"], "client", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>METRICS_PORT: where /metrics is served (never on the public port). Unset: the api serves no scrape.</summary>
     public static int? MetricsPort(IConfiguration config)
@@ -150,13 +183,16 @@ public static class ApiHostingExtensions
         // Before PATH_BASE: the scrape answers at /metrics on its own port whatever prefix the app is mounted under.
         if (MetricsPort(app.Configuration) is { } metricsPort) app.UseMetricsEndpoint(metricsPort);
         if (NormalizePathBase(app.Configuration["PATH_BASE"]) is { } pathBase) app.UsePathBase(pathBase);
+        if (app.Services.GetRequiredService<ApiSettings>().KnownProxies.Count > 0) app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseApiResponseHeaders();
         if (app.Services.GetRequiredService<ApiSettings>().CorsOrigins.Length > 0) app.UseCors();
         app.UseDefaultFiles();
         app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = context => WebUiHeaders(context.Context.Response) });
         // Explicit, so that routing sees the path after PATH_BASE was stripped.
         app.UseRouting();
+        app.UseRequestBodyLimits();
         app.UseAuthentication();
         app.UseActiveUserTracking();
         app.UseAuthorization();

@@ -4,14 +4,16 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace KnowledgeBase.Api.Hosting;
 
-/// <summary>Issues HS256 access tokens (JWT_SECRET, JWT_EXPIRES_IN) and describes how they are validated.</summary>
+/// <summary>Issues short-lived HS256 access tokens (JWT_EXPIRES_IN, key from <see cref="ApiSettings"/>) carrying the
+/// account's security stamp, and describes how they are validated. The role claim is for display only: requests get the
+/// account's current role (<see cref="Accounts.AccountSessions"/>).</summary>
 public sealed class JwtIssuer(ApiSettings settings, TimeProvider clock)
 {
     public const string Issuer = "knowledge-base";
     public const string Audience = "knowledge-base-api";
     private readonly JsonWebTokenHandler _handler = new();
 
-    public string Issue(UserProfile profile)
+    public string Issue(UserProfile profile, string stamp)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         return _handler.CreateToken(new SecurityTokenDescriptor
@@ -27,6 +29,7 @@ public sealed class JwtIssuer(ApiSettings settings, TimeProvider clock)
                 new Claim(UserClaims.Email, profile.Email),
                 new Claim(UserClaims.Name, profile.DisplayName),
                 new Claim(UserClaims.Role, profile.Role),
+                new Claim(UserClaims.Stamp, stamp),
             ]),
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(settings.JwtKey), SecurityAlgorithms.HmacSha256),
         });

@@ -108,7 +108,7 @@ public static class SsoHosting
         var sso = services.GetRequiredService<SsoOptions>();
         var principal = context.Principal!;
         var claimedEmail = principal.FindFirstValue("email") ?? "";
-        var email = Endpoints.AuthEndpoints.NormalizeEmail(claimedEmail);
+        var email = Accounts.AccountRules.NormalizeEmail(claimedEmail);
 
         async Task RefuseAsync(string code)
         {
@@ -126,12 +126,19 @@ public static class SsoHosting
         var name = principal.FindFirstValue("name") is { Length: > 0 } n ? n.Trim() : email[..email.IndexOf('@')];
         if (name.Length > 100) name = name[..100];
         var role = settings.AdminEmails.Contains(email) ? Roles.Admin : Roles.Member;
+        // The same rule as a password sign-up: invite-only lets in invited addresses and ADMIN_EMAILS.
+        var mayCreate = settings.Signup == SignupMode.Open || settings.AdminEmails.Contains(email);
 
         var grains = services.GetRequiredService<IClusterClient>();
-        var result = await grains.GetGrain<IAccountGrain>(email).SignInExternalAsync(new ExternalIdentity(issuer, subject, email, name, role));
+        var result = await grains.GetGrain<IAccountGrain>(email).SignInExternalAsync(new ExternalIdentity(issuer, subject, email, name, role, mayCreate));
         if (result.Profile is not { } profile)
         {
-            await RefuseAsync(result.Status == ExternalSignInStatus.SubjectMismatch ? "sso_account_conflict" : "account_disabled");
+            await RefuseAsync(result.Status switch
+            {
+                ExternalSignInStatus.SubjectMismatch => "sso_account_conflict",
+                ExternalSignInStatus.NotInvited => "signup_invite_only",
+                _ => "account_disabled",
+            });
             return;
         }
 

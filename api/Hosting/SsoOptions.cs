@@ -1,4 +1,5 @@
 using System.Net;
+using KnowledgeBase.Grains.Hosting;
 
 namespace KnowledgeBase.Api.Hosting;
 
@@ -38,7 +39,7 @@ public sealed class SsoOptions
         };
         if (Trimmed(config["OIDC_SCOPES"]) is { } scopes)
             options.Scopes = scopes.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries);
-        if (Validate(options) is { } error) throw new InvalidOperationException(error);
+        if (Validate(options) is { } error) throw new ConfigurationException(error);
         return options;
     }
 

@@ -5,7 +5,7 @@ namespace KnowledgeBase.Grains.Chat;
 public sealed record UserSessionState
 {
     /// <summary>The layout of this record; a later release that changes it migrates from this number on purpose.</summary>
-    public int Version { get; set; } = 1;
+    public int SchemaVersion { get; set; } = 1;
     public UserProfile? Profile { get; set; }
     public BudgetLimits? Limits { get; set; }
     public string Day { get; set; } = "";
@@ -43,7 +43,7 @@ public sealed record ConversationActivity(DateTimeOffset UpdatedAt, int MessageC
 /// the whole list (up to 500 entries) with every answer or every new conversation.</summary>
 public sealed record ConversationListState
 {
-    /// <summary>The layout of this record (see <see cref="UserSessionState.Version"/>).</summary>
-    public int Version { get; set; } = 1;
+    /// <summary>The layout of this record (see <see cref="UserSessionState.SchemaVersion"/>).</summary>
+    public int SchemaVersion { get; set; } = 1;
     public Dictionary<string, ConversationSummary> Conversations { get; init; } = new();
 }

@@ -133,3 +133,19 @@ public sealed class BlobStoreHealthCheck(IBlobStore blobs) : IHealthCheck
         return HealthCheckResult.Healthy(blobs.GetType().Name);
     }
 }
+
+/// <summary>The query log is being written. Degraded, never Unhealthy: chat answers without it, but an operator must
+/// know that the audit trail of questions has a gap (how many records, and why).</summary>
+public sealed class QueryLogHealthCheck(KnowledgeBase.Grains.Chat.IQueryLog log) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (log is not KnowledgeBase.Grains.Chat.JsonlQueryLog jsonl) return Task.FromResult(HealthCheckResult.Healthy());
+        var status = jsonl.Status;
+        var data = new Dictionary<string, object> { ["written"] = status.Written, ["failed"] = status.Failed, ["dropped"] = status.Dropped };
+        if (status.LastErrorAt is { } at) data["lastErrorAt"] = at;
+        return Task.FromResult(status.Failing
+            ? HealthCheckResult.Degraded($"query log not written: {status.LastError}", data: data)
+            : HealthCheckResult.Healthy($"{status.Written} records written", data));
+    }
+}

@@ -32,6 +32,7 @@ public static class HealthHostingExtensions
         {
             checks.AddCheck<SiloHealthCheck>("silo", tags: [Ready]);
             checks.AddCheck<DatabaseHealthCheck>("database", tags: [Ready], timeout: ProbeTimeout);
+            checks.AddCheck<QueryLogHealthCheck>("query_log", HealthStatus.Degraded, tags: [Ready]);
         }
         if (config["REDIS_URL"] is { Length: > 0 } redis)
         {

@@ -19,7 +19,7 @@ public static class KnowledgeBaseSettings
         o.MaxCompletionTokens = Int(config, "MAX_COMPLETION_TOKENS", o.MaxCompletionTokens, 16, 16_000);
         o.EmbeddingBatchSize = Int(config, "EMBED_BATCH_SIZE", o.EmbeddingBatchSize, 1, 2048);
         o.ModelIdleTimeout = TimeSpan.FromSeconds(Int(config, "CHAT_MODEL_IDLE_TIMEOUT_SECONDS", (int)o.ModelIdleTimeout.TotalSeconds, 1, 3600));
-        if (o.ChunkOverlapTokens >= o.ChunkTokens) throw new InvalidOperationException("CHUNK_OVERLAP_TOKENS must be smaller than CHUNK_TOKENS.");
+        if (o.ChunkOverlapTokens >= o.ChunkTokens) throw new ConfigurationException("CHUNK_OVERLAP_TOKENS must be smaller than CHUNK_TOKENS.");
     }
 
     public static void Bind(IConfiguration config, LimitsOptions o)
@@ -44,7 +44,7 @@ public static class KnowledgeBaseSettings
         var raw = config[name];
         if (string.IsNullOrWhiteSpace(raw)) return fallback;
         if (!int.TryParse(raw, out var value) || value < min || value > max)
-            throw new InvalidOperationException($"{name} must be a whole number from {min} to {max} (got '{raw}').");
+            throw new ConfigurationException($"{name} must be a whole number from {min} to {max} (got '{raw}').");
         return value;
     }
 
@@ -56,7 +56,7 @@ public static class KnowledgeBaseSettings
         {
             "true" or "1" or "yes" or "on" => true,
             "false" or "0" or "no" or "off" => false,
-            _ => throw new InvalidOperationException($"{name} must be true or false (got '{raw}')."),
+            _ => throw new ConfigurationException($"{name} must be true or false (got '{raw}')."),
         };
     }
 
@@ -73,7 +73,7 @@ public static class KnowledgeBaseSettings
         var raw = config[name];
         if (string.IsNullOrWhiteSpace(raw)) return fallback;
         if (!long.TryParse(raw, out var value) || value < 0)
-            throw new InvalidOperationException($"{name} must be a whole number of tokens, 0 or more (got '{raw}').");
+            throw new ConfigurationException($"{name} must be a whole number of tokens, 0 or more (got '{raw}').");
         return value;
     }
 }

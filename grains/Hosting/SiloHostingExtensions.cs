@@ -254,19 +254,19 @@ public static class SiloHostingExtensions
         services.TryAddSingleton<ITokenCounter, TiktokenTokenCounter>();
 
         services.AddModels(config);
+        services.AddDocumentStore(config);
         services.AddIngestion();
         services.AddRetrieval();
         services.AddOptions<AnswerOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o));
         services.AddHostedService<SynonymSync>();
         services.AddChromaVectorStore(config);
-        services.AddDocumentStore(config);
         services.AddIndexReplication();
         services.AddPermissions(config);
         services.TryAddSingleton<SourceAccess>();
         services.AddCaches(config);
 
         services.TryAddSingleton(new PriceTable(config["PRICE_TABLE"]));
-        services.TryAddSingleton(BudgetPeriods.FromId(config["BUDGET_TIMEZONE"]));
+        services.AddBudgetPeriods(config);
         services.TryAddSingleton<IntentTagger>();
         services.TryAddSingleton<QueryRewriter>();
         services.TryAddSingleton<SourceSelector>();
@@ -305,10 +305,8 @@ public static class SiloHostingExtensions
     public static IServiceCollection AddIndexReplication(this IServiceCollection services)
     {
         services.AddOptions<ReplicationOptions>();
-        services.TryAddSingleton<ChunkFiles>();
         services.TryAddSingleton<IndexReplicator>();
         services.AddHostedService(sp => sp.GetRequiredService<IndexReplicator>());
-        services.TryAddSingleton<DocumentIndexer>();
         return services;
     }
 

@@ -45,6 +45,7 @@ public static class TelemetryHostingExtensions
                 .AddRuntimeInstrumentation()
                 .AddProcessInstrumentation()
                 .AddPrometheusExporter());
+        builder.Services.AddHostedService<ZeroSeriesAtStart>();
 
         // Traces and logs leave the process only over OTLP; without a collector they are not collected at all.
         if (otlp)
@@ -112,4 +113,23 @@ public static class TelemetryHostingExtensions
     private static T Resolve<T>(IServiceProvider sp, ServiceDescriptor descriptor) where T : class
         => descriptor.ImplementationInstance as T
            ?? (descriptor.ImplementationFactory is { } factory ? (T)factory(sp) : (T)ActivatorUtilities.CreateInstance(sp, descriptor.ImplementationType!));
+}
+
+/// <summary>Starts the dashboard's counter series at 0 once the exporter listens (see
+/// <see cref="KnowledgeBaseTelemetry.StartSeriesAtZero"/>), with the models this process calls.</summary>
+internal sealed class ZeroSeriesAtStart(IServiceProvider services) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Resolving the provider builds it, so its listener is attached before the zeros are added.
+        services.GetService<OpenTelemetry.Metrics.MeterProvider>();
+        var models = new List<string>();
+        if (services.GetService<IChatClient>()?.GetService<ChatClientMetadata>()?.DefaultModelId is { } chat) models.Add(chat);
+        if (services.GetService<IEmbeddingGenerator<string, Embedding<float>>>()?.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId is { } embedding)
+            models.Add(embedding);
+        KnowledgeBaseTelemetry.StartSeriesAtZero(models);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -21,6 +21,10 @@ public static class DocumentRejections
         new(UnsupportedTypeCode, $"지원하지 않는 파일 형식입니다: {what}. PDF, DOCX, XLSX, PPTX, HWPX, HTML, Markdown, 텍스트, CSV 파일을 올려 주세요. " +
             $"(Unsupported file type: {what}. Upload PDF, DOCX, XLSX, PPTX, HWPX, HTML, Markdown, text or CSV.)");
 
+    public static DocumentRejectedException Image(string what) =>
+        new(UnsupportedTypeCode, $"{what} 파일은 그림이라 문서로 올릴 수 없습니다. 글이 담긴 문서(PDF, DOCX, HWPX, HTML, 텍스트 등)를 올려 주세요. " +
+            $"({what} files are pictures, not documents; upload a document with text.)");
+
     public static DocumentRejectedException LegacyOffice(string kind, string saveAs) =>
         new(UnsupportedTypeCode, $"예전 형식의 {kind} 파일은 지원하지 않습니다. {saveAs} 형식으로 다시 저장해서 올려 주세요. " +
             $"(Legacy {kind} files are not supported; save the file as {saveAs} and upload it again.)");

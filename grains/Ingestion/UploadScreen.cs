@@ -26,8 +26,13 @@ public static class UploadScreen
             if (OleInspector.IsOle(head)) return DocumentRejections.Encrypted(what);
             return SafeZip.IsZip(head) ? null : DocumentRejections.Corrupt(what);
         }
+        if (ext == ".svg") return DocumentRejections.Image("SVG");
         if (TextFormats.Contains(ext))
-            return LooksLikeText(head, complete) ? null : DocumentRejections.Binary();
+        {
+            if (!LooksLikeText(head, complete)) return DocumentRejections.Binary();
+            // An SVG is a picture (and may carry script), not text, whatever its name says.
+            return IsSvg(head) ? DocumentRejections.Image("SVG") : null;
+        }
         if (OleInspector.IsOle(head))
             return ext switch
             {
@@ -38,6 +43,36 @@ public static class UploadScreen
                 _ => DocumentRejections.Unsupported(what),
             };
         return DocumentRejections.Unsupported(what);
+    }
+
+    /// <summary>The name a file is listed under: the last path segment, without control characters and invisible
+    /// formatting ones (a right-to-left override makes "report\u202Efdp.exe" read as "reportexe.pdf"), at most 255
+    /// characters; "document" when nothing is left.</summary>
+    public static string CleanFileName(string? name)
+    {
+        var last = Path.GetFileName((name ?? "").Replace('\\', '/'));
+        var kept = new System.Text.StringBuilder(last.Length);
+        foreach (var c in last)
+            if (!char.IsControl(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format) kept.Append(c);
+        var clean = kept.ToString().Trim();
+        return clean.Length is 0 or > 255 ? "document" : clean;
+    }
+
+    /// <summary>Whether the markup's root element is &lt;svg&gt; (after a byte-order mark, an XML declaration, comments
+    /// and a doctype).</summary>
+    public static bool IsSvg(ReadOnlySpan<byte> head)
+    {
+        var text = TextDecoder.TryDecode(head[..Math.Min(head.Length, 4096)]) ?? System.Text.Encoding.UTF8.GetString(head[..Math.Min(head.Length, 4096)]);
+        var rest = text.AsSpan().TrimStart('\uFEFF').TrimStart();
+        while (rest.StartsWith("<?") || rest.StartsWith("<!"))
+        {
+            if (rest.StartsWith("<!DOCTYPE svg", StringComparison.OrdinalIgnoreCase)) return true;
+            var end = rest.StartsWith("<!--") ? rest.IndexOf("-->") + 3 : rest.IndexOf('>') + 1;
+            if (end <= 0) return false;
+            rest = rest[end..].TrimStart();
+        }
+        return rest.StartsWith("<svg", StringComparison.OrdinalIgnoreCase)
+            && (rest.Length == 4 || !char.IsAsciiLetterOrDigit(rest[4]));
     }
 
     // A cut head may end inside a multi-byte character: up to three trailing bytes may be dropped before deciding.

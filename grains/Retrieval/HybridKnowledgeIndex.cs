@@ -58,7 +58,7 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, ITermRarity, IDispos
         ScheduleCompaction();
     }
 
-    /// <summary>Segments in the current search view (refreshed first).</summary>
+    /// <summary>Segments in the current search view (refreshed first unless a write is under way).</summary>
     public int SegmentCount
     {
         get
@@ -290,10 +290,11 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, ITermRarity, IDispos
         finally { _writeGate.Release(); }
     }
 
+    /// <summary>Publishes pending writes when no writer holds the gate; never waits for one (the counts are read from
+    /// property getters, which may run on a grain's turn or a request thread).</summary>
     private void RefreshIfDirty()
     {
-        if (!_dirty) return;
-        _writeGate.Wait();
+        if (!_dirty || !_writeGate.Wait(0)) return;
         try { PublishPending(); }
         finally { _writeGate.Release(); }
     }

@@ -58,7 +58,39 @@ public static class KnowledgeBaseTelemetry
     /// <summary>Finished ingestion jobs by outcome (ready, failed) and, for failures, the error code.</summary>
     public static readonly Counter<long> IngestionJobs = Meter.CreateCounter<long>("kb.ingestion.jobs", "{job}", "Finished ingestion jobs by outcome.");
 
+    /// <summary>Query-log records lost (queue full, or the disk would not take them); chat is never held up by them.</summary>
+    public static readonly Counter<long> QueryLogFailures = Meter.CreateCounter<long>("kb.query_log.failures", "{record}", "Query-log records not written.");
+
     private static int _hostObserved;
+
+    /// <summary>Adds 0 to every counter series the dashboard and the alerts read, so a fresh install shows 0 rather than
+    /// "No data" and rate() works from the first minute. Call after the metrics exporter listens (a measurement made
+    /// before is lost). Histograms stay absent until their first observation: a 0 there would be a fake one.</summary>
+    public static void StartSeriesAtZero(IEnumerable<string> models)
+    {
+        foreach (var kind in new[] { "chat", "upload", "search", "feedback" }) Requests.Add(0, Tag("kind", kind));
+        ChatsInFlight.Add(0);
+        foreach (var outcome in new[] { "answered", "no_result", "model_error", "retrieval_error" })
+            ChatAnswers.Add(0, Tag("outcome", outcome), Tag("cached", "false"));
+        ChatAnswers.Add(0, Tag("outcome", "answered"), Tag("cached", "true"));
+        foreach (var cache in new[] { "answer", "embedding" })
+        foreach (var result in new[] { "hit", "miss", "error" })
+            CacheLookups.Add(0, Tag("cache", cache), Tag("result", result));
+        Feedback.Add(0, Tag("rating", "up"), Tag("reason", "none"));
+        foreach (var reason in new[] { "wrong_answer", "not_helpful", "other", "none" }) Feedback.Add(0, Tag("rating", "down"), Tag("reason", reason));
+        foreach (var model in models.Distinct())
+        {
+            var modelTag = Tag("model", model);
+            ModelTokens.Add(0, modelTag, Tag("type", "input"));
+            ModelTokens.Add(0, modelTag, Tag("type", "output"));
+            ModelCost.Add(0, modelTag);
+        }
+        ModelRetries.Add(0);
+        ModelRetrySuccesses.Add(0);
+        IngestionJobs.Add(0, Tag("outcome", "ready"), Tag("code", "none"));
+        IngestionJobs.Add(0, Tag("outcome", "failed"), Tag("code", "none"));
+        QueryLogFailures.Add(0, Tag("reason", "write_failed"));
+    }
 
     /// <summary>Disk and network figures the runtime and process instrumentation do not give: free space where the
     /// data lives, this process's disk I/O, and the network interfaces' traffic (the pod's, in a container). Linux

@@ -42,12 +42,12 @@ public static class BackupBench
             int documents;
             await using (var api = await StartAsync(environment))
             {
-                var admin = await SignInAsync(api.BaseUrl, "admin@soosan.com");
+                var admin = await SignInAsync(api, "admin@soosan.com");
                 var fill = Stopwatch.StartNew();
                 documents = await UploadCorpusAsync(admin, sharedData, repeat);
                 for (var i = 0; i < userCount; i++)
                 {
-                    var user = await SignInAsync(api.BaseUrl, $"bench{i:D3}@soosan.com");
+                    var user = await SignInAsync(api, $"bench{i:D3}@soosan.com");
                     (await user.PostAsJsonAsync("/api/chat", new { question = "퇴직금은 어떻게 계산하나요?" })).EnsureSuccessStatusCode();
                 }
                 answer = await AskAsync(admin);
@@ -72,7 +72,7 @@ public static class BackupBench
             await using (var api = await StartAsync(environment))
             {
                 var started = rto.Elapsed;
-                var admin = await SignInAsync(api.BaseUrl, "admin@soosan.com");
+                var admin = await SignInAsync(api, "admin@soosan.com");
                 var again = await AskAsync(admin);
                 var total = rto.Elapsed;
                 var chunks = await ChunksAsync(admin);
@@ -160,13 +160,10 @@ public static class BackupBench
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("answer").GetString()!;
     }
 
-    private static async Task<HttpClient> SignInAsync(string baseUrl, string email)
+    private static async Task<HttpClient> SignInAsync(HostProcess api, string email)
     {
-        var client = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(5) };
-        await client.PostAsJsonAsync("/api/auth/register", new { email, password = Password, displayName = email.Split('@')[0] });
-        var login = await client.PostAsJsonAsync("/api/auth/login", new { email, password = Password });
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        var client = new HttpClient { BaseAddress = new Uri(api.BaseUrl), Timeout = TimeSpan.FromMinutes(5) };
+        var token = await SignUp.SignInAsync(client, api.Lines, email, Password, email.Split('@')[0]);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }

@@ -13,7 +13,7 @@ namespace KnowledgeBase.Bench;
 /// fixed first-token delay. Time to first token minus that delay is the product's own overhead.</summary>
 public static class ChatBenchmark
 {
-    private const string Password = "bench-password-123";
+    private const string Password = "bench-correct-horse-battery";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -44,7 +44,7 @@ public static class ChatBenchmark
         if (!skipIdle)
         await using (var offline = await StartApiAsync(apiDll, stubUrl: null))
         {
-            var admin = await SignInAsync(offline.BaseUrl, "admin@soosan.com");
+            var admin = await SignInAsync(offline, "admin@soosan.com");
             var watch = Stopwatch.StartNew();
             await UploadAllAsync(admin, statutes);
             Console.WriteLine($"offline: {statutes.Count} statutes uploaded and ready in {watch.Elapsed.TotalSeconds:F2} s");
@@ -62,9 +62,9 @@ public static class ChatBenchmark
             await using var stub = await StartStubAsync(delay, answerWords, waits);
             var metricsPort = LocalServers.FreePort();
             await using var api = await StartApiAsync(apiDll, stub.BaseUrl, metricsPort);
-            var admin = await SignInAsync(api.BaseUrl, "admin@soosan.com");
+            var admin = await SignInAsync(api, "admin@soosan.com");
             await UploadAllAsync(admin, statutes);
-            var clients = await Task.WhenAll(Enumerable.Range(0, users).Select(i => SignInAsync(api.BaseUrl, $"bench{i}@soosan.com")));
+            var clients = await Task.WhenAll(Enumerable.Range(0, users).Select(i => SignInAsync(api, $"bench{i}@soosan.com")));
 
             await RunLoadAsync(clients, TimeSpan.FromSeconds(warmupSeconds), delay, report: false, thinkMs: thinkMs);
             var cpuBefore = api.CpuTime();
@@ -255,6 +255,7 @@ public static class ChatBenchmark
             ["DAILY_TOKEN_BUDGET"] = "100000000000",
             ["MONTHLY_TOKEN_BUDGET"] = "100000000000",
             ["AUTH_RATE_LIMIT_PER_MINUTE"] = "100000",
+            ["JWT_EXPIRES_IN"] = "86400",
         };
         if (metricsPort is not null) environment["METRICS_PORT"] = metricsPort.Value.ToString();
         if (stubUrl is not null)
@@ -272,13 +273,10 @@ public static class ChatBenchmark
         Timeout = TimeSpan.FromMinutes(2),
     };
 
-    internal static async Task<HttpClient> SignInAsync(string baseUrl, string email)
+    internal static async Task<HttpClient> SignInAsync(HostProcess api, string email)
     {
-        var client = NewClient(baseUrl);
-        await client.PostAsJsonAsync("/api/auth/register", new { email, password = Password, displayName = email.Split('@')[0] });
-        var login = await client.PostAsJsonAsync("/api/auth/login", new { email, password = Password });
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        var client = NewClient(api.BaseUrl);
+        var token = await SignUp.SignInAsync(client, api.Lines, email, Password, email.Split('@')[0]);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }

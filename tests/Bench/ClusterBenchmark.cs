@@ -50,7 +50,7 @@ public static class ClusterBenchmark
                     ["MONTHLY_TOKEN_BUDGET"] = "100000000000",
                 },
             });
-            var api = cluster.Apis[0].BaseUrl;
+            var api = cluster.Apis[0];
             var clients = await Task.WhenAll(Enumerable.Range(0, users).Select(i => ChatBenchmark.SignInAsync(api, $"bench{i}@soosan.com")));
             await RoundTripsAsync(name, clients[0]);
             rows.Add((name, await MeasureAsync(clients, seconds, delayMs)));

@@ -41,6 +41,7 @@ public static class KorQuadBench
             .Configure<KnowledgeBaseOptions>(o =>
             {
                 o.DataDir = dataDir;
+                o.StorageDir = Path.Combine(dataDir, "storage");
                 o.ChunkTokens = IntOption(args, "--chunk-tokens", o.ChunkTokens);
                 o.ChunkOverlapTokens = IntOption(args, "--overlap-tokens", o.ChunkOverlapTokens);
             })

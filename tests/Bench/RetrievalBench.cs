@@ -35,7 +35,7 @@ public static class RetrievalBench
         {
             await using var provider = new ServiceCollection()
                 .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
-                .Configure<KnowledgeBaseOptions>(o => o.DataDir = dataDir)
+                .Configure<KnowledgeBaseOptions>(o => (o.DataDir, o.StorageDir) = (dataDir, Path.Combine(dataDir, "storage")))
                 .AddIngestion()
                 .AddRetrieval()
                 .BuildServiceProvider();

@@ -30,9 +30,29 @@ public sealed class SignInTests(UiFixture ui)
         await page.GetByRole(AriaRole.Button, new() { Name = "로그인", Exact = true }).ClickAsync();
         await Assertions.Expect(error).ToHaveTextAsync("이메일 또는 비밀번호가 올바르지 않습니다.");
 
+        await page.GetByRole(AriaRole.Button, new() { Name = "계정이 없으신가요? 회원가입" }).ClickAsync();
+        await page.GetByLabel("회사 이메일").FillAsync("new-" + user.Email);
+        await page.GetByLabel("이름").FillAsync("신입");
         await page.GetByLabel("비밀번호", new() { Exact = true }).FillAsync("short");
+        await page.GetByRole(AriaRole.Button, new() { Name = "회원가입", Exact = true }).ClickAsync();
+        await Assertions.Expect(error).ToHaveTextAsync("비밀번호는 10자 이상이어야 합니다.");
+        await page.GetByLabel("비밀번호", new() { Exact = true }).FillAsync("qwertyuiop");
+        await page.GetByRole(AriaRole.Button, new() { Name = "회원가입", Exact = true }).ClickAsync();
+        await Assertions.Expect(error).ToHaveTextAsync("너무 흔하거나 추측하기 쉬운 비밀번호입니다. 여러 단어를 이어 더 길게 만들어 주세요.");
+        await page.GetByLabel("비밀번호", new() { Exact = true }).FillAsync(LiveApi.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "회원가입", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "확인 메일을 보냈습니다" })).ToBeVisibleAsync();
+
+        // The mailed link opens the account page, which confirms the address; then signing in works.
+        var token = await KnowledgeBase.LocalCluster.SignUp.WaitForTokenAsync(() => ui.Api.Log.Lines, "new-" + user.Email, "verify");
+        await page.GotoAsync($"account.html?action=verify&token={token}");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("이메일 주소가 확인되었습니다. 이제 로그인할 수 있습니다.");
+        Assert.DoesNotContain("token", page.Url);
+        await page.GetByRole(AriaRole.Link, new() { Name = "로그인 화면으로" }).ClickAsync();
+        await page.GetByLabel("회사 이메일").FillAsync("new-" + user.Email);
+        await page.GetByLabel("비밀번호", new() { Exact = true }).FillAsync(LiveApi.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "로그인", Exact = true }).ClickAsync();
-        await Assertions.Expect(error).ToHaveTextAsync("비밀번호는 8자 이상이어야 합니다.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "로그아웃" })).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }
 

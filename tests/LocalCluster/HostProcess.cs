@@ -101,6 +101,12 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>SIGKILL: the process gets no chance to leave the cluster or flush anything, as in a machine failure.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>Everything the process wrote so far.</summary>
+    public IReadOnlyList<string> Lines()
+    {
+        lock (_log) return _log.ToArray();
+    }
+
     /// <summary>SIGSTOP: the process stops running but keeps its sockets open, as a hung or frozen machine does.</summary>
     public Task PauseAsync() => SignalAsync("STOP");
 

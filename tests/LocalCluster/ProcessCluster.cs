@@ -110,6 +110,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             ["MEMBERSHIP_MISSED_PROBES"] = Options.MissedProbes.ToString(),
             ["ORLEANS_RESPONSE_TIMEOUT_SECONDS"] = Options.ResponseTimeoutSeconds.ToString(),
             ["JWT_SECRET"] = JwtSecret,
+            ["JWT_EXPIRES_IN"] = "86400",
             ["ADMIN_EMAILS"] = AdminEmail,
             // Tests and benchmarks upload as ordinary users, as before roles existed; the permission tests set editors.
             ["UPLOAD_POLICY"] = "everyone",

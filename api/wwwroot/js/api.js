@@ -2,6 +2,7 @@
 import { t, duration } from './i18n.js';
 
 const TOKEN_KEY = 'kb.token';
+const REFRESH_KEY = 'kb.refresh';
 
 export function apiUrl(path) {
   return new URL(path, document.baseURI).toString();
@@ -11,26 +12,64 @@ export const session = {
   get token() {
     return sessionStorage.getItem(TOKEN_KEY) ?? localStorage.getItem(TOKEN_KEY);
   },
-  save(token, remember) {
+  get refreshToken() {
+    return sessionStorage.getItem(REFRESH_KEY) ?? localStorage.getItem(REFRESH_KEY);
+  },
+  /** A sign-in's access token and refresh token, kept in the same storage (remember = survives closing the browser). */
+  save(token, remember, refreshToken) {
     this.clear();
-    (remember ? localStorage : sessionStorage).setItem(TOKEN_KEY, token);
+    const store = remember ? localStorage : sessionStorage;
+    store.setItem(TOKEN_KEY, token);
+    if (refreshToken) store.setItem(REFRESH_KEY, refreshToken);
   },
   clear() {
-    sessionStorage.removeItem(TOKEN_KEY);
-    localStorage.removeItem(TOKEN_KEY);
+    for (const store of [sessionStorage, localStorage]) {
+      store.removeItem(TOKEN_KEY);
+      store.removeItem(REFRESH_KEY);
+    }
   },
-  /** True when the stored token's exp has passed (checked before any call, so a stale tab goes straight to sign-in). */
-  expired() {
+  /** True when the stored token's exp has passed, or passes within marginSeconds. */
+  expired(marginSeconds = 0) {
     const token = this.token;
     if (!token) return false;
     try {
       const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
-      return typeof payload.exp === 'number' && payload.exp * 1000 < Date.now();
+      return typeof payload.exp === 'number' && payload.exp * 1000 < Date.now() + marginSeconds * 1000;
     } catch {
       return true;
     }
   },
 };
+
+let refreshing = null;
+
+/**
+ * Access tokens live minutes: before a call whose token is about to expire, trade the refresh token for a new pair
+ * (one exchange at a time; the server rotates refresh tokens and refuses a reused one). False when signed out.
+ */
+export async function ensureFreshToken() {
+  if (!session.token || !session.expired(30)) return Boolean(session.token);
+  const refreshToken = session.refreshToken;
+  if (!refreshToken) return false;
+  refreshing ??= (async () => {
+    try {
+      const response = await fetch(apiUrl('api/auth/refresh'), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ refreshToken }),
+      });
+      if (!response.ok) return false;
+      const body = await response.json();
+      session.save(body.accessToken, localStorage.getItem(REFRESH_KEY) !== null, body.refreshToken);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
 
 /** An api refusal: the ProblemDetails body plus the Retry-After header. */
 export class ApiError extends Error {
@@ -90,6 +129,7 @@ function headers(extra) {
 
 /** fetch + JSON; throws ApiError on any non-2xx answer or network failure. */
 export async function request(path, { method = 'GET', body, signal, accept } = {}) {
+  await ensureFreshToken();
   let response;
   try {
     response = await fetch(apiUrl(path), {
@@ -110,6 +150,7 @@ export async function request(path, { method = 'GET', body, signal, accept } = {
 
 /** The original file as a blob (the endpoint needs the bearer token, so a plain link cannot open it). */
 export async function fetchBlob(path) {
+  await ensureFreshToken();
   let response;
   try {
     response = await fetch(apiUrl(path), { headers: headers({}) });
@@ -125,6 +166,7 @@ export async function fetchBlob(path) {
  * Calls onEvent(name, data) for every event; resolves when the stream ends.
  */
 export async function streamEvents(path, { method = 'GET', body, signal, onEvent }) {
+  await ensureFreshToken();
   let response;
   try {
     response = await fetch(apiUrl(path), {
@@ -168,7 +210,8 @@ export async function streamEvents(path, { method = 'GET', body, signal, onEvent
 }
 
 /** Multipart upload with progress (fetch has no upload progress; XMLHttpRequest does), into a collection when given. */
-export function uploadFile(file, tags, onProgress, collectionId) {
+export async function uploadFile(file, tags, onProgress, collectionId) {
+  await ensureFreshToken();
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', apiUrl('api/documents'));

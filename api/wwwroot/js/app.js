@@ -2,7 +2,7 @@
 // views registered in shell.js. Pages are separate modules; the imports below are the whole list (docs/ui.md).
 import { h, clear, formatNumber } from './dom.js';
 import { t, setLang, currentLang, onLangChange } from './i18n.js';
-import { request, session, errorMessage, ApiError } from './api.js';
+import { request, session, errorMessage, ApiError, ensureFreshToken } from './api.js';
 import { findView, navigationFor, parseHash, hashFor } from './shell.js';
 import { themePicker } from './theme.js';
 import { completeSsoReturn, ssoBlock } from './sso.js';
@@ -40,7 +40,7 @@ function resolve() {
 async function start() {
   const sso = await completeSsoReturn();
   if (sso?.notice) authNotice = sso.notice;
-  if (session.token && session.expired()) {
+  if (session.token && session.expired() && !(await ensureFreshToken())) {
     session.clear();
     authNotice = t('auth.expired');
   }
@@ -139,6 +139,8 @@ async function refreshMe() {
 }
 
 function signOut(message) {
+  const refreshToken = session.refreshToken;
+  if (refreshToken) request('api/auth/logout', { method: 'POST', body: { refreshToken } }).catch(() => {});
   session.clear();
   ctx.me = null;
   authNotice = message ?? '';
@@ -164,13 +166,15 @@ function authView() {
   authNotice = '';
   const domainHint = h('small', { id: 'auth-domains', class: 'muted', hidden: true, 'data-testid': 'allowed-domains' });
   const email = h('input', { id: 'auth-email', name: 'email', type: 'email', autocomplete: 'username', required: true, 'aria-describedby': 'auth-error auth-domains' });
-  const password = h('input', { id: 'auth-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true, minlength: '8', 'aria-describedby': 'auth-error auth-password-hint' });
+  const password = h('input', { id: 'auth-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true, 'aria-describedby': 'auth-error auth-password-hint' });
   const name = h('input', { id: 'auth-name', name: 'displayName', type: 'text', autocomplete: 'name', maxlength: '100' });
   const remember = h('input', { id: 'auth-remember', type: 'checkbox' });
   const nameRow = h('div', { class: 'field', hidden: true }, h('label', { for: 'auth-name' }, t('auth.name')), name);
   const title = h('h1', { id: 'auth-title' }, t('auth.signIn'));
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, t('auth.signIn'));
   const toggle = h('button', { type: 'button', class: 'btn btn-link', onclick: () => setMode(mode === 'signIn' ? 'signUp' : 'signIn') }, t('auth.toSignUp'));
+  const forgot = h('button', { type: 'button', class: 'btn btn-link', onclick: onForgot }, t('auth.forgot'));
+  const hint = h('small', { id: 'auth-password-hint', class: 'muted', hidden: true }, t('auth.passwordHint'));
 
   function showDomains() {
     const domains = authOptions?.emailDomains ?? [];
@@ -185,6 +189,8 @@ function authView() {
     submit.textContent = t(up ? 'auth.signUp' : 'auth.signIn');
     toggle.textContent = t(up ? 'auth.toSignIn' : 'auth.toSignUp');
     nameRow.hidden = !up;
+    hint.hidden = !up;
+    forgot.hidden = up;
     name.required = up;
     password.autocomplete = up ? 'new-password' : 'current-password';
     error.textContent = '';
@@ -198,22 +204,39 @@ function authView() {
     notice.textContent = '';
     const address = email.value.trim();
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address)) return fail(t('err.email_invalid'), email);
-    if (password.value.length < 8) return fail(t('err.password_short'), password);
+    if (mode === 'signUp' && password.value.length < 10) return fail(t('err.password_short'), password);
+    if (!password.value) return fail(t('err.password_required'), password);
     if (mode === 'signUp' && !name.value.trim()) return fail(t('err.name_required'), name);
     submit.disabled = true;
     try {
       if (mode === 'signUp') {
         await request('api/auth/register', { method: 'POST', body: { email: address, password: password.value, displayName: name.value.trim() } });
-        notice.textContent = t('auth.registered');
+        // The account exists once the address is proven: the mailed link opens account.html, which confirms it.
+        setMode('signIn');
+        notice.textContent = t('auth.checkMail', { email: address });
+        return;
       }
       const login = await request('api/auth/login', { method: 'POST', body: { email: address, password: password.value } });
-      session.save(login.accessToken, remember.checked);
+      session.save(login.accessToken, remember.checked, login.refreshToken);
       ctx.me = await request('api/auth/me');
       render();
     } catch (e) {
-      fail(errorMessage(e), e.type === 'email_domain_not_allowed' || e.type === 'email_taken' ? email : password);
+      fail(errorMessage(e), ['email_domain_not_allowed', 'email_taken', 'email_not_verified', 'invalid_request'].includes(e.type) ? email : password);
     } finally {
       submit.disabled = false;
+    }
+  }
+
+  async function onForgot() {
+    error.textContent = '';
+    notice.textContent = '';
+    const address = email.value.trim();
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address)) return fail(t('err.email_invalid'), email);
+    try {
+      await request('api/auth/password-reset', { method: 'POST', body: { email: address } });
+      notice.textContent = t('auth.resetSent', { email: address });
+    } catch (e) {
+      fail(errorMessage(e), email);
     }
   }
 
@@ -231,12 +254,12 @@ function authView() {
     notice,
     ssoBlock(),
     h('div', { class: 'field' }, h('label', { for: 'auth-email' }, t('auth.email')), email, domainHint),
-    h('div', { class: 'field' }, h('label', { for: 'auth-password' }, t('auth.password')), password,
-      h('small', { id: 'auth-password-hint', class: 'muted' }, t('auth.passwordHint'))),
+    h('div', { class: 'field' }, h('label', { for: 'auth-password' }, t('auth.password')), password, hint),
     nameRow,
     h('label', { class: 'check' }, remember, ' ', t('auth.remember')),
     error,
     submit,
+    forgot,
     toggle);
   queueMicrotask(() => email.focus());
   if (!authOptions) {
@@ -248,7 +271,7 @@ function authView() {
 window.addEventListener('kb:expired', event => {
   if (!ctx.me) return;
   const type = event.detail?.type;
-  signOut(type === 'token_expired' ? t('auth.expired') : t('err.unauthorized'));
+  signOut(type === 'token_expired' ? t('auth.expired') : type === 'session_ended' ? t('err.session_ended') : t('err.unauthorized'));
 });
 window.addEventListener('hashchange', () => {
   const { view, params } = resolve();

@@ -17,7 +17,7 @@ export async function completeSsoReturn() {
   }
   try {
     const login = await request('api/auth/sso/token', { method: 'POST' });
-    session.save(login.accessToken, false);
+    session.save(login.accessToken, false, login.refreshToken);
     return { signedIn: true };
   } catch (e) {
     return { notice: errorMessage(e) };

@@ -17,7 +17,11 @@ public sealed class ChunkFiles(IBlobStore blobs)
 
     public static string Key(string documentId, int version) => $"chunks/{documentId}/v{version}.json.gz";
 
-    public async Task WriteAsync(ChunkFile file, CancellationToken cancellationToken = default)
+    public Task WriteAsync(ChunkFile file, CancellationToken cancellationToken = default)
+        => WriteAsync(Key(file.DocumentId, file.Version), file, cancellationToken);
+
+    /// <summary>Writes a chunk file under another key (ingestion keeps its embedded chunks this way until they are indexed).</summary>
+    public async Task WriteAsync(string key, ChunkFile file, CancellationToken cancellationToken = default)
     {
         var stored = new StoredFile(file.DocumentId, file.Version, file.Revision, file.Chunks.Select(c => new StoredChunk(
             c.ChunkId, c.FileName, c.Title, c.Section, c.Page, c.Text, c.Tags, MemoryMarshal.AsBytes(c.Embedding.Span).ToArray())).ToList());
@@ -25,17 +29,20 @@ public sealed class ChunkFiles(IBlobStore blobs)
         await using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
             await JsonSerializer.SerializeAsync(gzip, stored, Json, cancellationToken);
         buffer.Position = 0;
-        await blobs.PutAsync(Key(file.DocumentId, file.Version), buffer, "application/gzip", cancellationToken);
+        await blobs.PutAsync(key, buffer, "application/gzip", cancellationToken);
     }
 
     /// <summary>The chunk file, or null when none is stored for this version.</summary>
-    public async Task<ChunkFile?> ReadAsync(string documentId, int version, CancellationToken cancellationToken = default)
+    public Task<ChunkFile?> ReadAsync(string documentId, int version, CancellationToken cancellationToken = default)
+        => ReadAsync(Key(documentId, version), cancellationToken);
+
+    public async Task<ChunkFile?> ReadAsync(string key, CancellationToken cancellationToken = default)
     {
-        await using var content = await blobs.OpenReadAsync(Key(documentId, version), cancellationToken);
+        await using var content = await blobs.OpenReadAsync(key, cancellationToken);
         if (content is null) return null;
         await using var gzip = new GZipStream(content, CompressionMode.Decompress);
         var stored = await JsonSerializer.DeserializeAsync<StoredFile>(gzip, Json, cancellationToken)
-            ?? throw new InvalidDataException($"Empty chunk file {Key(documentId, version)}.");
+            ?? throw new InvalidDataException($"Empty chunk file {key}.");
         return new ChunkFile(stored.DocumentId, stored.Version, stored.Revision, stored.Chunks.Select(c => new IndexedChunk(
             c.ChunkId, stored.DocumentId, c.FileName, c.Title, c.Section, c.Page, c.Text, c.Tags,
             MemoryMarshal.Cast<byte, float>(c.Embedding).ToArray())).ToList());

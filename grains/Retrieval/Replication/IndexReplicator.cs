@@ -43,13 +43,15 @@ public sealed class IndexReplicator : BackgroundService
     private bool _failing;
     private readonly SemaphoreSlim _nudge = new(0, 1);
 
-    public IndexReplicator(IKnowledgeIndex index, ChunkFiles files, IGrainFactory grains, IOptions<KnowledgeBaseOptions> options,
-        IOptions<ReplicationOptions> replication, ILogger<IndexReplicator> logger, PermissionCache? changes = null)
+    /// <param name="grains">Absent where ingestion runs without a cluster (tests, benchmarks): the local index is then
+    /// written directly and nothing is synchronised.</param>
+    public IndexReplicator(IKnowledgeIndex index, ChunkFiles files, IOptions<KnowledgeBaseOptions> options,
+        IOptions<ReplicationOptions> replication, ILogger<IndexReplicator> logger, IGrainFactory? grains = null, PermissionCache? changes = null)
     {
         if (changes is not null) changes.CorpusChanged += _ => Nudge();
         _index = index;
         _files = files;
-        _grains = grains;
+        _grains = grains!;
         _options = replication.Value;
         _logger = logger;
         _statePath = Path.Combine(Path.GetFullPath(options.Value.DataDir), "index", "replication.json");

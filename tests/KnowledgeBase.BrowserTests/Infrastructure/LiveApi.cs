@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Logging;
 
 namespace KnowledgeBase.BrowserTests.Infrastructure;
 
@@ -52,7 +53,11 @@ public class LiveApi : WebApplicationFactory<Program>
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         };
         foreach (var (key, value) in settings.Concat(MoreSettings())) builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.AddProvider(Log));
     }
+
+    /// <summary>Warnings the api logged; with no SMTP server, account links are written there.</summary>
+    public LinesLogger Log { get; } = new();
 
     /// <summary>Settings a variant adds or overrides (a model endpoint, the dashboard).</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> MoreSettings() => [];
@@ -71,12 +76,7 @@ public class LiveApi : WebApplicationFactory<Program>
     {
         email ??= $"u{Guid.NewGuid().ToString("N")[..10]}@soosan.com";
         using var anonymous = Http();
-        var register = await anonymous.PostAsJsonAsync("api/auth/register", new { email, password = Password, displayName });
-        if (register.StatusCode != HttpStatusCode.Created && register.StatusCode != HttpStatusCode.Conflict)
-            throw new InvalidOperationException($"register {email}: {(int)register.StatusCode} {await register.Content.ReadAsStringAsync()}");
-        var login = await anonymous.PostAsJsonAsync("api/auth/login", new { email, password = Password });
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
+        var token = await KnowledgeBase.LocalCluster.SignUp.SignInAsync(anonymous, () => Log.Lines, email, Password, displayName);
         var client = Http(token);
         var me = await client.GetFromJsonAsync<MeBody>("api/auth/me");
         return new ApiUser(me!.UserId, email, token, client);
@@ -97,8 +97,31 @@ public class LiveApi : WebApplicationFactory<Program>
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private sealed record TokenBody(string AccessToken);
     private sealed record MeBody(string UserId);
+}
+
+/// <summary>Keeps the warnings and errors the api logs, as text.</summary>
+public sealed class LinesLogger : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyList<string> Lines => _lines.ToArray();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(_lines);
+
+    public void Dispose() { }
+
+    private sealed class Logger(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel)) lines.Enqueue(formatter(state, exception));
+        }
+    }
 }
 
 /// <summary>The api answering through the OpenAI-compatible stub (so a test decides what the model says, how fast, or

@@ -39,6 +39,8 @@ public sealed class PermissionFixture : IAsyncLifetime
         MemberA = await Api.CreateUserAsync(displayName: "인사팀원");
         Member = await Api.CreateUserAsync(displayName: "일반직원");
         await Ok(Admin.Client.PutAsJsonAsync($"/api/admin/users/{Editor.UserId}/role", new { role = "editor" }));
+        // A role change ends the user's sessions; the editor signs in again.
+        Editor = await Api.CreateUserAsync(Editor.Email, "편집자");
         GroupA = (await Json(Admin.Client.PostAsJsonAsync("/api/admin/groups", new { name = "인사팀" }))).GetProperty("groupId").GetString()!;
         await Ok(Admin.Client.PutAsJsonAsync($"/api/admin/groups/{GroupA}/members", new { userIds = new[] { MemberA.UserId } }));
         Hr = await CreateCollectionAsync(Admin, "인사", new { groups = new[] { GroupA } }, new { users = new[] { Editor.UserId } });
@@ -183,13 +185,18 @@ public sealed class PermissionTests(PermissionFixture f, ITestOutputHelper outpu
     }
 
     [Fact]
-    public async Task A_demoted_admin_loses_the_console_on_the_next_request()
+    public async Task A_role_change_ends_the_users_sessions_and_the_new_role_applies_at_the_next_sign_in()
     {
         var second = await f.Api.CreateUserAsync(displayName: "임시 관리자");
         await f.Admin.Client.PutAsJsonAsync($"/api/admin/users/{second.UserId}/role", new { role = "admin" });
+        // The change ended the session the user had; signed in again, they have the console.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await second.Client.GetAsync("/api/auth/me")).StatusCode);
+        second = await f.Api.CreateUserAsync(second.Email);
         Assert.Equal(HttpStatusCode.OK, (await second.Client.GetAsync("/api/admin/groups")).StatusCode);
         Assert.Equal("admin", (await second.Client.GetFromJsonAsync<JsonElement>("/api/auth/me")).GetProperty("role").GetString());
         await f.Admin.Client.PutAsJsonAsync($"/api/admin/users/{second.UserId}/role", new { role = "member" });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await second.Client.GetAsync("/api/admin/groups")).StatusCode);
+        second = await f.Api.CreateUserAsync(second.Email);
         Assert.Equal(HttpStatusCode.Forbidden, (await second.Client.GetAsync("/api/admin/groups")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await f.Admin.Client.PutAsJsonAsync($"/api/admin/users/{second.UserId}/role", new { role = "owner" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await f.Admin.Client.PutAsJsonAsync("/api/admin/users/usr_nobody/role", new { role = "editor" })).StatusCode);

@@ -54,7 +54,7 @@ public sealed class AuditLogTests(AuditFixture fixture)
 
         var mine = await EntriesAsync(admin, $"actor={Uri.EscapeDataString(user.Email)}&limit=50");
         var actions = mine.Select(e => e.GetProperty("action").GetString()).ToList();
-        Assert.Equal(["document.deleted", "document.uploaded", "auth.sign_in_failed", "auth.sign_in", "auth.sign_up"], actions);
+        Assert.Equal(["document.deleted", "document.uploaded", "auth.sign_in_failed", "auth.sign_in", "auth.email_verified", "auth.sign_up"], actions);
         Assert.All(mine, e => Assert.Equal("127.0.0.1", e.GetProperty("address").GetString()));
         Assert.Equal(documentId, mine[0].GetProperty("target").GetString());
         Assert.Contains("휴가규정.md", mine[0].GetProperty("detail").GetString());

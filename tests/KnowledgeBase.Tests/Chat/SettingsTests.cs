@@ -1,5 +1,6 @@
 using KnowledgeBase.Api.Hosting;
 using KnowledgeBase.Grains.Accounting;
+using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 
@@ -10,25 +11,52 @@ public sealed class SettingsTests
     private static IConfiguration Config(params (string Key, string Value)[] values)
         => new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 
+    private static string TempDir() => Path.Combine(Path.GetTempPath(), "kb-settings-" + Guid.NewGuid().ToString("N")[..8]);
+
     [Theory]
+    [InlineData("APP_ENV", "dev")]
     [InlineData("APP_ENV", "prod")]
     [InlineData("STRICT_ENV", "true")]
-    public void Prod_mode_refuses_to_start_without_a_real_jwt_secret(string key, string value)
+    public void Without_JWT_SECRET_a_random_key_is_generated_once_and_kept_owner_only(string key, string value)
     {
-        var missing = Assert.Throws<InvalidOperationException>(() => ApiSettings.Load(Config((key, value))));
-        Assert.Contains("JWT_SECRET", missing.Message);
-        var dev = Assert.Throws<InvalidOperationException>(() => ApiSettings.Load(Config((key, value), ("JWT_SECRET", ApiSettings.DevJwtSecret))));
-        Assert.Contains("JWT_SECRET", dev.Message);
-        Assert.Throws<InvalidOperationException>(() => ApiSettings.Load(Config((key, value), ("JWT_SECRET", "short"))));
-        Assert.True(ApiSettings.Load(Config((key, value), ("JWT_SECRET", new string('k', 48)))).Strict);
+        var dir = TempDir();
+        var first = ApiSettings.Load(Config((key, value)), dir);
+        var again = ApiSettings.Load(Config((key, value)), dir);
+        var elsewhere = ApiSettings.Load(Config((key, value)), TempDir());
+        Assert.Equal(32, first.JwtKey.Length);
+        Assert.Equal(first.JwtKey, again.JwtKey);
+        Assert.NotEqual(first.JwtKey, elsewhere.JwtKey);
+        var file = Path.Combine(dir, ApiSettings.KeyFileName);
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Contains(file, first.JwtKeySource);
+        Assert.DoesNotContain(Convert.ToBase64String(first.JwtKey), first.JwtKeySource);
+    }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("prod")]
+    public void Placeholder_and_short_secrets_are_refused_in_every_environment(string appEnv)
+    {
+        // The value k8s/base/secret.example.yaml ships: the dev overlay used to accept it.
+        var example = System.Text.RegularExpressions.Regex.Match(Deployment.Repo.Read("k8s/base/secret.example.yaml"), @"JWT_SECRET:\s*(\S+)").Groups[1].Value;
+        Assert.StartsWith("change-me", example);
+        var placeholder = Assert.Throws<ConfigurationException>(() => ApiSettings.Load(Config(("APP_ENV", appEnv), ("JWT_SECRET", example)), TempDir()));
+        Assert.Contains("JWT_SECRET", placeholder.Message);
+        Assert.Throws<ConfigurationException>(() => ApiSettings.Load(Config(("APP_ENV", appEnv), ("JWT_SECRET", "short")), TempDir()));
+        var given = ApiSettings.Load(Config(("APP_ENV", appEnv), ("JWT_SECRET", new string('k', 48))), TempDir());
+        Assert.Equal("JWT_SECRET", given.JwtKeySource);
     }
 
     [Fact]
-    public void Dev_mode_starts_with_the_development_secret_and_default_domains()
+    public void Dev_mode_has_default_domains_short_access_tokens_and_open_sign_up()
     {
-        var settings = ApiSettings.Load(Config());
+        var settings = ApiSettings.Load(Config(), TempDir());
         Assert.False(settings.Strict);
         Assert.Equal(["soosan.com", "soosan.co.kr"], settings.EmailDomains.Order().Reverse());
+        Assert.Equal(900, settings.JwtExpiresInSeconds);
+        Assert.Equal(SignupMode.Open, settings.Signup);
+        Assert.Throws<ConfigurationException>(() => ApiSettings.Load(Config(("SIGNUP_MODE", "closed")), TempDir()));
+        Assert.Throws<ConfigurationException>(() => ApiSettings.Load(Config(("KNOWN_PROXIES", "proxy.internal")), TempDir()));
     }
 
     [Theory]

@@ -47,7 +47,7 @@ public sealed class FailoverSettingsTests
     [InlineData("ORLEANS_RESPONSE_TIMEOUT_SECONDS", "-1")]
     public void A_bad_failover_setting_stops_start_up_naming_the_variable(string name, string value)
     {
-        var error = Assert.Throws<InvalidOperationException>(() =>
+        var error = Assert.Throws<ConfigurationException>(() =>
         {
             var builder = Host.CreateApplicationBuilder();
             builder.UseOrleans(silo => silo.ConfigureFailureDetection(Config((name, value))));

@@ -124,6 +124,7 @@ public sealed class PostgresStorageTests : IClassFixture<PostgresFixture>
                 ["LOG_DIR"] = Path.Combine(root, "logs"),
             }).Build();
             silo.AddGrainStorage(config);
+            silo.UseInMemoryReminderService();
             silo.Services.AddKnowledgeBaseServices(config);
         }
     }

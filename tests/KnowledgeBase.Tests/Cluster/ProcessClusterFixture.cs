@@ -35,10 +35,9 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
     public async Task<ClusterUser> SignUpAsync(string? email = null)
     {
         email ??= $"c{Guid.NewGuid().ToString("N")[..10]}@soosan.com";
+        // Signs up and verifies through one api, signs in through the other.
         using var first = Anonymous(0);
-        var register = await first.PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password, displayName = "클러스터 사용자" });
-        if (register.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.Conflict))
-            throw new InvalidOperationException($"register {email}: {(int)register.StatusCode} {await register.Content.ReadAsStringAsync()}");
+        await SignUp.SignInAsync(first, Cluster.Apis[0].Lines, email, ApiFactory.Password, "클러스터 사용자");
         using var second = Anonymous(1);
         var login = await second.PostAsJsonAsync("/api/auth/login", new { email, password = ApiFactory.Password });
         login.EnsureSuccessStatusCode();

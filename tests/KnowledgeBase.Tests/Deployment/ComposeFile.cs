@@ -30,8 +30,9 @@ internal sealed class ComposeFile
     {
         var service = Service(serviceName);
         var env = new Dictionary<string, string>();
-        if (Yaml.Str(Yaml.MapAt(service, "build").GetValueOrDefault("dockerfile")) is { } dockerfile)
-            foreach (var (k, v) in Dockerfile.Load(dockerfile).FinalEnvironment()) env[k] = v;
+        var build = Yaml.MapAt(service, "build");
+        if (Yaml.Str(build.GetValueOrDefault("dockerfile")) is { } dockerfile && Yaml.Str(build.GetValueOrDefault("target")) is { } target)
+            foreach (var (k, v) in Dockerfile.Load(dockerfile).Target(target).Environment()) env[k] = v;
         foreach (var (k, v) in Environment(service)) env[k] = v;
         return env;
     }

@@ -25,14 +25,15 @@ public class ComposeTests
     public void Every_service_the_issue_names_exists(string name) => Compose.Service(name);
 
     [Theory]
-    [InlineData("api", "api/Dockerfile")]
-    [InlineData("silo", "silo/Dockerfile")]
-    public void Api_and_silo_build_from_their_Dockerfiles_with_the_repository_as_context(string service, string dockerfile)
+    [InlineData("api")]
+    [InlineData("silo")]
+    public void Api_and_silo_build_their_targets_of_the_one_Dockerfile_with_the_repository_as_context(string service)
     {
         var build = Yaml.MapAt(Compose.Service(service), "build");
         Assert.Equal(".", Yaml.Str(build.GetValueOrDefault("context")));
-        Assert.Equal(dockerfile, Yaml.Str(build.GetValueOrDefault("dockerfile")));
-        Assert.True(Repo.Exists(dockerfile));
+        Assert.Equal(Dockerfile.Repository, Yaml.Str(build.GetValueOrDefault("dockerfile")));
+        Assert.Equal(service, Yaml.Str(build.GetValueOrDefault("target")));
+        Dockerfile.Load(Dockerfile.Repository).StageNamed(service);
     }
 
     [Fact]

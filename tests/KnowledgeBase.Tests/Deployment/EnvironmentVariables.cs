@@ -44,7 +44,8 @@ internal static class ProcessVariables
     public static readonly IReadOnlySet<string> ApiOnly = new HashSet<string>
     {
         "ORLEANS_MODE", "ASPNETCORE_URLS", "PATH_BASE", "JWT_SECRET", "JWT_EXPIRES_IN", "INTERNAL_EMAIL_DOMAIN",
-        "ADMIN_EMAILS", "CORS_ALLOW_ORIGINS", "AUTH_RATE_LIMIT_PER_MINUTE", "METRICS_PORT",
+        "ADMIN_EMAILS", "CORS_ALLOW_ORIGINS", "AUTH_RATE_LIMIT_PER_MINUTE", "METRICS_PORT", "REFRESH_TOKEN_DAYS", "SIGNUP_MODE",
+        "PUBLIC_URL", "KNOWN_PROXIES", "SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM", "SMTP_SECURITY",
         "OIDC_AUTHORITY", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_SCOPES", "OIDC_GROUP_CLAIM", "OIDC_DISPLAY_NAME",
     };
 
@@ -58,7 +59,7 @@ internal static class ProcessVariables
     /// <summary>Secrets: never written into a deployment file, and given only to the process that needs them.</summary>
     public static readonly IReadOnlySet<string> Secrets = new HashSet<string>
     {
-        "JWT_SECRET", "OPENAI_API_KEY", "DATABASE_URL", "S3_ACCESS_KEY", "S3_SECRET_KEY", "OIDC_CLIENT_SECRET",
+        "JWT_SECRET", "OPENAI_API_KEY", "DATABASE_URL", "S3_ACCESS_KEY", "S3_SECRET_KEY", "SMTP_PASSWORD", "OIDC_CLIENT_SECRET",
     };
 
     /// <summary>Documented but rightly absent from a deployment: SILO_ADVERTISED_IP is the non-Kubernetes twin of

@@ -79,17 +79,17 @@ internal sealed class Kustomization
 /// <summary>What a container runs with: its image's ENV, the ConfigMaps it imports whole, and its own env.</summary>
 internal static class ContainerEnvironment
 {
-    public static string ImageDockerfile(V1Container container) => container.Name switch
+    /// <summary>The Dockerfile target that builds the container's image.</summary>
+    public static string ImageTarget(V1Container container) => container.Name switch
     {
-        "api" => "api/Dockerfile",
-        "silo" => "silo/Dockerfile",
-        _ => throw new Xunit.Sdk.XunitException($"No Dockerfile known for container {container.Name}."),
+        "api" or "silo" => container.Name,
+        _ => throw new Xunit.Sdk.XunitException($"No Dockerfile target known for container {container.Name}."),
     };
 
     /// <summary>Name to value; a value from a Secret or the downward API shows as "(from ...)".</summary>
     public static IReadOnlyDictionary<string, string> Effective(ManifestSet set, V1Container container)
     {
-        var env = new Dictionary<string, string>(Dockerfile.Load(ImageDockerfile(container)).FinalEnvironment());
+        var env = new Dictionary<string, string>(Dockerfile.Load(Dockerfile.Repository).Target(ImageTarget(container)).Environment());
         foreach (var source in container.EnvFrom ?? [])
         {
             if (source.ConfigMapRef is { } cm)

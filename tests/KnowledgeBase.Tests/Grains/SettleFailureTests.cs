@@ -129,6 +129,7 @@ public sealed class SettleFailureTests : IAsyncLifetime
                 ["LOG_DIR"] = Path.Combine(Root, "logs"),
             }).Build();
             silo.AddGrainStorage(config);
+            silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<IQueryLog, RecordingQueryLog>();
             silo.Services.AddSingleton<IRetriever>(sp => new FailingSearch(ActivatorUtilities.CreateInstance<HybridRetriever>(sp)));
             silo.Services.AddKnowledgeBaseServices(config);

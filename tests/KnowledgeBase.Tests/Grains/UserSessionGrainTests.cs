@@ -280,37 +280,6 @@ public sealed class UserSessionGrainTests(ClusterFixture fixture)
         Assert.Equal(started, conversation.CreatedAt); // the conversation began with the turn that was dropped
     }
 
-    [Fact]
-    public async Task A_conversation_stored_with_its_turns_inside_is_read_and_continued_even_after_a_move_cut_short()
-    {
-        // Conversations written before each turn had a record of its own carried their turns inside.
-        var grain = await NewUserAsync();
-        const string conversationId = "conv_0123456789abcdef";
-        var earlier = DateTimeOffset.UtcNow.AddDays(-2);
-        var turns = Enumerable.Range(0, 2).Select(i => new ConversationTurn($"msg_old_{i}", i == 0 ? "연차 유급휴가는 며칠인가요?" : "그럼 1년 미만은?",
-            "15일입니다 [1].", "info_request", [], [], new TokenUsage(10, 5, 15), 0, earlier.AddMinutes(i), true, null, "연차 유급휴가")).ToList();
-        await Storage.WriteStateAsync("conversation", fixture.Grains.GetGrain<IConversationGrain>($"{grain.GetPrimaryKeyString()}/{conversationId}").GetGrainId(),
-            new GrainState<KnowledgeBase.Grains.ConversationState>(new KnowledgeBase.Grains.ConversationState { Title = "예전 대화", Turns = turns }));
-        await Storage.WriteStateAsync("conversations", grain.GetGrainId(), new GrainState<KnowledgeBase.Grains.Chat.ConversationListState>(
-            new KnowledgeBase.Grains.Chat.ConversationListState { Conversations = { [conversationId] = new ConversationSummary(conversationId, "예전 대화", earlier, earlier.AddMinutes(1), 2) } }));
-        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
-
-        // A move cut short by a crash: the first turn already has its record, the conversation still holds them all.
-        var firstRecord = KnowledgeBase.Grains.ConversationGrain.TurnRecordId($"{grain.GetPrimaryKeyString()}/{conversationId}", 0);
-        await Storage.WriteStateAsync(KnowledgeBase.Grains.ConversationGrain.TurnStateName, firstRecord,
-            new GrainState<KnowledgeBase.Grains.StoredTurn>(new KnowledgeBase.Grains.StoredTurn { Turn = turns[0] }));
-
-        var before = (await grain.GetConversationAsync(conversationId))!;
-        Assert.Equal(turns.Select(t => t.MessageId), before.Turns.Select(t => t.MessageId));
-        Assert.IsType<DoneEvent>((await AskAsync(grain, "사용하지 못한 연차는 어떻게 되나요?", conversationId))[^1]);
-        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
-
-        var after = (await grain.GetConversationAsync(conversationId))!;
-        Assert.Equal(["msg_old_0", "msg_old_1"], after.Turns.Take(2).Select(t => t.MessageId));
-        Assert.Equal(3, after.Turns.Count);
-        Assert.Equal((earlier, "예전 대화"), (after.CreatedAt, after.Title));
-    }
-
     private static async Task<T> CopyStateAsync<T>(Orleans.Storage.IGrainStorage storage, string name, IUserSessionGrain from, IUserSessionGrain to)
         where T : new()
     {

@@ -4,6 +4,9 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using KnowledgeBase.LocalCluster;
+using KnowledgeBase.Tests.Models;
+using Microsoft.Extensions.Logging;
 
 namespace KnowledgeBase.Tests.Infrastructure;
 
@@ -19,6 +22,9 @@ public class ApiFactory : WebApplicationFactory<Program>
     public string LogDir => Path.Combine(Root, "logs");
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    /// <summary>What the api logged: with no SMTP server, account links are written there.</summary>
+    public CapturingLoggerProvider Log { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -37,18 +43,13 @@ public class ApiFactory : WebApplicationFactory<Program>
         };
         foreach (var (key, value) in Settings) settings[key] = value;
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.AddProvider(Log));
     }
 
     public async Task<TestUser> CreateUserAsync(string? email = null, string displayName = "테스트 사용자")
     {
         email ??= $"u{Guid.NewGuid().ToString("N")[..10]}@soosan.com";
-        var anonymous = CreateClient();
-        var register = await anonymous.PostAsJsonAsync("/api/auth/register", new { email, password = Password, displayName });
-        if (register.StatusCode != HttpStatusCode.Created && register.StatusCode != HttpStatusCode.Conflict)
-            throw new InvalidOperationException($"register {email}: {(int)register.StatusCode} {await register.Content.ReadAsStringAsync()}");
-        var login = await anonymous.PostAsJsonAsync("/api/auth/login", new { email, password = Password });
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
+        var token = await SignUp.SignInAsync(CreateClient(), () => Log.Lines, email, Password, displayName);
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         var me = await client.GetFromJsonAsync<MeBody>("/api/auth/me");
@@ -70,7 +71,6 @@ public class ApiFactory : WebApplicationFactory<Program>
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private sealed record TokenBody(string AccessToken);
     private sealed record MeBody(string UserId);
 }
 

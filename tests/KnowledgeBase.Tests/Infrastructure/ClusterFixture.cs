@@ -45,6 +45,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 ["LOG_DIR"] = Path.Combine(own, "logs"),
             }).Build();
             silo.AddGrainStorage(config);
+            silo.UseInMemoryReminderService();
             silo.Services.AddKnowledgeBaseServices(config);
         }
     }

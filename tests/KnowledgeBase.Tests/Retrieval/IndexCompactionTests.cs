@@ -21,7 +21,7 @@ public sealed class IndexCompactionTests
         var dataDir = Path.Combine(Path.GetTempPath(), "kb-compact-" + Guid.NewGuid().ToString("N")[..10]);
         ServiceProvider Start() => new ServiceCollection()
             .AddLogging()
-            .Configure<KnowledgeBaseOptions>(o => o.DataDir = dataDir)
+            .Configure<KnowledgeBaseOptions>(o => (o.DataDir, o.StorageDir) = (dataDir, Path.Combine(dataDir, "storage")))
             .Configure<RetrievalOptions>(o => o.CompactAfterQuiet = TimeSpan.FromSeconds(5))
             .AddIngestion()
             .AddRetrieval()

@@ -23,7 +23,7 @@ public sealed class LaborLawIndexFixture : IAsyncLifetime
     {
         _provider = new ServiceCollection()
             .AddLogging()
-            .Configure<KnowledgeBaseOptions>(o => o.DataDir = _dataDir)
+            .Configure<KnowledgeBaseOptions>(o => (o.DataDir, o.StorageDir) = (_dataDir, Path.Combine(_dataDir, "storage")))
             .AddIngestion()
             .AddRetrieval()
             .BuildServiceProvider();

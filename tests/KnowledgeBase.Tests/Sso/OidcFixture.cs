@@ -20,10 +20,32 @@ public sealed class OidcFixture : IAsyncLifetime
         ["boss"] = new { email = SsoAdminEmail, email_verified = true, name = "관리자", groups = new[] { "임원" } },
         ["outsider"] = new { email = "someone@gmail.com", email_verified = true, name = "외부인" },
         ["unverified"] = new { email = "park@soosan.com", email_verified = false, name = "박지훈" },
+        ["lee"] = new { email = "lee.jiwon@soosan.com", email_verified = true, name = "이지원" },
+        ["han"] = new { email = "han@soosan.com", email_verified = true, name = "한소희" },
     };
+
+    private readonly int _invitePort = ApiFactory.FreePort();
+    private SsoApiFactory? _inviteApi;
 
     public NodeServer Provider { get; private set; } = null!;
     public SsoApiFactory Api { get; private set; } = null!;
+
+    /// <summary>A second api with the same provider and SIGNUP_MODE=invite, started by the first test that asks.</summary>
+    public SsoApiFactory InviteApi
+    {
+        get
+        {
+            lock (this)
+            {
+                if (_inviteApi is null)
+                {
+                    _inviteApi = new SsoApiFactory(_invitePort, ApiSettings(new() { ["SIGNUP_MODE"] = "invite" }));
+                    _inviteApi.StartServer();
+                }
+                return _inviteApi;
+            }
+        }
+    }
 
     public async Task InitializeAsync()
     {
@@ -34,25 +56,33 @@ public sealed class OidcFixture : IAsyncLifetime
             {
                 client_id = ClientId,
                 client_secret = ClientSecret,
-                redirect_uris = new[] { $"http://localhost:{appPort}{SsoHosting.CallbackPath}", $"http://127.0.0.1:{appPort}{SsoHosting.CallbackPath}" },
+                redirect_uris = new[] { appPort, _invitePort }.SelectMany(port => new[] { $"http://localhost:{port}{SsoHosting.CallbackPath}", $"http://127.0.0.1:{port}{SsoHosting.CallbackPath}" }),
                 grant_types = new[] { "authorization_code" },
                 response_types = new[] { "code" },
             },
         });
         Provider = await NodeServer.StartOidcProviderAsync(clients, JsonSerializer.Serialize(Users));
-        Api = new SsoApiFactory(appPort, new Dictionary<string, string?>
+        Api = new SsoApiFactory(appPort, ApiSettings([]));
+        Api.StartServer();
+    }
+
+    private Dictionary<string, string?> ApiSettings(Dictionary<string, string?> extra)
+    {
+        var settings = new Dictionary<string, string?>
         {
             ["OIDC_AUTHORITY"] = Provider.Url,
             ["OIDC_CLIENT_ID"] = ClientId,
             ["OIDC_CLIENT_SECRET"] = ClientSecret,
             ["OIDC_SCOPES"] = "openid profile email groups",
             ["ADMIN_EMAILS"] = $"{ApiFactory.AdminEmail},{SsoAdminEmail}",
-        });
-        Api.StartServer();
+        };
+        foreach (var (key, value) in extra) settings[key] = value;
+        return settings;
     }
 
     public async Task DisposeAsync()
     {
+        if (_inviteApi is not null) await _inviteApi.DisposeAsync();
         await Api.DisposeAsync();
         await Provider.DisposeAsync();
     }

@@ -83,13 +83,57 @@ public sealed class SsoTests(OidcFixture fixture)
         Assert.Equal("admin", (await MeAsync("boss")).GetProperty("role").GetString());
     }
 
-    /// <summary>Signs in at the provider as <paramref name="login"/> and returns /api/auth/me with the token it yields.</summary>
-    private async Task<JsonElement> MeAsync(string login)
+    [Fact]
+    public async Task A_disabled_account_is_refused_at_company_sign_in_and_a_deleted_one_returns_only_as_a_new_account()
     {
+        var first = (await MeAsync("lee")).GetProperty("userId").GetString()!;
+        var admin = await Api.CreateAdminAsync();
+        (await admin.Client.PutAsJsonAsync($"/api/admin/users/{first}/status", new { disabled = true })).EnsureSuccessStatusCode();
+
+        using (var browser = new OidcBrowserless())
+        {
+            Assert.Equal("#/sso-error/account_disabled", (await browser.SignInAsync(Api.AppAddress, "lee")).Fragment);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await browser.ExchangeAsync(Api.AppAddress)).StatusCode);
+        }
+        var refused = await admin.Client.GetFromJsonAsync<JsonElement>("/api/admin/audit?action=auth.sso_sign_in_refused&actor=lee.jiwon@soosan.com");
+        Assert.Contains(refused.GetProperty("entries").EnumerateArray(), e => e.GetProperty("detail").GetString() == "account_disabled");
+
+        // Deleted, the person is a stranger again: sign-up is open here, so the next sign-in makes a new, empty account.
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Client.DeleteAsync($"/api/admin/users/{first}")).StatusCode);
+        var again = await MeAsync("lee");
+        Assert.NotEqual(first, again.GetProperty("userId").GetString());
+        Assert.Equal("member", again.GetProperty("role").GetString());
+    }
+
+    [Fact]
+    public async Task In_invite_mode_company_sign_in_makes_accounts_only_for_invited_addresses()
+    {
+        var api = fixture.InviteApi;
+        using (var browser = new OidcBrowserless())
+            Assert.Equal("#/sso-error/signup_invite_only", (await browser.SignInAsync(api.AppAddress, "han")).Fragment);
+
+        var admin = await api.CreateAdminAsync();
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.Client.PostAsJsonAsync("/api/admin/invites", new { email = "han@soosan.com", role = "editor" })).StatusCode);
+        var invited = await MeAsync("han", api);
+        Assert.Equal("editor", invited.GetProperty("role").GetString());
+
+        // A deleted account is not made again without a new invitation.
+        var userId = invited.GetProperty("userId").GetString();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Client.DeleteAsync($"/api/admin/users/{userId}")).StatusCode);
+        using (var browser = new OidcBrowserless())
+            Assert.Equal("#/sso-error/signup_invite_only", (await browser.SignInAsync(api.AppAddress, "han")).Fragment);
+        // The operator's own addresses may still come in, so that someone can invite.
+        Assert.Equal("admin", (await MeAsync("boss", api)).GetProperty("role").GetString());
+    }
+
+    /// <summary>Signs in at the provider as <paramref name="login"/> and returns /api/auth/me with the token it yields.</summary>
+    private async Task<JsonElement> MeAsync(string login, SsoApiFactory? through = null)
+    {
+        var api = through ?? Api;
         using var browser = new OidcBrowserless();
-        Assert.Equal("#/sso", (await browser.SignInAsync(Api.AppAddress, login)).Fragment);
-        var token = (await (await browser.ExchangeAsync(Api.AppAddress)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
-        using var client = new HttpClient { BaseAddress = Api.AppAddress };
+        Assert.Equal("#/sso", (await browser.SignInAsync(api.AppAddress, login)).Fragment);
+        var token = (await (await browser.ExchangeAsync(api.AppAddress)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        using var client = new HttpClient { BaseAddress = api.AppAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return await client.GetFromJsonAsync<JsonElement>("/api/auth/me");
     }
@@ -143,7 +187,7 @@ public sealed class SsoSettingsTests
         {
             ["OIDC_AUTHORITY"] = authority, ["OIDC_CLIENT_ID"] = clientId, ["OIDC_SCOPES"] = scopes,
         }).Build();
-        var error = Assert.Throws<InvalidOperationException>(void () => KnowledgeBase.Api.Hosting.SsoOptions.Load(config));
+        var error = Assert.Throws<KnowledgeBase.Grains.Hosting.ConfigurationException>(void () => KnowledgeBase.Api.Hosting.SsoOptions.Load(config));
         Assert.Contains(expected, error.Message);
     }
 }

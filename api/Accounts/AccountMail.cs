@@ -1,0 +1,95 @@
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+using KnowledgeBase.Grains.Hosting;
+
+namespace KnowledgeBase.Api.Accounts;
+
+public enum SmtpSecurity { StartTls, Tls, None }
+
+/// <summary>SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_SECURITY (starttls | tls | none).
+/// Without SMTP_HOST, account links are written to the log instead (the embedded default).</summary>
+public sealed record SmtpSettings(string Host, int Port, string? User, string? Password, MailboxAddress From, SmtpSecurity Security)
+{
+    public static SmtpSettings? Load(IConfiguration config)
+    {
+        if (config["SMTP_HOST"] is not { Length: > 0 } host) return null;
+        var security = (config["SMTP_SECURITY"] ?? "starttls").Trim().ToLowerInvariant() switch
+        {
+            "" or "starttls" => SmtpSecurity.StartTls,
+            "tls" or "ssl" => SmtpSecurity.Tls,
+            "none" => SmtpSecurity.None,
+            var other => throw new ConfigurationException($"SMTP_SECURITY must be starttls, tls or none (got '{other}')."),
+        };
+        var port = Grains.Hosting.KnowledgeBaseSettings.Int(config, "SMTP_PORT", security == SmtpSecurity.Tls ? 465 : 587, 1, 65535);
+        var from = config["SMTP_FROM"] is { Length: > 0 } f ? f : config["SMTP_USER"];
+        if (string.IsNullOrWhiteSpace(from) || !MailboxAddress.TryParse(from, out var sender))
+            throw new ConfigurationException($"SMTP_FROM must be the sender's address, e.g. \"지식베이스 <kb@soosan.com>\" (got '{from}').");
+        return new SmtpSettings(host, port, config["SMTP_USER"], config["SMTP_PASSWORD"], sender, security);
+    }
+
+    public override string ToString() => $"{Host}:{Port} ({Security.ToString().ToLowerInvariant()})";
+}
+
+/// <summary>One account e-mail: a link the recipient opens (verify the address, reset the password, accept an invitation).</summary>
+public sealed record AccountMessage(string To, string Subject, string Body, string Link);
+
+public interface IAccountMailer
+{
+    /// <summary>How links reach people, for the start-up summary.</summary>
+    string Describe();
+
+    Task SendAsync(AccountMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>Sends over SMTP with MailKit, one connection per message (account mail is rare).</summary>
+public sealed class SmtpAccountMailer(SmtpSettings settings) : IAccountMailer
+{
+    public string Describe() => "e-mail via SMTP " + settings;
+
+    public async Task SendAsync(AccountMessage message, CancellationToken cancellationToken)
+    {
+        var mime = new MimeMessage();
+        mime.From.Add(settings.From);
+        mime.To.Add(MailboxAddress.Parse(message.To));
+        mime.Subject = message.Subject;
+        mime.Body = new TextPart("plain") { Text = message.Body };
+
+        using var client = new SmtpClient();
+        var options = settings.Security switch
+        {
+            SmtpSecurity.Tls => SecureSocketOptions.SslOnConnect,
+            SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
+            _ => SecureSocketOptions.None,
+        };
+        await client.ConnectAsync(settings.Host, settings.Port, options, cancellationToken);
+        if (!string.IsNullOrEmpty(settings.User)) await client.AuthenticateAsync(settings.User, settings.Password ?? "", cancellationToken);
+        await client.SendAsync(mime, cancellationToken);
+        await client.DisconnectAsync(quit: true, cancellationToken);
+    }
+}
+
+/// <summary>No SMTP server (the embedded default): each link is logged once, as a warning so it shows at any log level.
+/// Refused in prod for open sign-up (see <see cref="AccountMailSetup"/>).</summary>
+public sealed class LogAccountMailer(ILogger<LogAccountMailer> logger) : IAccountMailer
+{
+    public string Describe() => "no SMTP_HOST: links are written to this console";
+
+    public Task SendAsync(AccountMessage message, CancellationToken cancellationToken)
+    {
+        logger.LogWarning("No SMTP server set (SMTP_HOST); mail to {To} not sent. {Subject}: {Link}", message.To, message.Subject, message.Link);
+        return Task.CompletedTask;
+    }
+}
+
+public static class AccountMailSetup
+{
+    public static IServiceCollection AddAccountMail(this IServiceCollection services, IConfiguration config)
+    {
+        if (SmtpSettings.Load(config) is { } smtp)
+            services.AddSingleton<IAccountMailer>(new SmtpAccountMailer(smtp));
+        else
+            services.AddSingleton<IAccountMailer, LogAccountMailer>();
+        return services;
+    }
+}
