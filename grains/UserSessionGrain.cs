@@ -38,13 +38,17 @@ public sealed class UserSessionGrain(
 
     // The stored session record lists unconfirmed turns that this activation has since confirmed: one more write clears them.
     private bool _unconfirmedStored;
+    // Unconfirmed turns found in the stored record at activation: left by an activation whose silo died between a turn's
+    // charge and its store.
+    private List<UnconfirmedTurn>? _inherited;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _budget = new UserBudget(session.State, periods, limits.Value.RequestsPerMinute);
         _conversations = new ConversationIndex(list.State, session.State);
         _conversations.Restore(clock.GetUtcNow());
-        if (session.State.Unconfirmed is { Count: > 0 } unconfirmed) await ConfirmAsync(unconfirmed);
+        if (session.State.Unconfirmed is { Count: > 0 } unconfirmed) _inherited = [.. unconfirmed];
+        return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -53,14 +57,29 @@ public sealed class UserSessionGrain(
         if (_unconfirmedStored && session.State.Unconfirmed is null) await session.WriteStateAsync();
     }
 
-    /// <summary>Settles the turns the previous activation charged without confirming them stored (its silo died between
-    /// the charge's write and the turn's): a turn its conversation holds keeps its charge and is listed, any other is
-    /// refunded. Runs before this activation serves anything, so the usage it shows is what the stored turns cost.</summary>
-    private async Task ConfirmAsync(List<UnconfirmedTurn> unconfirmed)
+    /// <summary>Settles the turns the previous activation charged without confirming them stored: a turn its conversation
+    /// holds keeps its charge and is listed, any other is refunded. Until then their tokens show as held, neither used nor
+    /// free (<see cref="UserBudget.Totals"/>), so the usage shown is always what the stored turns cost. Runs at the first
+    /// call that shows the budget or the conversations; a conversation that cannot be asked now is asked at a later call.</summary>
+    private async Task ConfirmInheritedAsync()
     {
-        foreach (var turn in unconfirmed)
+        if (_inherited is not { } inherited) return;
+        _inherited = null;
+        var held = new List<bool>();
+        try
         {
-            if (await Conversation(turn.ConversationId).HoldsAsync(turn.MessageId))
+            foreach (var turn in inherited) held.Add(await Conversation(turn.ConversationId).HoldsAsync(turn.MessageId));
+        }
+        catch (Exception ex) when (!TransientFailureFilter.IsStateConflict(ex))
+        {
+            _inherited ??= inherited;
+            logger.LogWarning(ex, "Confirming {Count} turns charged before a failover is left to a later call", inherited.Count);
+            return;
+        }
+        for (var i = 0; i < inherited.Count; i++)
+        {
+            var turn = inherited[i];
+            if (held[i])
             {
                 foreach (var id in _conversations.Recover(turn.ConversationId, turn.Title, turn.At)) await Conversation(id).DeleteAsync();
             }
@@ -69,8 +88,8 @@ public sealed class UserSessionGrain(
                 _budget.Refund(turn);
                 logger.LogWarning("Turn {MessageId} was charged but never stored (its silo died): refunded {Tokens} tokens", turn.MessageId, turn.Tokens);
             }
+            Unconfirm(turn, refund: false);
         }
-        session.State.Unconfirmed = null;
         await session.WriteStateAsync();
         RecordSpend(clock.GetUtcNow());
     }
@@ -90,6 +109,7 @@ public sealed class UserSessionGrain(
 
     private async IAsyncEnumerable<ChatEvent> AskTurnAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await ConfirmInheritedAsync();
         var turn = Admit(request, Stopwatch.GetTimestamp(), out var refusal);
         if (turn is null)
         {
@@ -167,7 +187,7 @@ public sealed class UserSessionGrain(
 
     /// <summary>The one place a turn ends. The charge is written first, with the turn marked unconfirmed, and the turn is
     /// stored after it: if the silo dies in between, the next activation finds the mark and refunds the turn its
-    /// conversation does not hold (<see cref="ConfirmAsync"/>); if storing fails, the charge is taken back at once. So no
+    /// conversation does not hold (<see cref="ConfirmInheritedAsync"/>); if storing fails, the charge is taken back at once. So no
     /// stored turn is ever left uncharged and no charge outlives its turn. The reservation is replaced by the charge with
     /// no await in between, so concurrent turns never see the budget free.</summary>
     private async Task<DoneEvent> SettleAsync(ChatTurn turn)
@@ -269,11 +289,16 @@ public sealed class UserSessionGrain(
         _conversations.Written(clock.GetUtcNow());
     }
 
-    public Task<IReadOnlyList<ConversationSummary>> ListConversationsAsync() => Task.FromResult(_conversations.Newest());
+    public async Task<IReadOnlyList<ConversationSummary>> ListConversationsAsync()
+    {
+        await ConfirmInheritedAsync();
+        return _conversations.Newest();
+    }
 
     /// <summary>The conversation as the user may see it now: sources of documents they may no longer read are withheld.</summary>
     public async Task<Conversation?> GetConversationAsync(string conversationId)
     {
+        await ConfirmInheritedAsync();
         if (!_conversations.TryGet(conversationId, out var summary) || await Conversation(conversationId).GetAsync() is not { } conversation) return null;
         var access = await permissions.AccessAsync(Caller);
         return conversation with { Title = summary.Title, Turns = sourceAccess.Apply(conversation.Turns, access) };
@@ -310,14 +335,15 @@ public sealed class UserSessionGrain(
         return true;
     }
 
-    public Task<UsageSnapshot?> GetUsageAsync()
+    public async Task<UsageSnapshot?> GetUsageAsync()
     {
         var state = session.State;
-        if (state.Profile is not { } p) return Task.FromResult<UsageSnapshot?>(null);
+        if (state.Profile is not { } p) return null;
+        await ConfirmInheritedAsync();
         var now = clock.GetUtcNow();
-        var (tokensToday, tokensMonth, costToday, costMonth) = _budget.Totals(now);
-        return Task.FromResult<UsageSnapshot?>(new UsageSnapshot(p.UserId, p.Email, p.DisplayName, p.Role, state.Limits!,
-            tokensToday, tokensMonth, costToday, costMonth, _budget.Reserved, _budget.RequestsLastMinute(now), _budget.RequestsPerMinute, state.LastActivityAt));
+        var (tokensToday, tokensMonth, costToday, costMonth, held) = _budget.Totals(now);
+        return new UsageSnapshot(p.UserId, p.Email, p.DisplayName, p.Role, state.Limits!,
+            tokensToday, tokensMonth, costToday, costMonth, held, _budget.RequestsLastMinute(now), _budget.RequestsPerMinute, state.LastActivityAt);
     }
 
     public async Task<UsageSnapshot?> SetBudgetAsync(BudgetLimits newLimits)

@@ -55,10 +55,14 @@ public sealed class TransientFailureFilter(ILogger<TransientFailureFilter> logge
         return transient;
     }
 
+    /// <summary>Whether the error is a storage version conflict (which a grain must not swallow: see the rule above).</summary>
+    public static bool IsStateConflict(Exception ex)
+        => ex is InconsistentStateException || (ex is OrleansException or AggregateException && Classify(ex) == TransientCodes.StateConflict);
+
     private static TransientException? Translate(IGrainContext grain, string? method, Exception ex, ILogger logger, out bool conflict)
     {
         var code = Classify(ex);
-        conflict = code is not null && (ex is InconsistentStateException || (ex is OrleansException or AggregateException && code == TransientCodes.StateConflict));
+        conflict = code is not null && IsStateConflict(ex);
         if (code is null) return null;
         if (conflict) logger.LogWarning("State version conflict in {Grain} ({Method}); deactivating so the next call reads the stored state", grain.GrainId, method);
         else logger.LogWarning("{Code} in {Grain} ({Method}): {Error}: {Message}", code, grain.GrainId, method, ex.GetType().Name, ex.Message);
