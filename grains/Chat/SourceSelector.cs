@@ -7,11 +7,11 @@ using Microsoft.Extensions.Options;
 
 namespace KnowledgeBase.Grains.Chat;
 
-/// <summary>Keeps only retrieved chunks that share enough content with the question, so that "nothing relevant"
-/// is said plainly instead of answering from the nearest unrelated text. The same rule applies online and offline.
-/// The gate weighs the question's content terms by their rarity in the corpus and accepts the question in the
-/// documents' words (thesaurus and synonym variants) as well as the user's own: a chunk passes when the terms it
-/// contains carry <see cref="MinWeightedCoverage"/> of the question's weight.</summary>
+/// <summary>Decides whether anything retrieved answers the question, so that "nothing relevant" is said plainly instead
+/// of answering from the nearest unrelated text; the same rule applies online and offline. The gate weighs the
+/// question's content terms by their rarity in the corpus, accepts the question in the documents' words (thesaurus and
+/// synonym variants) as well as the user's own, and asks for more when the question names something the corpus does
+/// not know (<see cref="Decide"/>).</summary>
 public sealed class SourceSelector(QueryExpander? expander = null, ITermRarity? rarity = null, IOptions<AnswerOptions>? answers = null)
 {
     private static readonly HashSet<string> StopWords =
@@ -23,10 +23,10 @@ public sealed class SourceSelector(QueryExpander? expander = null, ITermRarity? 
 
     public double MinCoverage { get; init; } = 0.3;
 
-    /// <summary>Share of the question's rarity-weighted content terms a chunk must contain (calibrated on the development set).</summary>
-    public double MinWeightedCoverage { get; init; } = 0.5;
-
     private readonly AnswerOptions _answers = answers?.Value ?? new AnswerOptions();
+
+    /// <summary>The gate's decision for one question: whether anything answers it, and the chunks to answer from.</summary>
+    public sealed record Decision(IReadOnlyList<SearchHit> Relevant, double BestCoverage, IReadOnlyList<string> UnknownWords);
 
     public IReadOnlyList<SearchHit> Select(string question, IReadOnlyList<SearchHit> hits)
     {
@@ -36,25 +36,99 @@ public sealed class SourceSelector(QueryExpander? expander = null, ITermRarity? 
             if (terms.Count == 0) return [];
             return hits.Where(h => Coverage(terms, h) >= MinCoverage).ToList();
         }
-        var weighted = WeightedTermSets(question);
-        if (weighted.Count == 0) return [];
-        return hits.Where(h => WeightedCoverage(weighted, h) >= MinWeightedCoverage).ToList();
+        return Decide(question, hits).Relevant;
+    }
+
+    /// <summary>"Nothing relevant" is decided for the question, not chunk by chunk: the best of the first
+    /// <see cref="AnswerOptions.GateDepth"/> candidates must cover <see cref="AnswerOptions.GateMinCoverage"/> of the
+    /// question's rarity-weighted content terms (in the user's words or the documents'), and more,
+    /// <see cref="AnswerOptions.GateUnknownWordCoverage"/>, when the question names something no document and no
+    /// thesaurus entry knows (스톡옵션, 반려견): such a word is the question's topic, and the corpus does not have it.
+    /// When the question passes, the candidates that cover at least half of what the best covers are kept, in
+    /// retrieval order.</summary>
+    public Decision Decide(string question, IReadOnlyList<SearchHit> hits)
+    {
+        var expansion = expander?.Expand(question);
+        var weighted = WeightedTermSets(question, expansion);
+        if (weighted.Count == 0 || hits.Count == 0) return new Decision([], 0, []);
+        var coverages = new double[hits.Count];
+        var best = 0.0;
+        for (var i = 0; i < hits.Count; i++)
+        {
+            coverages[i] = WeightedCoverage(weighted, hits[i]);
+            if (i < _answers.GateDepth) best = Math.Max(best, coverages[i]);
+        }
+        var unknown = UnknownWords(question, expansion);
+        var threshold = unknown.Count > 0 ? _answers.GateUnknownWordCoverage : _answers.GateMinCoverage;
+        if (best < threshold) return new Decision([], best, unknown);
+        var kept = new List<SearchHit>(hits.Count);
+        for (var i = 0; i < hits.Count; i++)
+            if (coverages[i] >= best * KeepShareOfBest) kept.Add(hits[i]);
+        return new Decision(kept, best, unknown);
+    }
+
+    private const double KeepShareOfBest = 0.5;
+
+    /// <summary>The question's content words that no indexed chunk contains (most of their bigrams occur nowhere) and
+    /// that no thesaurus or synonym entry bridges to a word the documents use; everyday words (오늘, 너무) and predicates
+    /// do not count.</summary>
+    public IReadOnlyList<string> UnknownWords(string question, QueryExpansion? expansion = null)
+    {
+        if (rarity is null) return [];
+        expansion ??= expander?.Expand(question);
+        var unknown = new List<string>();
+        foreach (var word in KoreanTokens.Words(question))
+        {
+            if (KoreanTokens.IsQuestionWord(word) || StopWords.Contains(word)) continue;
+            var bridge = expansion?.Bridged.FirstOrDefault(b => b.Word == word);
+            if (bridge is not null && bridge.Alternatives.Any(Known)) continue;
+            if (!KoreanTokens.IsHangul(word[0]))
+            {
+                if (word.Length >= 3 && !char.IsDigit(word[0]) && !EverydayWords.ContainsEnglish(word) && !rarity.Occurs(word)) unknown.Add(word);
+                continue;
+            }
+            if (EverydayWords.IsPredicate(word)) continue;
+            var stem = ContentStem(word);
+            if (stem is null || EverydayWords.IsEveryday(word, stem)) continue;
+            if (!Known(stem)) unknown.Add(stem);
+        }
+        return unknown;
+    }
+
+    /// <summary>Whether the corpus has a term: a Latin word occurs as it is, a Korean one when most of its bigrams occur;
+    /// a term of several words when each of them does.</summary>
+    private bool Known(string term)
+    {
+        foreach (var word in KoreanTokens.Words(term))
+        {
+            if (!IsHangul(word[0]))
+            {
+                if (!rarity!.Occurs(word)) return false;
+                continue;
+            }
+            int bigrams = 0, absent = 0;
+            for (var i = 0; i + 1 < word.Length; i++, bigrams++)
+                if (!rarity!.Occurs(word.Substring(i, 2))) absent++;
+            if (absent * 2 > bigrams) return false;
+        }
+        return true;
     }
 
     /// <summary>The question's content terms with their weights, and the same for each variant in the documents' words.</summary>
-    public List<WeightedTerms> WeightedTermSets(string question)
+    public List<WeightedTerms> WeightedTermSets(string question, QueryExpansion? expansion = null)
     {
         var sets = new List<WeightedTerms>();
         void Add(string text, double discount)
         {
-            var terms = ContentTerms(text);
+            var terms = GateTerms(text);
             if (terms.Count == 0) return;
             var weights = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach (var t in terms) weights[t] = Math.Max(0.05, (rarity ?? UniformTermRarity.Instance).Idf(t));
             sets.Add(new WeightedTerms(weights, discount));
         }
         Add(question, 1);
-        if (expander?.Expand(question) is { HasVariants: true } expansion)
+        expansion ??= expander?.Expand(question);
+        if (expansion is { HasVariants: true })
             foreach (var variant in expansion.Variants) Add(variant, VariantDiscount);
         return sets;
     }
@@ -108,14 +182,7 @@ public sealed class SourceSelector(QueryExpander? expander = null, ITermRarity? 
                 if (word.Length >= 2 && !StopWords.Contains(word)) terms.Add(word);
                 continue;
             }
-            var stem = KoreanTokens.StripParticle(word);
-            foreach (var ending in PredicateEndings)
-                if (stem.Length >= ending.Length + 1 && stem.EndsWith(ending, StringComparison.Ordinal))
-                {
-                    stem = stem[..^ending.Length];
-                    break;
-                }
-            if (stem.Length < 2 || FunctionWords.Contains(stem) || KoreanTokens.IsQuestionWord(stem)) continue;
+            if (ContentStem(word) is not { } stem) continue;
             for (var i = 0; i + 1 < stem.Length; i++)
             {
                 var bigram = stem.Substring(i, 2);
@@ -123,6 +190,40 @@ public sealed class SourceSelector(QueryExpander? expander = null, ITermRarity? 
             }
         }
         return terms;
+    }
+
+    /// <summary>The content terms the gate weighs: everyday words (오늘, 올해) and predicates no document contains
+    /// (깎을, 잠겨요) name nothing a document could match, so they do not count.</summary>
+    private HashSet<string> GateTerms(string text)
+    {
+        var terms = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var word in KoreanTokens.Words(text))
+        {
+            if (KoreanTokens.IsHangul(word[0]))
+            {
+                if (EverydayWords.IsEveryday(word, ContentStem(word))) continue;
+                if (rarity is not null && EverydayWords.IsPredicate(word) && !Known(word)) continue;
+            }
+            terms.UnionWith(ContentTerms(word));
+            // 하계휴가, 복지제도: a noun ending in a syllable that is also a particle (가, 도) keeps its last bigram.
+            if (word.Length >= 3 && word[^1] is '가' or '도' && IsHangul(word[^2])) terms.Add(word[^2..]);
+        }
+        return terms;
+    }
+
+    /// <summary>A Korean word without its particle and the closing predicate's ending; null when nothing of content is
+    /// left (a function word, a question word, one syllable, or a bare ending such as 해요 or 돼요).</summary>
+    private static string? ContentStem(string word)
+    {
+        if (EverydayWords.IsBareEnding(word)) return null;
+        var stem = KoreanTokens.StripParticle(word);
+        foreach (var ending in PredicateEndings)
+            if (stem.Length >= ending.Length + 1 && stem.EndsWith(ending, StringComparison.Ordinal))
+            {
+                stem = stem[..^ending.Length];
+                break;
+            }
+        return stem.Length < 2 || FunctionWords.Contains(stem) || KoreanTokens.IsQuestionWord(stem) ? null : stem;
     }
 
     public static double Coverage(IReadOnlySet<string> terms, SearchHit hit)

@@ -37,6 +37,19 @@ public static class KnowledgeBaseSettings
         o.DefinedTerms = Bool(config, "ANSWER_DEFINED_TERMS", o.DefinedTerms);
         o.Gate = Bool(config, "ANSWER_GATE", o.Gate);
         o.TypedAnswer = Bool(config, "ANSWER_TYPED", o.TypedAnswer);
+        o.GateDepth = Int(config, "ANSWER_GATE_DEPTH", o.GateDepth, 1, 50);
+        o.GateMinCoverage = Share(config, "ANSWER_GATE_MIN_COVERAGE", o.GateMinCoverage);
+        o.GateUnknownWordCoverage = Share(config, "ANSWER_GATE_UNKNOWN_WORD_COVERAGE", o.GateUnknownWordCoverage);
+    }
+
+    /// <summary>A share from 0 to 1 (a dot decimal).</summary>
+    public static double Share(IConfiguration config, string name, double fallback)
+    {
+        var raw = config[name];
+        if (string.IsNullOrWhiteSpace(raw)) return fallback;
+        if (!double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) || value is < 0 or > 1)
+            throw new ConfigurationException($"{name} must be a number from 0 to 1 (got '{raw}').");
+        return value;
     }
 
     public static int Int(IConfiguration config, string name, int fallback, int min, int max)

@@ -184,6 +184,14 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, ITermRarity, IDispos
         finally { _lexical.Release(searcher); }
     }
 
+    public bool Occurs(string term)
+    {
+        if (_dirty) RefreshIfDirty();
+        var searcher = _lexical.Acquire();
+        try { return _lexical.TextDocFreq(searcher, term) > 0; }
+        finally { _lexical.Release(searcher); }
+    }
+
     /// <summary>A chunk's stored fields, read from Lucene once and kept until the index changes: decompressing stored
     /// fields for every candidate of every query dominated query time.</summary>
     private sealed record CachedChunk(SearchHit Hit, string RerankText, string Heading);

@@ -22,6 +22,13 @@ public sealed class AnswerOptions
     /// <summary>Lead the extractive answer with the sentence carrying the kind of value asked for (ANSWER_TYPED).</summary>
     public bool TypedAnswer { get; set; } = true;
 
+    /// <summary>The relevance gate (ANSWER_GATE): how many of the best candidates it looks at, the share of the question's
+    /// rarity-weighted content terms the best of them must cover, and the higher share required when the question names
+    /// a word no document and no thesaurus entry knows. Fitted on the development set (docs/evaluation.md).</summary>
+    public int GateDepth { get; set; } = 3;
+    public double GateMinCoverage { get; set; } = 0.15;
+    public double GateUnknownWordCoverage { get; set; } = 0.6;
+
     /// <summary>Weight of expansion terms against the user's own words (1 = equal).</summary>
     public float ExpansionWeight { get; set; } = 0.6f;
 

@@ -11,7 +11,13 @@ public sealed record QueryExpansion(string Original, IReadOnlyList<string> Varia
     public static QueryExpansion None(string query) => new(query, [], [], []);
 
     public bool HasVariants => Variants.Count > 0;
+
+    /// <summary>The question's words a thesaurus or synonym entry matched, each with the entry's other terms.</summary>
+    public IReadOnlyList<BridgedWord> Bridged { get; init; } = [];
 }
+
+/// <summary>A question word an entry matched, and the entry's terms the documents may use for it.</summary>
+public sealed record BridgedWord(string Word, IReadOnlyList<string> Alternatives);
 
 /// <summary>Expands questions with the workplace thesaurus and the admin-managed synonym sets (both matched on whole
 /// words, a trailing particle allowed: "잔업수당은" matches 잔업), and normalises their numbers.</summary>
@@ -47,6 +53,7 @@ public sealed class QueryExpander
         var english = IsMostlyLatin(query);
         var variant = new List<string>(words.Count);
         var terms = new List<string>();
+        var bridged = new List<BridgedWord>();
         var replaced = false;
         for (var i = 0; i < words.Count;)
         {
@@ -61,6 +68,8 @@ public sealed class QueryExpander
             var preferred = set.Terms[0];
             if (!string.Equals(Matcher.Key(preferred), Matcher.Key(matchedTerm), StringComparison.Ordinal)) replaced = true;
             variant.Add(preferred);
+            var alternatives = match.Sets.SelectMany(m => m.Set.Terms).Distinct(StringComparer.Ordinal).ToList();
+            for (var w = i; w < i + match.Words; w++) bridged.Add(new BridgedWord(words[w], alternatives));
             foreach (var (s, t) in match.Sets)
                 foreach (var term in s.Terms.Where(x => !string.Equals(Matcher.Key(x), Matcher.Key(t), StringComparison.Ordinal))
                              .OrderBy(x => KoreanTokens.IsHangul(x[0]) ? 0 : 1).Take(MaxTermsPerMatch))
@@ -68,7 +77,7 @@ public sealed class QueryExpander
             i += match.Words;
         }
         var variants = replaced && variant.Count > 0 ? [string.Join(' ', variant)] : Array.Empty<string>();
-        return new QueryExpansion(query, variants, terms, numbers);
+        return new QueryExpansion(query, variants, terms, numbers) { Bridged = bridged };
     }
 
     private Matcher CurrentMatcher()

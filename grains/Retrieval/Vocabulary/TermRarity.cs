@@ -7,6 +7,9 @@ public interface ITermRarity
 {
     /// <summary>BM25's inverse document frequency of <paramref name="term"/> (0 when the corpus is empty).</summary>
     double Idf(string term);
+
+    /// <summary>Whether any indexed chunk contains <paramref name="term"/>.</summary>
+    bool Occurs(string term);
 }
 
 /// <summary>Every term equally rare: the gate then weighs a question's terms alike.</summary>
@@ -15,4 +18,6 @@ public sealed class UniformTermRarity : ITermRarity
     public static readonly UniformTermRarity Instance = new();
 
     public double Idf(string term) => 1;
+
+    public bool Occurs(string term) => true;
 }
