@@ -264,6 +264,26 @@ public sealed class UserSessionGrain(
         return true;
     }
 
+    public async Task<RetentionReport> ApplyRetentionAsync(DateTimeOffset cutoff)
+    {
+        var summaries = _conversations.Newest();
+        var expired = summaries.Where(c => c.UpdatedAt < cutoff).Select(c => c.ConversationId).ToList();
+        var report = RetentionReport.Empty(clock.GetUtcNow());
+        if (expired.Count > 0)
+        {
+            // As in DeleteConversationAsync: the records that list the conversations go first, then their turns.
+            var carried = false;
+            foreach (var id in expired) carried |= _conversations.Remove(id);
+            if (carried) await session.WriteStateAsync();
+            await WriteListAsync();
+            foreach (var id in expired) await Conversation(id).DeleteAsync();
+        }
+        var turns = 0;
+        foreach (var c in summaries.Where(c => c.UpdatedAt >= cutoff && c.CreatedAt < cutoff))
+            turns += await Conversation(c.ConversationId).DropTurnsBeforeAsync(cutoff);
+        return report with { ConversationsDeleted = expired.Count, TurnsDeleted = turns };
+    }
+
     public async Task<bool> SubmitFeedbackAsync(string messageId, MessageFeedback feedback)
     {
         if (MessageIds.ConversationOf(messageId) is not { } conversationId || !_conversations.Contains(conversationId)) return false;

@@ -79,6 +79,12 @@ public static class KnowledgeBaseSettings
     /// operators. Set it the same on every silo and api.</summary>
     public static bool DashboardEnabled(IConfiguration config) => Bool(config, "ORLEANS_DASHBOARD", false);
 
+    /// <summary>Prod rules apply (APP_ENV=prod or production, or STRICT_ENV=true): missing secrets and protections stop
+    /// start-up instead of falling back to a development default.</summary>
+    public static bool Strict(IConfiguration config)
+        => config["APP_ENV"] is { } env && (env.Equals("prod", StringComparison.OrdinalIgnoreCase) || env.Equals("production", StringComparison.OrdinalIgnoreCase))
+            || string.Equals(config["STRICT_ENV"], "true", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Traces are collected and exported only when OTEL_EXPORTER_OTLP_ENDPOINT names a collector.</summary>
     public static bool TracingEnabled(IConfiguration config) => !string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
