@@ -27,6 +27,7 @@ public sealed class UserSessionGrain(
 {
     private const int MaxQuestionLength = 4000;
     private UserBudget _budget = null!;
+    private UploadQuota _uploads = null!;
     private ConversationIndex _conversations = null!;
 
     // Grain references are kept: Orleans resolves the interface's grain type by reflection on every GetGrain call,
@@ -40,6 +41,7 @@ public sealed class UserSessionGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _budget = new UserBudget(session.State, periods, limits.Value.RequestsPerMinute);
+        _uploads = new UploadQuota(limits.Value.UploadsPerHour);
         _conversations = new ConversationIndex(list.State, session.State);
         _conversations.Restore(clock.GetUtcNow());
         return Task.CompletedTask;
@@ -49,6 +51,8 @@ public sealed class UserSessionGrain(
     {
         if (_conversations.IsDirty) await WriteListAsync();
     }
+
+    public Task<int?> TryStartUploadAsync() => Task.FromResult(_uploads.TryTake(clock.GetUtcNow()));
 
     public async Task InitializeAsync(UserProfile profile, BudgetLimits defaultLimits)
     {
@@ -258,6 +262,26 @@ public sealed class UserSessionGrain(
         await WriteListAsync();
         await Conversation(conversationId).DeleteAsync();
         return true;
+    }
+
+    public async Task<RetentionReport> ApplyRetentionAsync(DateTimeOffset cutoff)
+    {
+        var summaries = _conversations.Newest();
+        var expired = summaries.Where(c => c.UpdatedAt < cutoff).Select(c => c.ConversationId).ToList();
+        var report = RetentionReport.Empty(clock.GetUtcNow());
+        if (expired.Count > 0)
+        {
+            // As in DeleteConversationAsync: the records that list the conversations go first, then their turns.
+            var carried = false;
+            foreach (var id in expired) carried |= _conversations.Remove(id);
+            if (carried) await session.WriteStateAsync();
+            await WriteListAsync();
+            foreach (var id in expired) await Conversation(id).DeleteAsync();
+        }
+        var turns = 0;
+        foreach (var c in summaries.Where(c => c.UpdatedAt >= cutoff && c.CreatedAt < cutoff))
+            turns += await Conversation(c.ConversationId).DropTurnsBeforeAsync(cutoff);
+        return report with { ConversationsDeleted = expired.Count, TurnsDeleted = turns };
     }
 
     public async Task<bool> SubmitFeedbackAsync(string messageId, MessageFeedback feedback)
