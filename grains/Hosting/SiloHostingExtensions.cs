@@ -78,7 +78,7 @@ public static class SiloHostingExtensions
         KnowledgeBase.Grains.Retention.RetentionOptions.Bind(config, new());
         silo.Services.AddOptions<KnowledgeBase.Grains.Retention.RetentionOptions>().Configure(o => KnowledgeBase.Grains.Retention.RetentionOptions.Bind(config, o));
         silo.Services.TryAddKeyedSingleton<TimeProvider>(RetentionGrain.ClockKey, (sp, _) => sp.GetRequiredService<TimeProvider>());
-        silo.Services.AddPlacementDirector<SiloKeyedPlacement, SiloKeyedPlacementDirector>();
+        silo.AddSiloKeyedPlacement();
         silo.AddStartupTask((services, cancellationToken) =>
         {
             _ = StartScheduleAsync(services, "retention", grains => grains.GetGrain<IRetentionGrain>("all").StartAsync());
