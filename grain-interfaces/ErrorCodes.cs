@@ -131,4 +131,7 @@ public static class ErrorCodes
     public const string InvalidGoldenSet = "invalid_golden_set";
     public const string EvaluationRunning = "evaluation_running";
     public const string EvaluationNotFound = "evaluation_not_found";
+    public const string ChunkRequired = "chunk_required";
+    public const string SourceNotFound = "source_not_found";
+    public const string BoostNotFound = "boost_not_found";
 }

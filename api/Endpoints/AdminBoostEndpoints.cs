@@ -31,18 +31,18 @@ public static class AdminBoostEndpoints
         var question = body?.Question?.Trim() ?? "";
         var chunkId = body?.ChunkId?.Trim() ?? "";
         if (question.Length == 0 || question.Length > MaxQuestionLength)
-            return Problems.BadRequest($"질문은 1자 이상 {MaxQuestionLength}자 이하여야 합니다. (The question must be 1 to {MaxQuestionLength} characters.)");
+            return Problems.BadRequest(ErrorCodes.QuestionLength, $"The question must be 1 to {MaxQuestionLength} characters.");
         if (chunkId.Length == 0 || chunkId.Length > 200)
-            return Problems.BadRequest("chunkId가 필요합니다. (A chunkId is required.)");
+            return Problems.BadRequest(ErrorCodes.ChunkRequired, "A chunkId is required.");
         var boost = await grains.GetGrain<IRetrievalBoostsGrain>("all").AddAsync(question, chunkId, body!.MessageId, user.Id());
-        if (boost is null) return Problems.NotFound("출처 (Source)");
+        if (boost is null) return Problems.NotFound(ErrorCodes.SourceNotFound, "Source");
         await context.AuditAsync(AuditActions.BoostAdded, boost.Id, $"chunk={boost.ChunkId}");
         return TypedResults.Created($"/api/admin/boosts/{boost.Id}", boost);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(string id, HttpContext context, [FromServices] IClusterClient grains)
     {
-        if (!await grains.GetGrain<IRetrievalBoostsGrain>("all").RemoveAsync(id)) return Problems.NotFound("부스트 (Boost)");
+        if (!await grains.GetGrain<IRetrievalBoostsGrain>("all").RemoveAsync(id)) return Problems.NotFound(ErrorCodes.BoostNotFound, "Boost");
         await context.AuditAsync(AuditActions.BoostRemoved, id);
         return TypedResults.NoContent();
     }

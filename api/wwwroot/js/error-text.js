@@ -87,6 +87,9 @@ export const errorText = {
     'err.golden_set_file_missing': '골든셋 JSONL 파일을 첨부해 주세요.',
     'err.golden_set_too_large': '골든셋이 너무 큽니다. 최대 {maxMb} MB입니다.',
     'err.evaluation_not_found': '평가를 찾을 수 없습니다.',
+    'err.chunk_required': '출처 조각을 지정해 주세요.',
+    'err.source_not_found': '출처를 찾을 수 없습니다.',
+    'err.boost_not_found': '부스트를 찾을 수 없습니다.',
     'chat.withheldAnswer': '이 답변의 출처 문서를 더 이상 볼 수 없어 답변 내용을 숨겼습니다.',
   },
   en: {
@@ -173,6 +176,9 @@ export const errorText = {
     'err.golden_set_file_missing': 'Attach the golden set as a JSONL file.',
     'err.golden_set_too_large': 'The golden set is too large. The limit is {maxMb} MB.',
     'err.evaluation_not_found': 'Evaluation run not found.',
+    'err.chunk_required': 'Name the source chunk.',
+    'err.source_not_found': 'Source not found.',
+    'err.boost_not_found': 'Boost not found.',
     'chat.withheldAnswer': 'This answer is hidden: you may no longer read the documents it cites.',
   },
 };
