@@ -76,23 +76,35 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens, QueryExpa
         var type = _answers.TypedAnswer ? QuestionTypes.Detect(question) : QuestionType.Other;
         var asksQuantity = QuantityQuestion().IsMatch(question);
 
+        // A term found in fewer of the sources' sentences tells them apart better (the local inverse document frequency).
+        var sources = SourceBlock().Matches(userMessage).Select(m => (N: int.Parse(m.Groups["n"].Value), Section: m.Groups["section"].Value,
+            Units: Units(m.Groups["text"].Value).ToList())).ToList();
+        var unitCount = sources.Sum(s => s.Units.Count);
+        if (weights.Count > 0 && unitCount > 0)
+            foreach (var term in weights.Keys.ToList())
+            {
+                var df = sources.Sum(s => s.Units.Count(u => u.Contains(term, StringComparison.Ordinal)));
+                weights[term] *= Math.Log(1 + (unitCount + 1.0) / (df + 1.0));
+            }
+        var totalWeight = weights.Values.Sum();
+
         var candidates = new List<Candidate>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (Match source in SourceBlock().Matches(userMessage))
+        foreach (var (n, section, units) in sources)
         {
-            var n = int.Parse(source.Groups["n"].Value);
-            var section = source.Groups["section"].Value;
             var sectionTerms = SourceSelector.Terms(section);
-            var sectionMatch = weights.Count == 0 ? 0 : weights.Where(w => sectionTerms.Contains(w.Key)).Sum(w => w.Value) / weights.Values.Sum();
-            foreach (var unit in Units(source.Groups["text"].Value))
+            var sectionMatch = totalWeight == 0 ? 0 : weights.Where(w => sectionTerms.Contains(w.Key)).Sum(w => w.Value) / totalWeight;
+            foreach (var unit in units)
             {
                 var key = Compact(unit);
                 if (!seen.Add(key)) continue;
                 var unitTerms = SourceSelector.Terms(unit);
                 if (unitTerms.Count == 0) continue;
+                // A sentence is read under its heading: a paragraph of 제12조(연차휴가) is about 연차휴가 without repeating it.
                 var matched = 0.0;
                 foreach (var (term, weight) in weights)
                     if (unitTerms.Contains(term)) matched += weight;
+                    else if (sectionTerms.Contains(term)) matched += HeadingShare * weight;
                 if (numbers.Count > 0)
                 {
                     var unitNumbers = NumberNormalizer.Tokens(unit);
@@ -129,6 +141,7 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens, QueryExpa
 
     private const int MaxSupporting = 2;
     private const double VariantWeight = 0.6;
+    private const double HeadingShare = 0.5;
 
     private sealed record Candidate(int N, string Text, double Score, int Order, double Matched, bool Carries);
 
