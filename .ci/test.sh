@@ -22,8 +22,9 @@ if [ ${#packages[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}"
 fi
 
-# ChromaDB, s3rver and oidc-provider come from npm, pinned in .ci/servers/package-lock.json.
-if [ ! -d .ci/servers/node_modules/s3rver ] || [ ! -d .ci/servers/node_modules/chromadb ] || [ ! -d .ci/servers/node_modules/oidc-provider ]; then
+# ChromaDB, s3rver, oidc-provider and smtp-server come from npm, pinned in .ci/servers/package-lock.json.
+if [ ! -d .ci/servers/node_modules/s3rver ] || [ ! -d .ci/servers/node_modules/chromadb ] || [ ! -d .ci/servers/node_modules/oidc-provider ] \
+  || [ ! -d .ci/servers/node_modules/smtp-server ]; then
   (cd .ci/servers && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

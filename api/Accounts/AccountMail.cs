@@ -1,3 +1,8 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
@@ -7,9 +12,11 @@ namespace KnowledgeBase.Api.Accounts;
 
 public enum SmtpSecurity { StartTls, Tls, None }
 
-/// <summary>SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_SECURITY (starttls | tls | none).
-/// Without SMTP_HOST, account links are written to the log instead (the embedded default).</summary>
-public sealed record SmtpSettings(string Host, int Port, string? User, string? Password, MailboxAddress From, SmtpSecurity Security)
+/// <summary>SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_SECURITY (starttls | tls | none), SMTP_CA_FILE
+/// (a company CA the mail server's certificate may chain to, besides the system's). Without SMTP_HOST, account links are
+/// written to the log instead (the embedded default).</summary>
+public sealed record SmtpSettings(string Host, int Port, string? User, string? Password, MailboxAddress From, SmtpSecurity Security,
+    X509Certificate2? CompanyCa = null)
 {
     public static SmtpSettings? Load(IConfiguration config)
     {
@@ -25,7 +32,36 @@ public sealed record SmtpSettings(string Host, int Port, string? User, string? P
         var from = config["SMTP_FROM"] is { Length: > 0 } f ? f : config["SMTP_USER"];
         if (string.IsNullOrWhiteSpace(from) || !MailboxAddress.TryParse(from, out var sender))
             throw new ConfigurationException($"SMTP_FROM must be the sender's address, e.g. \"지식베이스 <kb@soosan.com>\" (got '{from}').");
-        return new SmtpSettings(host, port, config["SMTP_USER"], config["SMTP_PASSWORD"], sender, security);
+        X509Certificate2? ca = null;
+        if (config["SMTP_CA_FILE"] is { Length: > 0 } caFile)
+        {
+            try
+            {
+                var bytes = File.ReadAllBytes(caFile);
+                ca = bytes.AsSpan().IndexOf("-----BEGIN"u8) >= 0
+                    ? X509Certificate2.CreateFromPem(System.Text.Encoding.ASCII.GetString(bytes))
+                    : X509CertificateLoader.LoadCertificate(bytes);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+            {
+                throw new ConfigurationException($"SMTP_CA_FILE must name a readable CA certificate (PEM or DER) (got '{caFile}': {e.Message}).");
+            }
+        }
+        return new SmtpSettings(host, port, config["SMTP_USER"], config["SMTP_PASSWORD"], sender, security, ca);
+    }
+
+    /// <summary>The system's trust, or else a chain to <see cref="CompanyCa"/>; the name must match either way.</summary>
+    public bool Trusts(X509Certificate? certificate, SslPolicyErrors errors)
+    {
+        if (errors == SslPolicyErrors.None) return true;
+        if (CompanyCa is null || errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate is null) return false;
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(CompanyCa);
+        // A company CA rarely publishes revocation lists the api could reach.
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return chain.Build(presented);
     }
 
     public override string ToString() => $"{Host}:{Port} ({Security.ToString().ToLowerInvariant()})";
@@ -56,17 +92,33 @@ public sealed class SmtpAccountMailer(SmtpSettings settings) : IAccountMailer
         mime.Body = new TextPart("plain") { Text = message.Body };
 
         using var client = new SmtpClient();
+        client.ServerCertificateValidationCallback = (_, certificate, _, errors) => settings.Trusts(certificate, errors);
         var options = settings.Security switch
         {
             SmtpSecurity.Tls => SecureSocketOptions.SslOnConnect,
             SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
             _ => SecureSocketOptions.None,
         };
-        await client.ConnectAsync(settings.Host, settings.Port, options, cancellationToken);
-        if (!string.IsNullOrEmpty(settings.User)) await client.AuthenticateAsync(settings.User, settings.Password ?? "", cancellationToken);
-        await client.SendAsync(mime, cancellationToken);
-        await client.DisconnectAsync(quit: true, cancellationToken);
+        try
+        {
+            await client.ConnectAsync(settings.Host, settings.Port, options, cancellationToken);
+            if (!string.IsNullOrEmpty(settings.User)) await client.AuthenticateAsync(settings.User, settings.Password ?? "", cancellationToken);
+            await client.SendAsync(mime, cancellationToken);
+            await client.DisconnectAsync(quit: true, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or SocketException or SslHandshakeException or AuthenticationException
+            or SmtpCommandException or SmtpProtocolException or ServiceNotConnectedException)
+        {
+            throw new MailUnavailableException($"SMTP {settings}: {e.GetType().Name}: {e.Message}", e);
+        }
     }
+}
+
+/// <summary>The mail server could not take a message (down, refused the sign-in, untrusted certificate). The api answers
+/// 503 <c>mail_unavailable</c>; the reason is logged, not shown.</summary>
+public sealed class MailUnavailableException(string message, Exception inner) : Exception(message, inner)
+{
+    public const string Code = "mail_unavailable";
 }
 
 /// <summary>No SMTP server (the embedded default): each link is logged once, as a warning so it shows at any log level.

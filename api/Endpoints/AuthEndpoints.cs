@@ -147,14 +147,22 @@ public static class AuthEndpoints
 
     /// <summary>Always 202, whether or not the address has an account, so the answer tells nobody who is registered.</summary>
     private static async Task<Accepted> RequestResetAsync(ResetRequest request, HttpContext context,
-        [FromServices] IClusterClient grains, [FromServices] AccountLinks links, [FromServices] TimeProvider clock)
+        [FromServices] IClusterClient grains, [FromServices] AccountLinks links, [FromServices] TimeProvider clock, [FromServices] ILoggerFactory loggers)
     {
         if (AccountRules.NormalizeEmail(request.Email) is { } email)
         {
             var token = Tokens.New(email);
             if (await grains.GetGrain<IAccountGrain>(email).RequestPasswordResetAsync(Tokens.Hash(token), clock.GetUtcNow() + AccountLinks.ResetLifetime))
             {
-                await links.SendResetAsync(context, email, token);
+                try
+                {
+                    await links.SendResetAsync(context, email, token);
+                }
+                catch (MailUnavailableException e)
+                {
+                    // Still 202: an error only for registered addresses would tell who has an account.
+                    loggers.CreateLogger("KnowledgeBase.Accounts").LogError("Password-reset mail not sent: {Reason}", e.Message);
+                }
                 await context.AuditAsync(AuditActions.PasswordResetRequested, email, "", actorEmail: email);
             }
         }

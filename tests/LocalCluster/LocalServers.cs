@@ -165,6 +165,17 @@ public sealed class NodeServer : IAsyncDisposable
             new Dictionary<string, string> { ["OIDC_CLIENTS"] = clientsJson, ["OIDC_USERS"] = usersJson });
     }
 
+    /// <summary>A real SMTP server (npm smtp-server, driven by tests/SmtpServer/server.mjs) that writes every message
+    /// it accepts into <see cref="Dir"/> (see the script for the settings in <paramref name="environment"/>).</summary>
+    public static Task<NodeServer> StartSmtpAsync(IDictionary<string, string> environment)
+    {
+        LocalServers.Require(Path.Combine(ModulesDir, "smtp-server", "package.json"), "cd .ci/servers && npm ci");
+        return StartAsync(Path.Combine(HostProcess.RepoRoot(), "tests", "SmtpServer", "server.mjs"), dir => [ModulesDir, "{port}", dir], environment);
+    }
+
+    /// <summary>The server's own temporary folder (its data; the SMTP server's received mail).</summary>
+    public string Dir => _dir;
+
     private static async Task<NodeServer> StartAsync(string script, Func<string, string[]> arguments, IDictionary<string, string>? environment = null)
     {
         var path = Path.Combine(ModulesDir, script);
