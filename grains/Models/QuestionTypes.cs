@@ -69,7 +69,7 @@ public static partial class QuestionTypes
     [GeneratedRegex(@"되나요|돼요|되요|될까요|가능|할\s*수\s*(?:있|없)|해도|괜찮|허용|금지|불법|위법|can i|may i|am i allowed|is it (?:allowed|possible|legal|ok)|can (?:an?|the|my) \w+|allowed to")]
     private static partial Regex AllowedQ();
 
-    [GeneratedRegex(@"몇\s*(?:살|세)|나이|연령|학년|how old|what age|age limit|up to what age")]
+    [GeneratedRegex(@"몇\s*(?:살|세)|나이|연령|학년|how old|\bages?\b")]
     private static partial Regex AgeQ();
     [GeneratedRegex(@"\d+\s*(?:세|살)|\d+\s*학년|미성년|성년")]
     private static partial Regex AgeA();
