@@ -1,10 +1,9 @@
 namespace KnowledgeBase.Contracts;
 
 /// <summary>admin (everything), editor (manages documents in the collections whose edit list names them), member
-/// (reads). Accounts created before these roles carry "user", which is a member.</summary>
+/// (reads). Any other stored value reads as member.</summary>
 public static class Roles
 {
-    public const string User = "user";
     public const string Admin = "admin";
     public const string Editor = "editor";
     public const string Member = "member";

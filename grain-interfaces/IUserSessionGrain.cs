@@ -36,10 +36,19 @@ public interface IUserSessionGrain : IGrainWithStringKey
     [Alias("SetBudget")]
     Task<UsageSnapshot?> SetBudgetAsync(BudgetLimits limits);
 
+    /// <summary>Counts an upload against the user's hourly quota: null when it may start, else the seconds to wait.</summary>
+    [Alias("TryStartUpload")]
+    Task<int?> TryStartUploadAsync();
+
     /// <summary>Erases the user's conversations, feedback and budget (account deletion); spend already counted in the
     /// cost ledgers stays there.</summary>
     [Alias("Erase")]
     Task EraseAsync();
+
+    /// <summary>Deletes this user's conversations with no turn since <paramref name="cutoff"/>, and the older turns of
+    /// the others (CHAT_RETENTION_DAYS).</summary>
+    [Alias("ApplyRetention")]
+    Task<RetentionReport> ApplyRetentionAsync(DateTimeOffset cutoff);
 }
 
 /// <summary>One conversation's turns, keyed "{userId}/{conversationId}"; only the owner's session grain calls it.</summary>
@@ -75,4 +84,8 @@ public interface IConversationGrain : IGrainWithStringKey
     /// the turn must not stay either. False when the newest turn is another one.</summary>
     [Alias("Retract")]
     Task<bool> RetractAsync(string messageId);
+
+    /// <summary>Deletes the turns made before <paramref name="cutoff"/>; the number deleted.</summary>
+    [Alias("DropTurnsBefore")]
+    Task<int> DropTurnsBeforeAsync(DateTimeOffset cutoff);
 }

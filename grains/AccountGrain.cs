@@ -14,7 +14,7 @@ public sealed record AccountState
     public string? UserId { get; init; }
     public string Email { get; init; } = "";
     public string DisplayName { get; init; } = "";
-    public string Role { get; init; } = Roles.User;
+    public string Role { get; init; } = Roles.Member;
     public string PasswordHash { get; init; } = "";
     public DateTimeOffset CreatedAt { get; init; }
     public bool Disabled { get; init; }

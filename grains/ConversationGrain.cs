@@ -138,6 +138,23 @@ public sealed class ConversationGrain(
         _turns.RemoveAt(0);
     }
 
+    public async Task<int> DropTurnsBeforeAsync(DateTimeOffset cutoff)
+    {
+        var dropped = 0;
+        while (_turns.Count > 0 && TurnOf(_turns[0]).CreatedAt < cutoff)
+        {
+            await DropOldestAsync();
+            dropped++;
+        }
+        if (dropped > 0 && _turns.Count > 0 && state.State.CreatedAt < TurnOf(_turns[0]).CreatedAt)
+        {
+            // The conversation now starts with its oldest kept turn.
+            state.State.CreatedAt = TurnOf(_turns[0]).CreatedAt;
+            await state.WriteStateAsync();
+        }
+        return dropped;
+    }
+
     private static ConversationTurn TurnOf(GrainState<StoredTurn> record) => record.State!.Turn!;
 
     private static ConversationTurn Trimmed(ConversationTurn turn) => turn with { Sources = turn.Sources.Select(Excerpt).ToList() };

@@ -237,7 +237,7 @@ public sealed class DocumentGrain(
         catch (VectorStoreUnavailableException ex)
         {
             logger.LogWarning("Ingestion of {DocumentId} stopped: {Reason}", info.DocumentId, ex.Message);
-            await FailAsync("vector_store_unavailable", "벡터 저장소(ChromaDB)에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요. (The vector store is unavailable; retry shortly.)");
+            await FailAsync(TransientCodes.VectorStore, "벡터 저장소(ChromaDB)에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요. (The vector store is unavailable; retry shortly.)");
         }
         catch (DocumentRejectedException ex)
         {

@@ -27,10 +27,11 @@ public sealed class UserSessionGrain(
 {
     private const int MaxQuestionLength = 4000;
     private UserBudget _budget = null!;
+    private UploadQuota _uploads = null!;
     private ConversationIndex _conversations = null!;
 
-    // Grain references are kept: Orleans resolves the interface's grain type by reflection on every GetGrain call
-    // (~2% of the api's CPU under chat load when each turn made five of them).
+    // Grain references are kept: Orleans resolves the interface's grain type by reflection on every GetGrain call,
+    // which a chat turn would otherwise pay several times.
     private readonly Dictionary<string, IConversationGrain> _conversationGrains = new(StringComparer.Ordinal);
     private ICostAggregatorGrain? _costAggregator;
     private IQueryStatsAggregatorGrain? _queryStats;
@@ -40,6 +41,7 @@ public sealed class UserSessionGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _budget = new UserBudget(session.State, periods, limits.Value.RequestsPerMinute);
+        _uploads = new UploadQuota(limits.Value.UploadsPerHour);
         _conversations = new ConversationIndex(list.State, session.State);
         _conversations.Restore(clock.GetUtcNow());
         return Task.CompletedTask;
@@ -49,6 +51,8 @@ public sealed class UserSessionGrain(
     {
         if (_conversations.IsDirty) await WriteListAsync();
     }
+
+    public Task<int?> TryStartUploadAsync() => Task.FromResult(_uploads.TryTake(clock.GetUtcNow()));
 
     public async Task InitializeAsync(UserProfile profile, BudgetLimits defaultLimits)
     {
@@ -161,8 +165,7 @@ public sealed class UserSessionGrain(
         {
             if (store)
             {
-                // The sources the answer cites are kept verbatim; the others as excerpts (a turn is rewritten with its
-                // conversation, so every kept character is written again at each later turn).
+                // The sources the answer cites are kept verbatim; the others as excerpts, so a stored turn stays small.
                 var cited = turn.Filter?.Cited ?? [];
                 var stored = sources.Select(s => cited.Contains(s.N) ? s : ConversationGrain.Excerpt(s)).ToList();
                 var record = new ConversationTurn(turn.MessageId, turn.Question, turn.Filter?.Answer ?? "",
@@ -259,6 +262,26 @@ public sealed class UserSessionGrain(
         await WriteListAsync();
         await Conversation(conversationId).DeleteAsync();
         return true;
+    }
+
+    public async Task<RetentionReport> ApplyRetentionAsync(DateTimeOffset cutoff)
+    {
+        var summaries = _conversations.Newest();
+        var expired = summaries.Where(c => c.UpdatedAt < cutoff).Select(c => c.ConversationId).ToList();
+        var report = RetentionReport.Empty(clock.GetUtcNow());
+        if (expired.Count > 0)
+        {
+            // As in DeleteConversationAsync: the records that list the conversations go first, then their turns.
+            var carried = false;
+            foreach (var id in expired) carried |= _conversations.Remove(id);
+            if (carried) await session.WriteStateAsync();
+            await WriteListAsync();
+            foreach (var id in expired) await Conversation(id).DeleteAsync();
+        }
+        var turns = 0;
+        foreach (var c in summaries.Where(c => c.UpdatedAt >= cutoff && c.CreatedAt < cutoff))
+            turns += await Conversation(c.ConversationId).DropTurnsBeforeAsync(cutoff);
+        return report with { ConversationsDeleted = expired.Count, TurnsDeleted = turns };
     }
 
     public async Task<bool> SubmitFeedbackAsync(string messageId, MessageFeedback feedback)

@@ -6,6 +6,7 @@ using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
+using KnowledgeBase.Api.Hosting;
 using KnowledgeBase.Grains.Hosting;
 
 namespace KnowledgeBase.Api.Accounts;
@@ -122,14 +123,22 @@ public sealed class MailUnavailableException(string message, Exception inner) : 
 }
 
 /// <summary>No SMTP server (the embedded default): each link is logged once, as a warning so it shows at any log level.
-/// Refused in prod for open sign-up (see <see cref="AccountMailSetup"/>).</summary>
-public sealed class LogAccountMailer(ILogger<LogAccountMailer> logger) : IAccountMailer
+/// In prod (APP_ENV=prod) the link is never logged: it carries a token that signs someone in (a reset link would let
+/// anyone who reads the logs take over any account), so the mail is only reported as not sent; an invitation's link
+/// is still handed to the inviting admin in the response. Prod refuses open sign-up without SMTP or SSO
+/// (see <see cref="AccountMailSetup"/>).</summary>
+public sealed class LogAccountMailer(ILogger<LogAccountMailer> logger, ApiSettings settings) : IAccountMailer
 {
-    public string Describe() => "no SMTP_HOST: links are written to this console";
+    public string Describe() => settings.Strict
+        ? "no SMTP_HOST: account mail is not sent (invitation links go to the inviting admin)"
+        : "no SMTP_HOST: links are written to this console";
 
     public Task SendAsync(AccountMessage message, CancellationToken cancellationToken)
     {
-        logger.LogWarning("No SMTP server set (SMTP_HOST); mail to {To} not sent. {Subject}: {Link}", message.To, message.Subject, message.Link);
+        if (settings.Strict)
+            logger.LogWarning("No SMTP server set (SMTP_HOST); mail to {To} not sent: {Subject}", message.To, message.Subject);
+        else
+            logger.LogWarning("No SMTP server set (SMTP_HOST); mail to {To} not sent. {Subject}: {Link}", message.To, message.Subject, message.Link);
         return Task.CompletedTask;
     }
 }

@@ -6,11 +6,11 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace KnowledgeBase.Api.Endpoints;
 
+public sealed record GoldenSetBody(string? Name, string? Jsonl);
+
 /// <summary>Evaluation runs (admin): POST a golden set (JSONL as the request body, a multipart field `file`, or JSON
 /// <c>{"name", "jsonl"}</c>) to run it against the live index through the real chat pipeline; GET the history and a
 /// run's per-question results.</summary>
-public sealed record GoldenSetBody(string? Name, string? Jsonl);
-
 public static class AdminEvaluationEndpoints
 {
     private const long MaxGoldenSetBytes = 2 * 1024 * 1024;
@@ -23,19 +23,23 @@ public static class AdminEvaluationEndpoints
         return admin;
     }
 
+    private static ProblemHttpResult TooLarge() => Problems.Create(413, "too_large", "골든셋이 너무 큽니다. (The golden set is too large.)",
+        $"최대 {MaxGoldenSetBytes / 1024 / 1024} MB (at most {MaxGoldenSetBytes / 1024 / 1024} MB).");
+
     private static async Task<Results<Accepted<EvaluationRunSummary>, ProblemHttpResult>> StartAsync(HttpContext context,
         [FromServices] EvaluationJobs jobs, string? name = null)
     {
         if (context.Request.ContentLength > MaxGoldenSetBytes)
-            return Problems.Create(413, "too_large", "골든셋이 너무 큽니다. (The golden set is too large.)", $"최대 {MaxGoldenSetBytes / 1024 / 1024} MB (at most {MaxGoldenSetBytes / 1024 / 1024} MB).");
+            return TooLarge();
         string text;
         var fileName = "golden.jsonl";
         if (context.Request.HasFormContentType)
         {
-            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            var (form, problem) = await Forms.ReadAsync(context, TooLarge);
+            if (form is null) return problem!;
             if (form.Files.GetFile("file") is not { } file)
                 return Problems.BadRequest("'file' 필드에 JSONL 파일을 첨부해 주세요. (Attach the JSONL golden set in the 'file' field.)");
-            if (file.Length > MaxGoldenSetBytes) return Problems.Create(413, "too_large", "골든셋이 너무 큽니다. (The golden set is too large.)");
+            if (file.Length > MaxGoldenSetBytes) return TooLarge();
             fileName = Path.GetFileName(file.FileName);
             using var reader = new StreamReader(file.OpenReadStream());
             text = await reader.ReadToEndAsync(context.RequestAborted);
@@ -52,7 +56,7 @@ public static class AdminEvaluationEndpoints
             using var reader = new StreamReader(context.Request.Body);
             var buffer = new char[MaxGoldenSetBytes + 1];
             var read = await reader.ReadBlockAsync(buffer.AsMemory(), context.RequestAborted);
-            if (read > MaxGoldenSetBytes) return Problems.Create(413, "too_large", "골든셋이 너무 큽니다. (The golden set is too large.)");
+            if (read > MaxGoldenSetBytes) return TooLarge();
             text = new string(buffer, 0, read);
         }
 

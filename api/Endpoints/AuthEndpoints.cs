@@ -64,7 +64,7 @@ public static class AuthEndpoints
         if (AccountRules.PasswordProblem(request.Password, email, name) is { } weak) return WeakPassword(weak);
 
         var token = Tokens.New(email);
-        var role = settings.AdminEmails.Contains(email) ? Roles.Admin : Roles.User;
+        var role = settings.AdminEmails.Contains(email) ? Roles.Admin : Roles.Member;
         var result = await grains.GetGrain<IAccountGrain>(email).RegisterAsync(new NewAccount(email, PasswordHasher.Hash(request.Password!), name, role,
             Tokens.Hash(token), clock.GetUtcNow() + AccountLinks.VerificationLifetime));
         if (result.Status == RegisterStatus.AlreadyExists)
@@ -76,7 +76,7 @@ public static class AuthEndpoints
 
     private static async Task<Results<Ok<VerifiedResponse>, ProblemHttpResult>> VerifyAsync(TokenRequest request, HttpContext context, [FromServices] IClusterClient grains)
     {
-        if (Tokens.EmailOf(request.Token) is not { } email) return InvalidToken();
+        if (AccountOf(request.Token) is not { } email) return InvalidToken();
         var profile = await grains.GetGrain<IAccountGrain>(email).VerifyAsync(Tokens.Hash(request.Token!));
         if (profile is null) return InvalidToken();
         await context.AuditAsync(AuditActions.EmailVerified, profile.UserId, $"role={profile.Role}", profile.UserId, profile.Email);
@@ -86,7 +86,7 @@ public static class AuthEndpoints
     private static async Task<Results<Created<VerifiedResponse>, ProblemHttpResult>> AcceptInviteAsync(AcceptInviteRequest request, HttpContext context,
         [FromServices] IClusterClient grains)
     {
-        if (Tokens.EmailOf(request.Token) is not { } email) return InvalidToken();
+        if (AccountOf(request.Token) is not { } email) return InvalidToken();
         var name = (request.DisplayName ?? "").Trim();
         if (name.Length is 0 or > 100) return Problems.BadRequest("이름은 1자 이상 100자 이하로 입력해 주세요. (Display name: 1 to 100 characters.)");
         if (AccountRules.PasswordProblem(request.Password, email, name) is { } weak) return WeakPassword(weak);
@@ -132,7 +132,7 @@ public static class AuthEndpoints
     private static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> RefreshAsync(RefreshRequest request,
         [FromServices] IClusterClient grains, [FromServices] SessionTokens tokens)
     {
-        if (Tokens.EmailOf(request.RefreshToken) is not { } email) return InvalidRefresh();
+        if (AccountOf(request.RefreshToken) is not { } email) return InvalidRefresh();
         var (refresh, grant) = tokens.NewRefresh(email);
         var signedIn = await grains.GetGrain<IAccountGrain>(email).RefreshAsync(Tokens.Hash(request.RefreshToken!), grant);
         return signedIn is null ? InvalidRefresh() : TypedResults.Ok(tokens.Response(signedIn.Profile, signedIn.Stamp, refresh));
@@ -140,7 +140,7 @@ public static class AuthEndpoints
 
     private static async Task<NoContent> LogoutAsync(RefreshRequest request, [FromServices] IClusterClient grains)
     {
-        if (Tokens.EmailOf(request.RefreshToken) is { } email)
+        if (AccountOf(request.RefreshToken) is { } email)
             await grains.GetGrain<IAccountGrain>(email).RevokeRefreshAsync(Tokens.Hash(request.RefreshToken!));
         return TypedResults.NoContent();
     }
@@ -172,7 +172,7 @@ public static class AuthEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> ConfirmResetAsync(ResetConfirmRequest request, HttpContext context,
         [FromServices] IClusterClient grains, [FromServices] AccountSessions sessions)
     {
-        if (Tokens.EmailOf(request.Token) is not { } email) return InvalidToken();
+        if (AccountOf(request.Token) is not { } email) return InvalidToken();
         if (AccountRules.PasswordProblem(request.Password, email, null) is { } weak) return WeakPassword(weak);
         if (!await grains.GetGrain<IAccountGrain>(email).ResetPasswordAsync(Tokens.Hash(request.Token!), PasswordHasher.Hash(request.Password!)))
             return InvalidToken();
@@ -223,6 +223,11 @@ public static class AuthEndpoints
             : Problems.Create(403, "email_domain_not_allowed", "회사 이메일로만 가입할 수 있습니다. (Only company e-mail addresses may register.)",
                 $"허용된 도메인 (allowed domains): {string.Join(", ", settings.EmailDomains)}");
     }
+
+    /// <summary>The account a mailed or refresh token names, or null when it names no well-formed company address:
+    /// a forged token never activates an account grain under an arbitrary key.</summary>
+    private static string? AccountOf(string? token)
+        => Tokens.EmailOf(token) is { } email && AccountRules.NormalizeEmail(email) == email ? email : null;
 
     public static ProblemHttpResult InvalidEmail() => Problems.BadRequest("올바른 이메일 주소를 입력해 주세요. (Enter a valid e-mail address.)");
 

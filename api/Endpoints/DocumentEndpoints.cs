@@ -48,22 +48,25 @@ public static partial class DocumentEndpoints
 
     private static async Task<Results<Accepted<UploadAccepted>, Ok<UploadAccepted>, ProblemHttpResult>> UploadAsync(
         HttpContext context, [FromServices] IClusterClient grains, [FromServices] IBlobStore blobs, [FromServices] IOptions<KnowledgeBaseOptions> options,
-        [FromServices] PermissionCache permissions)
+        [FromServices] PermissionCache permissions, [FromServices] SessionGrains sessions)
     {
         ApiTelemetry.Request("upload");
         var access = await permissions.AccessAsync(context.User.Caller());
         // Refused before the body is read: a member under UPLOAD_POLICY=editors may upload nowhere.
         if (!access.IsAdmin && access.Role != Roles.Editor && access.Policy == UploadPolicy.Editors)
             return Problems.Forbidden("문서는 편집자와 관리자만 올릴 수 있습니다. (Only editors and admins may upload: UPLOAD_POLICY=editors.)");
+        if (await QuotaProblemAsync(context, access, sessions) is { } quota) return quota;
         var (file, tags, problem) = await ReadUploadAsync(context, options.Value);
         if (problem is not null) return problem;
         await using var _ = file!;
         var collectionId = context.Request.Form["collectionId"].ToString() is { Length: > 0 } given ? given.Trim() : DefaultCollection.Id;
         if (await TargetProblemAsync(collectionId, access, permissions) is { } refused) return refused;
 
-        var documentId = "doc_" + file!.Sha256[..12];
+        var (documentId, existing) = await DocumentForAsync(grains, file!.Sha256);
+        if (documentId is null)
+            return Problems.Create(409, "document_exists", "같은 파일의 문서가 너무 많이 바뀌었습니다. 관리자에게 문의하세요. (Too many documents were replaced from this file; ask an admin.)");
         var grain = grains.GetGrain<IDocumentGrain>(documentId);
-        if (await grain.GetAsync() is { } existing)
+        if (existing is not null)
             return access.CanRead(existing.Collection)
                 ? TypedResults.Ok(new UploadAccepted(existing.DocumentId, Status(existing.Status), existing.Version))
                 // The same bytes are already stored where this caller may not look: neither its id nor its collection is told.
@@ -78,12 +81,37 @@ public static partial class DocumentEndpoints
         return result.Created ? TypedResults.Accepted($"/api/documents/{documentId}", body) : TypedResults.Ok(body);
     }
 
+    /// <summary>UPLOAD_QUOTA_PER_HOUR, counted before the body is read (a refused file counts too); admins are exempt.</summary>
+    private static async Task<ProblemHttpResult?> QuotaProblemAsync(HttpContext context, Access access, SessionGrains sessions)
+    {
+        if (access.IsAdmin || await sessions.For(context.User.Id()).TryStartUploadAsync() is not { } wait) return null;
+        context.Response.Headers.RetryAfter = wait.ToString();
+        return Problems.Create(429, "upload_quota", $"한 시간에 올릴 수 있는 파일 수를 넘었습니다. {wait}초 후에 다시 올려 주세요. (Hourly upload quota reached; retry in {wait} s.)");
+    }
+
+    /// <summary>The document these bytes belong to: the id derived from their hash, unless that document has since been
+    /// replaced with other bytes (it serves those now), in which case the next id in a sequence derived from the same
+    /// hash. The same bytes uploaded again so find the same document, never one that serves something else. Null when
+    /// every id of the sequence holds other bytes.</summary>
+    private static async Task<(string? Id, DocumentInfo? Existing)> DocumentForAsync(IClusterClient grains, string sha256)
+    {
+        for (var attempt = 0; attempt < 8; attempt++)
+        {
+            var hash = attempt == 0 ? sha256 : Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes($"{sha256}/{attempt}")));
+            var id = "doc_" + hash[..12];
+            var info = await grains.GetGrain<IDocumentGrain>(id).GetAsync();
+            if (info is null || info.Sha256 == sha256) return (id, info);
+        }
+        return (null, null);
+    }
+
     private static async Task<Results<Accepted<UploadAccepted>, ProblemHttpResult>> ReplaceAsync(string id, HttpContext context,
         [FromServices] IClusterClient grains, [FromServices] IBlobStore blobs, [FromServices] IOptions<KnowledgeBaseOptions> options,
-        [FromServices] PermissionCache permissions)
+        [FromServices] PermissionCache permissions, [FromServices] SessionGrains sessions)
     {
-        var (current, _, denied) = await FindAsync(id, context, grains, permissions, change: true);
+        var (current, access, denied) = await FindAsync(id, context, grains, permissions, change: true);
         if (denied is not null) return denied;
+        if (await QuotaProblemAsync(context, access!, sessions) is { } quota) return quota;
         var (file, tags, problem) = await ReadUploadAsync(context, options.Value);
         if (problem is not null) return problem;
         await using var _ = file!;
@@ -220,17 +248,8 @@ public static partial class DocumentEndpoints
             return (null, [], Problems.Create(415, "unsupported_media_type", "multipart/form-data로 파일을 보내 주세요. (Send the file as multipart/form-data, field 'file'.)"));
         if (context.Request.ContentLength > options.MaxUploadBytes + 1024 * 1024)
             return (null, [], TooLarge(options));
-        IFormCollection form;
-        try
-        {
-            form = await context.Request.ReadFormAsync(context.RequestAborted);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
-        {
-            return (null, [], ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) || ex is BadHttpRequestException { StatusCode: 413 }
-                ? TooLarge(options)
-                : Problems.BadRequest("업로드 형식이 올바르지 않습니다. (Malformed multipart upload.)"));
-        }
+        var (form, problem) = await Forms.ReadAsync(context, () => TooLarge(options));
+        if (form is null) return (null, [], problem);
         var file = form.Files.GetFile("file");
         if (file is null) return (null, [], Problems.BadRequest("'file' 필드에 파일을 첨부해 주세요. (Attach the file in the 'file' field.)"));
         if (file.Length == 0) return (null, [], Problems.Create(400, "empty_file", "빈 파일입니다. (The file is empty.)"));

@@ -82,7 +82,7 @@ public static class PermissionEndpoints
     private static async Task<Results<Ok<GroupInfo>, ProblemHttpResult>> SetMembersAsync(string groupId, MembersBody body, HttpContext context,
         [FromServices] IClusterClient grains)
     {
-        if (body.UserIds is null || body.UserIds.Count > MaxListEntries)
+        if (body.UserIds is null || body.UserIds.Count > MaxListEntries || body.UserIds.Any(string.IsNullOrWhiteSpace))
             return Problems.BadRequest($"userIds는 {MaxListEntries}명 이하의 사용자 id 목록이어야 합니다. (userIds: a list of at most {MaxListEntries} user ids.)");
         if (await UnknownUsersAsync(grains, body.UserIds) is { } unknown) return unknown;
         if (await Permissions(grains).SetGroupMembersAsync(groupId, body.UserIds) is not { } group) return Problems.NotFound("그룹 (Group)");
@@ -178,12 +178,18 @@ public static class PermissionEndpoints
     private static async Task<(AccessList? Readers, AccessList? Editors, ProblemHttpResult? Problem)> ListsAsync(CollectionBody body, IClusterClient grains,
         PermissionSnapshot snapshot, AccessList readersDefault, AccessList editorsDefault)
     {
-        AccessList? List(ListBody? given, AccessList fallback, bool everyoneAllowed) => given is null ? null
-            : new AccessList(everyoneAllowed && given.Everyone == true, given.Groups ?? [], given.Users ?? []);
-        var readers = List(body.Readers, readersDefault, everyoneAllowed: true);
-        var editors = List(body.Editors, editorsDefault, everyoneAllowed: true);
+        // Editing is granted to named groups and users only; "everyone" on the edit list would hand every editor
+        // (every user under UPLOAD_POLICY=everyone) every collection.
+        if (body.Editors?.Everyone == true)
+            return (null, null, Problems.BadRequest("편집 목록에는 그룹이나 사용자만 넣을 수 있습니다. (editors: name groups or users; 'everyone' is for readers only.)"));
+        static AccessList? List(ListBody? given) => given is null ? null
+            : new AccessList(given.Everyone == true, given.Groups ?? [], given.Users ?? []);
+        var readers = List(body.Readers);
+        var editors = List(body.Editors);
         foreach (var list in new[] { readers, editors }.OfType<AccessList>())
         {
+            if (list.Groups.Concat(list.Users).Any(string.IsNullOrWhiteSpace))
+                return (null, null, Problems.BadRequest("그룹과 사용자 id는 비어 있을 수 없습니다. (groups and users: ids, none empty.)"));
             if (list.Groups.Count + list.Users.Count > MaxListEntries)
                 return (null, null, Problems.BadRequest($"목록에는 {MaxListEntries}개까지 넣을 수 있습니다. (At most {MaxListEntries} entries per list.)"));
             var unknownGroup = list.Groups.FirstOrDefault(g => snapshot.Groups.All(known => known.GroupId != g));
@@ -213,7 +219,7 @@ public static class PermissionEndpoints
 
     private static string Describe(CollectionInfo c)
         => $"readers=everyone:{c.Readers.Everyone},groups:{string.Join("|", c.Readers.Groups)},users:{string.Join("|", c.Readers.Users)} "
-            + $"editors=groups:{string.Join("|", c.Editors.Groups)},users:{string.Join("|", c.Editors.Users)}";
+            + $"editors=everyone:{c.Editors.Everyone},groups:{string.Join("|", c.Editors.Groups)},users:{string.Join("|", c.Editors.Users)}";
 
     private static AccessListView ListView(AccessList list) => new(list.Everyone, list.Groups, list.Users);
 

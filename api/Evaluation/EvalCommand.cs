@@ -106,7 +106,8 @@ public static class EvalCommand
             ["DATA_DIR"] = Path.Combine(root, "data"),
             ["STORAGE_DIR"] = Path.Combine(root, "storage"),
             ["LOG_DIR"] = Path.Combine(root, "logs"),
-            ["ASPNETCORE_URLS"] = "http://127.0.0.1:" + FreePort(),
+            // "urls" is the key the host reads (ASPNETCORE_URLS only as an environment variable): without it Kestrel takes port 5000.
+            ["urls"] = "http://127.0.0.1:" + FreePort(),
             ["SILO_PORT"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["GATEWAY_PORT"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["ORLEANS_CLUSTER_ID"] = "eval-" + Guid.NewGuid().ToString("N")[..8],

@@ -87,6 +87,10 @@ public static class SecurityHosting
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
+    /// <summary>A server's address as scheme://host:port: any user:password@ or query string in a URL setting stays out of the log.</summary>
+    internal static string Endpoint(string url)
+        => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Host}:{uri.Port}" : "(not a URL)";
+
     /// <summary>One screen: what runs where, and what a person signing up will see. Never a secret.</summary>
     public static string Describe(IConfiguration config, ApiSettings settings, KnowledgeBaseOptions options, IAccountMailer mailer, IEnumerable<string> addresses)
     {
@@ -95,7 +99,7 @@ public static class SecurityHosting
             : "embedded: this api hosts its own silo on loopback";
         var openAi = OpenAiOptions.FromConfiguration(config);
         var models = !openAi.IsConfigured ? "offline: extractive answers, hashing embedder (set OPENAI_API_KEY for a model)"
-            : openAi.BaseUrl is { Length: > 0 } url ? $"OpenAI-compatible at {url}: {openAi.ChatModel}, {openAi.EmbeddingModel}"
+            : openAi.BaseUrl is { Length: > 0 } url ? $"OpenAI-compatible at {Endpoint(url)}: {openAi.ChatModel}, {openAi.EmbeddingModel}"
             : $"OpenAI: {openAi.ChatModel}, {openAi.EmbeddingModel}";
         var database = DatabaseOptions.Parse(config["DATABASE_URL"], options.DataDir).Dialect switch
         {
@@ -104,7 +108,7 @@ public static class SecurityHosting
             _ => "SQL Server",
         };
         var files = config["S3_BUCKET"] is { Length: > 0 } bucket ? $"S3 bucket {bucket}" : Path.GetFullPath(options.StorageDir);
-        var vectors = config["CHROMA_URL"] is { Length: > 0 } chroma ? $"ChromaDB {chroma}" : "local index";
+        var vectors = config["CHROMA_URL"] is { Length: > 0 } chroma ? $"ChromaDB {Endpoint(chroma)}" : "local index";
         var cache = config["REDIS_URL"] is { Length: > 0 } ? "Redis" : "memory";
         var signup = settings.Signup == SignupMode.Invite ? "invite only" : "open to " + string.Join(", ", settings.EmailDomains);
 

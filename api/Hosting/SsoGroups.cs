@@ -7,7 +7,7 @@ public interface ISsoGroupMapper
     Task ApplyAsync(UserProfile profile, IReadOnlyList<string> providerGroups, CancellationToken cancellationToken);
 }
 
-/// <summary>Makes the person a member of exactly the product groups whose external id (or name) the provider listed;
+/// <summary>Makes the person a member of exactly the product groups whose external id the provider listed;
 /// groups an admin manages by hand (no external id) are left alone.</summary>
 public sealed class PermissionGroupMapper(IClusterClient grains) : ISsoGroupMapper
 {

@@ -17,7 +17,7 @@ public sealed class AnswerCache(IDistributedCache cache, CacheStatistics statist
     private static readonly DistributedCacheEntryOptions Lifetime = new() { AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(24) };
 
     /// <summary>SHA-256 of the UTF-8 of the model, then of each message as "{role}\n{text}\n\u0001" (a prompt is ~10 KB of
-    /// sources: hashed without copying it, ~3% of what a chat turn allocated when it was). With <paramref name="sources"/>
+    /// sources: hashed without copying it). With <paramref name="sources"/>
     /// (see <see cref="Scope"/>) the key also names the collections of the prompt's sources: an answer is only ever served to a caller whose own retrieval, filtered by what they may read,
     /// produced these very sources in these collections (a document moved since then gives another key).</summary>
     public static string Key(string model, IEnumerable<ChatMessage> prompt, string? sources = null)

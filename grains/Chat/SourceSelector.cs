@@ -268,7 +268,7 @@ public sealed class SourceSelector(QueryExpander? expander = null, ITermRarity? 
     }
 
     // A chunk's normalised text, kept as long as the chunk's text string lives: the embedded index hands out the same
-    // strings for a chunk until the chunk changes, so a question no longer normalises and lowercases ten chunks anew.
+    // strings for a chunk until the chunk changes, so a question does not normalise and lowercase ten chunks anew.
     private static readonly ConditionalWeakTable<string, Haystack> Haystacks = new();
 
     private sealed record Haystack(string Section, string Title, string Normalized);

@@ -29,7 +29,7 @@ public sealed record ConversationActivity(DateTimeOffset UpdatedAt, int MessageC
 
 /// <summary>The user's conversations (their turns live in conversation grains). Written when a conversation is renamed
 /// or removed, and otherwise at most every few seconds and when the grain deactivates; in between, the summaries of
-/// conversations with new turns (new conversations too) travel in the session record. A busy user no longer rewrites
+/// conversations with new turns (new conversations too) travel in the session record, so a busy user does not rewrite
 /// the whole list (up to 500 entries) with every answer or every new conversation.</summary>
 public sealed record ConversationListState
 {

@@ -19,7 +19,7 @@ public sealed class EvaluationRunner(IGrainFactory grains, TimeProvider clock, I
         Func<int, Task>? progress = null, CancellationToken cancellationToken = default)
     {
         var session = grains.GetGrain<IUserSessionGrain>(EvaluationUserId);
-        await session.InitializeAsync(new UserProfile(EvaluationUserId, "evaluation@system", "평가 (Evaluation)", "admin", clock.GetUtcNow()),
+        await session.InitializeAsync(new UserProfile(EvaluationUserId, "evaluation@system", "평가 (Evaluation)", Roles.Admin, clock.GetUtcNow()),
             new BudgetLimits(0, 0));
         // A run asks hundreds of questions in a minute: the account's own limits must never be what a run measures.
         await session.SetBudgetAsync(new BudgetLimits(1_000_000_000_000, 1_000_000_000_000, 100_000));

@@ -40,4 +40,7 @@ public sealed class LimitsOptions
     public int RequestsPerMinute { get; set; } = 20;
     public long DailyTokens { get; set; } = 200_000;
     public long MonthlyTokens { get; set; } = 2_000_000;
+
+    /// <summary>Uploads (and replacements) one user may start per hour; admins are not limited. 0 = no quota.</summary>
+    public int UploadsPerHour { get; set; } = 100;
 }

@@ -27,6 +27,7 @@ public static class KnowledgeBaseSettings
         o.RequestsPerMinute = Int(config, "RATE_LIMIT_PER_MINUTE", o.RequestsPerMinute, 1, 100_000);
         o.DailyTokens = Long(config, "DAILY_TOKEN_BUDGET", o.DailyTokens);
         o.MonthlyTokens = Long(config, "MONTHLY_TOKEN_BUDGET", o.MonthlyTokens);
+        o.UploadsPerHour = Int(config, "UPLOAD_QUOTA_PER_HOUR", o.UploadsPerHour, 0, 100_000);
     }
 
     public static void Bind(IConfiguration config, Retrieval.AnswerOptions o)
@@ -77,6 +78,12 @@ public static class KnowledgeBaseSettings
     /// (it holds ~60-77 MB and profiles every grain call); docker-compose and the Kubernetes ConfigMap turn it on for
     /// operators. Set it the same on every silo and api.</summary>
     public static bool DashboardEnabled(IConfiguration config) => Bool(config, "ORLEANS_DASHBOARD", false);
+
+    /// <summary>Prod rules apply (APP_ENV=prod or production, or STRICT_ENV=true): missing secrets and protections stop
+    /// start-up instead of falling back to a development default.</summary>
+    public static bool Strict(IConfiguration config)
+        => config["APP_ENV"] is { } env && (env.Equals("prod", StringComparison.OrdinalIgnoreCase) || env.Equals("production", StringComparison.OrdinalIgnoreCase))
+            || string.Equals(config["STRICT_ENV"], "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Traces are collected and exported only when OTEL_EXPORTER_OTLP_ENDPOINT names a collector.</summary>
     public static bool TracingEnabled(IConfiguration config) => !string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"]);

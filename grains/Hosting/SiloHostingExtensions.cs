@@ -48,6 +48,7 @@ public static class SiloHostingExtensions
         if (KnowledgeBaseSettings.TracingEnabled(config)) silo.AddActivityPropagation();
         if (KnowledgeBaseSettings.DashboardEnabled(config)) silo.AddDashboard();
         silo.AddBackupSchedule(config);
+        silo.AddRetention(config);
         silo.Services.AddKnowledgeBaseServices(config);
         return silo;
     }
@@ -64,39 +65,56 @@ public static class SiloHostingExtensions
         if (config["BACKUP_TARGET"] is { Length: > 0 })
             silo.AddStartupTask((services, cancellationToken) =>
             {
-                _ = StartBackupScheduleAsync(services);
+                _ = StartScheduleAsync(services, "backup", grains => grains.GetGrain<IBackupSchedulerGrain>("all").StartAsync());
                 return Task.CompletedTask;
             });
         return silo;
     }
 
-    /// <summary>In the background, with retries: a storage hiccup while registering the schedule must not keep the silo
-    /// from starting (the schedule's reminder only has to exist before its first tick).</summary>
-    private static async Task StartBackupScheduleAsync(IServiceProvider services)
+    /// <summary>CHAT_RETENTION_DAYS and QUERY_LOG_RETENTION_DAYS: a daily reminder (<see cref="RetentionGrain"/>), registered
+    /// at every start, and removed again when neither is set. A bad value stops start-up here, naming the variable.</summary>
+    public static ISiloBuilder AddRetention(this ISiloBuilder silo, IConfiguration config)
     {
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Backup");
+        KnowledgeBase.Grains.Retention.RetentionOptions.Bind(config, new());
+        silo.Services.AddOptions<KnowledgeBase.Grains.Retention.RetentionOptions>().Configure(o => KnowledgeBase.Grains.Retention.RetentionOptions.Bind(config, o));
+        silo.Services.TryAddKeyedSingleton<TimeProvider>(RetentionGrain.ClockKey, (sp, _) => sp.GetRequiredService<TimeProvider>());
+        silo.Services.AddPlacementDirector<SiloKeyedPlacement, SiloKeyedPlacementDirector>();
+        silo.AddStartupTask((services, cancellationToken) =>
+        {
+            _ = StartScheduleAsync(services, "retention", grains => grains.GetGrain<IRetentionGrain>("all").StartAsync());
+            return Task.CompletedTask;
+        });
+        return silo;
+    }
+
+    /// <summary>In the background, with retries: a storage hiccup while registering a schedule must not keep the silo
+    /// from starting (its reminder only has to exist before its first tick).</summary>
+    private static async Task StartScheduleAsync(IServiceProvider services, string schedule, Func<IGrainFactory, Task> start)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Schedules");
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await services.GetRequiredService<IGrainFactory>().GetGrain<IBackupSchedulerGrain>("all").StartAsync();
+                await start(services.GetRequiredService<IGrainFactory>());
                 return;
             }
             catch (Exception ex) when (attempt < 10)
             {
-                logger.LogWarning(ex, "Registering the backup schedule failed (attempt {Attempt}); retrying", attempt);
+                logger.LogWarning(ex, "Registering the {Schedule} schedule failed (attempt {Attempt}); retrying", schedule, attempt);
                 await Task.Delay(TimeSpan.FromSeconds(5 * attempt));
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "The backup schedule could not be registered; scheduled backups are off until the next start");
+                logger.LogError(ex, "The {Schedule} schedule could not be registered; it is off until the next start", schedule);
                 return;
             }
         }
     }
 
-    /// <summary>Membership in Redis when REDIS_URL is set (silos advertise POD_IP, or the host's address); localhost
-    /// clustering otherwise. Ports come from SILO_PORT and GATEWAY_PORT.</summary>
+    /// <summary>Membership in Redis when REDIS_URL is set (silos advertise POD_IP, or the host's address), with mutual
+    /// TLS (<see cref="ClusterTls"/>); localhost clustering on loopback-only ports otherwise. Ports come from SILO_PORT
+    /// and GATEWAY_PORT.</summary>
     public static ISiloBuilder AddClustering(this ISiloBuilder silo, IConfiguration config)
     {
         var siloPort = KnowledgeBaseSettings.Int(config, "SILO_PORT", 11111, 1, 65535);
@@ -105,8 +123,16 @@ public static class SiloHostingExtensions
         if (config["REDIS_URL"] is not { Length: > 0 } redis)
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort);
+            // Only this machine reaches an embedded silo: both ports listen on loopback, whatever is advertised.
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.SiloListeningEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, siloPort);
+                o.GatewayListeningEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, gatewayPort);
+            });
+            silo.UseClusterTls(config, clusterMode: false);
             return silo;
         }
+        silo.UseClusterTls(config, clusterMode: true);
         silo.UseRedisClustering(RedisUrl.ToConfiguration(redis));
         silo.Services.TryAddSingleton<MembershipHealth>();
         Decorate<IMembershipTable>(silo.Services, (sp, inner) => new HealingMembershipTable(inner,
@@ -183,6 +209,7 @@ public static class SiloHostingExtensions
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             return true;
         });
+        client.UseClusterTls(config, clusterMode: config["REDIS_URL"] is { Length: > 0 });
         if (config["REDIS_URL"] is { Length: > 0 } redis)
         {
             client.UseRedisClustering(RedisUrl.ToConfiguration(redis));

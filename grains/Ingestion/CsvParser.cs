@@ -2,11 +2,9 @@ using System.Text;
 
 namespace KnowledgeBase.Grains.Ingestion;
 
-/// <summary>CSV/TSV: quoted fields per RFC 4180; the header row repeated at the top of every table of up to <see cref="RowsPerTable"/> rows.</summary>
+/// <summary>CSV/TSV: quoted fields per RFC 4180; each row a record under the header row (<see cref="TableRecords"/>).</summary>
 public static class CsvParser
 {
-    public const int RowsPerTable = 50;
-
     public static bool IsCsv(string fileName, string? contentType) =>
         Path.GetExtension(fileName).ToLowerInvariant() is ".csv" or ".tsv" ||
         (contentType ?? string.Empty).Contains("csv", StringComparison.OrdinalIgnoreCase) ||
@@ -15,21 +13,8 @@ public static class CsvParser
     public static ParsedDocument Parse(string text, string fileName)
     {
         var delimiter = GuessDelimiter(text);
-        var rows = ReadRows(text, delimiter)
-            .Select(r => r.Select(TextNormalizer.Inline).ToList())
-            .Where(r => r.Any(c => c.Length > 0))
-            .Select(r => string.Join(" | ", r))
-            .ToList();
-
-        var blocks = new List<DocumentBlock>();
-        if (rows.Count > 0)
-        {
-            var header = rows[0];
-            if (rows.Count == 1) blocks.Add(new DocumentBlock(BlockKind.Table, header));
-            for (var start = 1; start < rows.Count; start += RowsPerTable)
-                blocks.Add(new DocumentBlock(BlockKind.Table, header + "\n" + string.Join('\n', rows.Skip(start).Take(RowsPerTable))));
-        }
-        return new ParsedDocument(PlainTextParser.TitleFromFileName(fileName), "csv", blocks);
+        var rows = ReadRows(text, delimiter).Select(r => (IReadOnlyList<string>)r).ToList();
+        return new ParsedDocument(PlainTextParser.TitleFromFileName(fileName), "csv", TableRecords.Blocks(rows, caption: null).ToList());
     }
 
     private static char GuessDelimiter(string text)

@@ -6,7 +6,7 @@ using DocumentFormat.OpenXml.Wordprocessing;
 
 namespace KnowledgeBase.Grains.Ingestion;
 
-/// <summary>DOCX via the OpenXml SDK: heading styles (Heading 1, 제목 1, outline level) become headings, numbered paragraphs list items, tables whole.</summary>
+/// <summary>DOCX via the OpenXml SDK: heading styles (Heading 1, 제목 1, outline level) become headings, numbered paragraphs list items, tables as records (<see cref="TableRecords"/>) named by their caption.</summary>
 public static partial class DocxParser
 {
     public static ParsedDocument Parse(byte[] bytes, string fileName)
@@ -24,24 +24,29 @@ public static partial class DocxParser
         return new ParsedDocument(title, "docx", blocks);
     }
 
-    private static void Walk(OpenXmlElement container, Dictionary<string, StyleInfo> styles, List<DocumentBlock> blocks)
+    private static void Walk(OpenXmlElement container, Dictionary<string, StyleInfo> styles, List<DocumentBlock> blocks, HashSet<DocumentBlock>? captionBlocks = null)
     {
+        var captions = captionBlocks ?? new HashSet<DocumentBlock>(ReferenceEqualityComparer.Instance);
         foreach (var element in container.ChildElements)
         {
             switch (element)
             {
                 case Paragraph paragraph:
                     AddParagraph(paragraph, styles, blocks);
+                    if (blocks.Count > 0 && blocks[^1] is { Kind: BlockKind.Paragraph } added && IsCaption(paragraph, added.Text, styles)) captions.Add(added);
                     break;
                 case Table table:
-                    var rows = table.Elements<TableRow>()
-                        .Select(r => string.Join(" | ", r.Elements<TableCell>().Select(c => TextNormalizer.Inline(string.Join(' ', c.Descendants<Paragraph>().Select(ParagraphText))))))
-                        .Where(r => r.Replace("|", "").Trim().Length > 0)
-                        .ToList();
-                    if (rows.Count > 0) blocks.Add(new DocumentBlock(BlockKind.Table, string.Join('\n', rows)));
+                    // A caption paragraph ("표 1. …", or in the Caption style) right above the table names it.
+                    string? caption = null;
+                    if (blocks.Count > 0 && blocks[^1] is { Kind: BlockKind.Paragraph } last && captions.Contains(last))
+                    {
+                        caption = last.Text;
+                        blocks.RemoveAt(blocks.Count - 1);
+                    }
+                    blocks.AddRange(TableRecords.Blocks(Grid(table), caption));
                     break;
                 case SdtBlock or SdtContentBlock or CustomXmlBlock:
-                    Walk(element, styles, blocks);
+                    Walk(element, styles, blocks, captions);
                     break;
             }
         }
@@ -73,6 +78,36 @@ public static partial class DocxParser
         blocks.Add(new DocumentBlock(isList ? BlockKind.ListItem : BlockKind.Paragraph, text));
     }
 
+    private static bool IsCaption(Paragraph paragraph, string text, Dictionary<string, StyleInfo> styles)
+    {
+        var styleId = paragraph.ParagraphProperties?.ParagraphStyleId?.Val?.Value;
+        return (styleId is not null && styles.TryGetValue(styleId, out var style) && style.IsCaption) || (text.Length <= 80 && CaptionText().IsMatch(text));
+    }
+
+    /// <summary>The table as rows of cell texts, a cell spanning columns (gridSpan) or continuing a vertical merge
+    /// (vMerge) repeating the merged text in each grid cell it covers.</summary>
+    private static List<IReadOnlyList<string>> Grid(Table table)
+    {
+        var grid = new List<IReadOnlyList<string>>();
+        foreach (var row in table.Elements<TableRow>())
+        {
+            var cells = new List<string>();
+            foreach (var cell in row.Elements<TableCell>())
+            {
+                var properties = cell.TableCellProperties;
+                var text = TextNormalizer.Inline(string.Join(' ', cell.Descendants<Paragraph>().Select(ParagraphText)));
+                var merge = properties?.VerticalMerge;
+                if (merge is not null && merge.Val?.Value != MergedCellValues.Restart && text.Length == 0 && grid.Count > 0
+                    && cells.Count < grid[^1].Count)
+                    text = grid[^1][cells.Count];
+                var span = Math.Clamp(properties?.GridSpan?.Val?.Value ?? 1, 1, 64);
+                for (var i = 0; i < span; i++) cells.Add(text);
+            }
+            grid.Add(cells);
+        }
+        return grid;
+    }
+
     private static string ParagraphText(Paragraph paragraph)
     {
         var sb = new StringBuilder();
@@ -89,7 +124,7 @@ public static partial class DocxParser
         return sb.ToString();
     }
 
-    private sealed record StyleInfo(int HeadingLevel, bool IsList);
+    private sealed record StyleInfo(int HeadingLevel, bool IsList, bool IsCaption);
 
     private static Dictionary<string, StyleInfo> StyleLevels(Styles? styles)
     {
@@ -100,6 +135,7 @@ public static partial class DocxParser
         {
             int level = 0;
             var isList = false;
+            var isCaption = false;
             // Follow basedOn so a custom style built on 제목 1 is a heading too.
             for (var current = style; current is not null && level == 0; )
             {
@@ -109,10 +145,11 @@ public static partial class DocxParser
                 else if (TitleName().IsMatch(name)) level = 1;
                 else if (current.StyleParagraphProperties?.OutlineLevel?.Val?.Value is int o and < 9) level = o + 1;
                 isList |= name.Contains("List", StringComparison.OrdinalIgnoreCase) || name.Contains("목록");
+                isCaption |= name.Equals("caption", StringComparison.OrdinalIgnoreCase) || name == "캡션";
                 var basedOn = current.BasedOn?.Val?.Value;
                 current = basedOn is not null && all.TryGetValue(basedOn, out var b) && !ReferenceEquals(b, current) ? b : null;
             }
-            result[id] = new StyleInfo(level, isList);
+            result[id] = new StyleInfo(level, isList, isCaption);
         }
         return result;
     }
@@ -122,4 +159,8 @@ public static partial class DocxParser
 
     [GeneratedRegex(@"^(?:title|제목)$", RegexOptions.IgnoreCase)]
     private static partial Regex TitleName();
+
+    // "표 1. 휴가의 종류", "<표 2> 수당", "[표 3]", "Table 4: …"
+    [GeneratedRegex(@"^[<\[(〈]?\s*(?:표|table)\s*\d+", RegexOptions.IgnoreCase)]
+    private static partial Regex CaptionText();
 }

@@ -4,7 +4,7 @@ using AngleSharp.Html.Parser;
 
 namespace KnowledgeBase.Grains.Ingestion;
 
-/// <summary>HTML via AngleSharp: h1-h6, p, li, tables (cells " | "), loose text; script, style and navigation dropped.</summary>
+/// <summary>HTML via AngleSharp: h1-h6, p, li, tables as records (<see cref="TableRecords"/>), loose text; script, style and navigation dropped.</summary>
 public static class HtmlDocumentParser
 {
     private static readonly HashSet<string> Dropped = ["SCRIPT", "STYLE", "NAV", "NOSCRIPT", "TEMPLATE", "IFRAME", "SVG", "CANVAS", "BUTTON", "SELECT", "FORM", "HEAD"];
@@ -98,18 +98,41 @@ public static class HtmlDocumentParser
 
     private static void AddTable(IElement table, List<DocumentBlock> blocks)
     {
-        var rows = table.QuerySelectorAll("tr")
-            .Where(tr => tr.Closest("table") == table)
-            .Select(tr => string.Join(" | ", tr.Children.Where(c => c.TagName is "TD" or "TH").Select(c => TextNormalizer.Inline(InlineText(c)))))
-            .Where(r => r.Replace("|", "").Trim().Length > 0)
-            .ToList();
-        var caption = table.QuerySelector("caption");
-        if (caption is not null && caption.Closest("table") == table)
+        var caption = table.QuerySelector("caption") is { } c && c.Closest("table") == table ? TextNormalizer.Inline(c.TextContent) : null;
+        blocks.AddRange(TableRecords.Blocks(Grid(table), caption));
+    }
+
+    /// <summary>The table's rows as a grid: a cell with colspan or rowspan repeats its text in every grid cell it covers.</summary>
+    private static List<IReadOnlyList<string>> Grid(IElement table)
+    {
+        var grid = new List<List<string?>>();
+        var r = 0;
+        foreach (var tr in table.QuerySelectorAll("tr").Where(tr => tr.Closest("table") == table))
         {
-            var c = TextNormalizer.Inline(caption.TextContent);
-            if (c.Length > 0) rows.Insert(0, c);
+            while (grid.Count <= r) grid.Add([]);
+            var column = 0;
+            foreach (var cell in tr.Children.Where(e => e.TagName is "TD" or "TH"))
+            {
+                while (column < grid[r].Count && grid[r][column] is not null) column++;
+                var text = TextNormalizer.Inline(InlineText(cell));
+                // Spans are capped so a hostile page cannot make a huge grid.
+                var colspan = Math.Clamp(int.TryParse(cell.GetAttribute("colspan"), out var cs) ? cs : 1, 1, 64);
+                var rowspan = Math.Clamp(int.TryParse(cell.GetAttribute("rowspan"), out var rs) ? rs : 1, 1, 256);
+                for (var dr = 0; dr < rowspan; dr++)
+                {
+                    while (grid.Count <= r + dr) grid.Add([]);
+                    var cells = grid[r + dr];
+                    for (var dc = 0; dc < colspan; dc++)
+                    {
+                        while (cells.Count <= column + dc) cells.Add(null);
+                        cells[column + dc] = text;
+                    }
+                }
+                column += colspan;
+            }
+            r++;
         }
-        if (rows.Count > 0) blocks.Add(new DocumentBlock(BlockKind.Table, string.Join('\n', rows)));
+        return grid.Select(row => (IReadOnlyList<string>)row.Select(x => x ?? string.Empty).ToList()).ToList();
     }
 
     // Text of an element with <br> and block children read as spaces, so words from adjacent cells or lines do not fuse.

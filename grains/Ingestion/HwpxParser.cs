@@ -6,7 +6,7 @@ using System.Xml.Linq;
 
 namespace KnowledgeBase.Grains.Ingestion;
 
-/// <summary>HWPX (Hangul OWPML): zipped XML; sections in spine order, paragraphs hp:p / hp:t, tables hp:tbl, outline styles (개요 N) as headings.</summary>
+/// <summary>HWPX (Hangul OWPML): zipped XML; sections in spine order, paragraphs hp:p / hp:t, tables hp:tbl (as records), outline styles (개요 N) as headings.</summary>
 public static partial class HwpxParser
 {
     public static readonly XNamespace Paragraph = "http://www.hancom.co.kr/hwpml/2011/paragraph";
@@ -72,10 +72,9 @@ public static partial class HwpxParser
     private static void AddTable(XElement table, List<DocumentBlock> blocks)
     {
         var rows = table.Elements(Paragraph + "tr")
-            .Select(tr => string.Join(" | ", tr.Elements(Paragraph + "tc").Select(tc => TextNormalizer.Inline(string.Join(' ', tc.Descendants(Paragraph + "p").Select(OwnText))))))
-            .Where(r => r.Replace("|", "").Trim().Length > 0)
+            .Select(tr => (IReadOnlyList<string>)tr.Elements(Paragraph + "tc").Select(tc => TextNormalizer.Inline(string.Join(' ', tc.Descendants(Paragraph + "p").Select(OwnText)))).ToList())
             .ToList();
-        if (rows.Count > 0) blocks.Add(new DocumentBlock(BlockKind.Table, string.Join('\n', rows)));
+        blocks.AddRange(TableRecords.Blocks(rows, caption: null));
     }
 
     private static bool IsInsideTableWithin(XElement node, XElement container) =>

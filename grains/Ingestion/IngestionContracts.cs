@@ -1,10 +1,12 @@
 namespace KnowledgeBase.Grains.Ingestion;
 
-public enum BlockKind { Heading, Paragraph, ListItem, Table }
+/// <summary>Record: one table row written as "column header: value" lines, chunked alone under its label.</summary>
+public enum BlockKind { Heading, Paragraph, ListItem, Table, Record }
 
 /// <summary>One structural piece of a parsed document, in reading order.</summary>
 /// <param name="Level">Heading depth (1 = top) for headings; 0 otherwise.</param>
-public sealed record DocumentBlock(BlockKind Kind, string Text, int? Page = null, int Level = 0);
+/// <param name="Label">For a record, where it sits below the current heading ("표 1. 휴가의 종류와 일수 > 병가").</param>
+public sealed record DocumentBlock(BlockKind Kind, string Text, int? Page = null, int Level = 0, string? Label = null);
 
 public sealed record ParsedDocument(string Title, string Format, IReadOnlyList<DocumentBlock> Blocks, int? PageCount = null);
 

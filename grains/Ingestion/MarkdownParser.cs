@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace KnowledgeBase.Grains.Ingestion;
 
-/// <summary>Markdown: ATX and setext headings, list items, pipe tables as one block, fenced code, YAML front matter skipped (its title kept).</summary>
+/// <summary>Markdown: ATX and setext headings, list items, pipe tables as records, fenced code, YAML front matter skipped (its title kept).</summary>
 public static partial class MarkdownParser
 {
     public static ParsedDocument Parse(string text, string fileName)
@@ -27,11 +27,10 @@ public static partial class MarkdownParser
         {
             if (table.Count == 0) return;
             var rows = table.Where(r => !TableSeparator().IsMatch(r))
-                .Select(r => string.Join(" | ", SplitRow(r).Select(c => TextNormalizer.Inline(CleanInline(c)))))
-                .Where(r => r.Replace("|", "").Trim().Length > 0)
+                .Select(r => (IReadOnlyList<string>)SplitRow(r).Select(c => TextNormalizer.Inline(CleanInline(c))).ToList())
                 .ToList();
             table.Clear();
-            if (rows.Count > 0) blocks.Add(new DocumentBlock(BlockKind.Table, string.Join('\n', rows)));
+            blocks.AddRange(TableRecords.Blocks(rows, caption: null));
         }
 
         for (var i = start; i < lines.Length; i++)

@@ -4,7 +4,7 @@ using P = DocumentFormat.OpenXml.Presentation;
 
 namespace KnowledgeBase.Grains.Ingestion;
 
-/// <summary>PPTX via the OpenXml SDK: each slide a heading (its title, or "슬라이드 N") with its text, tables and notes; Page is the slide number.</summary>
+/// <summary>PPTX via the OpenXml SDK: each slide a heading (its title, or "슬라이드 N") with its text, tables (as records, <see cref="TableRecords"/>) and notes; Page is the slide number.</summary>
 public static class PptxParser
 {
     public static ParsedDocument Parse(byte[] bytes, string fileName)
@@ -39,10 +39,7 @@ public static class PptxParser
                 }
                 else if (element is A.Table table)
                 {
-                    var rows = table.Elements<A.TableRow>()
-                        .Select(r => string.Join(" | ", r.Elements<A.TableCell>().Select(c => TextNormalizer.Inline(string.Join(' ', c.Descendants<A.Text>().Select(t => t.Text))))))
-                        .Where(r => r.Replace("|", "").Trim().Length > 0).ToList();
-                    if (rows.Count > 0) content.Add(new DocumentBlock(BlockKind.Table, string.Join('\n', rows), number));
+                    content.AddRange(TableRecords.Blocks(Grid(table), caption: null, number));
                 }
             }
 
@@ -60,5 +57,24 @@ public static class PptxParser
         var docTitle = TextNormalizer.Inline(presentation.PackageProperties.Title);
         if (docTitle.Length == 0) docTitle = blocks.FirstOrDefault(b => b.Kind == BlockKind.Heading && !b.Text.StartsWith("슬라이드 "))?.Text ?? PlainTextParser.TitleFromFileName(fileName);
         return new ParsedDocument(docTitle, "pptx", blocks, slideIds.Count);
+    }
+
+    /// <summary>The table as rows of cell texts; a cell covered by a merge (hMerge / vMerge) repeats the merged text.</summary>
+    private static List<IReadOnlyList<string>> Grid(A.Table table)
+    {
+        var grid = new List<IReadOnlyList<string>>();
+        foreach (var row in table.Elements<A.TableRow>())
+        {
+            var cells = new List<string>();
+            foreach (var cell in row.Elements<A.TableCell>())
+            {
+                var text = TextNormalizer.Inline(string.Join(' ', cell.Descendants<A.Paragraph>().Select(p => string.Concat(p.Descendants<A.Text>().Select(t => t.Text)))));
+                if (text.Length == 0 && cell.HorizontalMerge?.Value == true && cells.Count > 0) text = cells[^1];
+                else if (text.Length == 0 && cell.VerticalMerge?.Value == true && grid.Count > 0 && cells.Count < grid[^1].Count) text = grid[^1][cells.Count];
+                cells.Add(text);
+            }
+            grid.Add(cells);
+        }
+        return grid;
     }
 }

@@ -28,7 +28,8 @@ internal sealed class SectionPacker(ITokenCounter tokens, int budget, int overla
         var text = block.Text.Trim();
         var joiner = block.Kind == BlockKind.ListItem ? "\n" : "\n\n";
         var count = tokens.Count(text);
-        var isTable = block.Kind == BlockKind.Table;
+        // A record too long for one chunk splits like a table: its first line (the row's key) repeats in every part.
+        var isTable = block.Kind is BlockKind.Table or BlockKind.Record;
         if (count <= budget - (isTable ? 0 : overlap) || (isTable && count <= budget))
         {
             units.Add(new Unit(text, joiner, isTable, count));

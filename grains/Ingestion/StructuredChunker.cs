@@ -6,7 +6,8 @@ namespace KnowledgeBase.Grains.Ingestion;
 
 /// <summary>
 /// Cuts a parsed document along its structure: one chunk per section (a statute article fits whole), long sections split at
-/// paragraph, list item and sentence boundaries with overlap, tables kept whole where they fit, pages never mixed.
+/// paragraph, list item and sentence boundaries with overlap, tables kept whole where they fit, a table row written as a
+/// record one chunk under "section > caption > row key", pages never mixed.
 /// </summary>
 public sealed class StructuredChunker(ITokenCounter tokens, IOptions<KnowledgeBaseOptions> options) : IChunker
 {
@@ -43,6 +44,18 @@ public sealed class StructuredChunker(ITokenCounter tokens, IOptions<KnowledgeBa
                 var label = KoreanStructure.WithoutAmendmentNotes(block.Text);
                 headings.Add((level, label.Length > 0 ? label : block.Text.Trim()));
                 section = string.Join(SectionSeparator, headings.Select(h => h.Label));
+                continue;
+            }
+            if (block.Kind == BlockKind.Record)
+            {
+                // A table row is a chunk of its own, named below the heading it sits under; the next block is back in that section.
+                Flush();
+                var sectionOfTable = section;
+                section = string.IsNullOrWhiteSpace(block.Label) ? section : section + SectionSeparator + block.Label.Trim();
+                page = block.Page;
+                group.Add(block);
+                Flush();
+                section = sectionOfTable;
                 continue;
             }
             if (group.Count > 0 && block.Page != page) Flush();

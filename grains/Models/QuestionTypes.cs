@@ -80,7 +80,7 @@ public static partial class QuestionTypes
     private static partial Regex HoursA();
     [GeneratedRegex(@"\d+\s*(?:회|번|차례)")]
     private static partial Regex TimesA();
-    [GeneratedRegex(@"\d[\d,.]*\s*(?:천|만|억)?\s*원|\d+(?:\.\d+)?\s*(?:%|퍼센트)|100분의\s*\d+|\d+\s*배|\d+분의\s*\d+")]
+    [GeneratedRegex(@"\d[\d,.]*\s*(?:천|만|억)?\s*원|\d[\d,.]*\s*(?:달러|유로|위안|USD|EUR|JPY|CNY)|\d+(?:\.\d+)?\s*(?:%|퍼센트)|100분의\s*\d+|\d+\s*배|\d+분의\s*\d+")]
     private static partial Regex AmountA();
     [GeneratedRegex(@"\d+\s*(?:일|주|개월|년|시간)")]
     private static partial Regex DurationA();

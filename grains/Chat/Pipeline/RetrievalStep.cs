@@ -23,7 +23,7 @@ public sealed class RetrievalStep(IRetriever retriever, IOptions<KnowledgeBaseOp
             logger.LogError(ex, "Retrieval failed for {UserId}", turn.UserId);
             turn.Failure = ex;
             turn.Error = ex is VectorStoreUnavailableException
-                ? new ErrorEvent("vector_store_unavailable", "벡터 저장소(ChromaDB)에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요. (The vector store is unavailable; retry shortly.)", 5)
+                ? new ErrorEvent(TransientCodes.VectorStore, "벡터 저장소(ChromaDB)에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요. (The vector store is unavailable; retry shortly.)", 5)
                 : new ErrorEvent("retrieval_error", "문서 검색에 실패했습니다. 잠시 후 다시 시도해 주세요. (Search failed; try again shortly.)", null);
         }
     }

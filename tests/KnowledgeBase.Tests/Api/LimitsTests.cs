@@ -16,6 +16,46 @@ public sealed class StrictAuthApiFactory : ApiFactory
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["AUTH_RATE_LIMIT_PER_MINUTE"] = "5" };
 }
 
+/// <summary>An api whose users may start 3 uploads an hour.</summary>
+public sealed class UploadQuotaApiFactory : ApiFactory
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["UPLOAD_QUOTA_PER_HOUR"] = "3" };
+}
+
+public sealed class UploadQuotaTests(UploadQuotaApiFactory api) : IClassFixture<UploadQuotaApiFactory>
+{
+    private static byte[] Note(int i) => System.Text.Encoding.UTF8.GetBytes($"# 메모 {i}\n\n{Guid.NewGuid()}\n");
+
+    [Fact]
+    public async Task Uploads_past_the_hourly_quota_get_429_with_retry_after_and_admins_are_exempt()
+    {
+        var user = await api.CreateUserAsync();
+        var first = await Documents.UploadAsync(user.Client, "메모1.md", Note(1));
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        var id = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("documentId").GetString();
+        Assert.Equal(HttpStatusCode.Accepted, (await Documents.UploadAsync(user.Client, "메모2.md", Note(2))).StatusCode);
+        // A replacement counts like an upload.
+        using (var form = new MultipartFormDataContent { { new ByteArrayContent(Note(3)), "file", "메모1-v2.md" } })
+            Assert.Equal(HttpStatusCode.Accepted, (await user.Client.PutAsync($"/api/documents/{id}", form)).StatusCode);
+
+        var refused = await Documents.UploadAsync(user.Client, "메모4.md", Note(4));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("upload_quota", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        var retryAfter = refused.Headers.RetryAfter?.Delta;
+        Assert.NotNull(retryAfter);
+        Assert.InRange(retryAfter.Value.TotalSeconds, 1, 3600);
+        var list = await user.Client.GetFromJsonAsync<JsonElement>("/api/documents");
+        Assert.Equal(2, list.GetProperty("total").GetInt32());
+
+        // Another user has a quota of their own; an admin has none.
+        var other = await api.CreateUserAsync();
+        Assert.Equal(HttpStatusCode.Accepted, (await Documents.UploadAsync(other.Client, "메모5.md", Note(5))).StatusCode);
+        var admin = await api.CreateAdminAsync();
+        for (var i = 10; i < 14; i++)
+            Assert.Equal(HttpStatusCode.Accepted, (await Documents.UploadAsync(admin.Client, $"관리자{i}.md", Note(i))).StatusCode);
+    }
+}
+
 public sealed class UploadLimitTests(SmallUploadApiFactory api) : IClassFixture<SmallUploadApiFactory>
 {
     [Fact]

@@ -202,6 +202,27 @@ public sealed class PermissionTests(PermissionFixture f, ITestOutputHelper outpu
         Assert.Equal(HttpStatusCode.NotFound, (await f.Admin.Client.PutAsJsonAsync("/api/admin/users/usr_nobody/role", new { role = "editor" })).StatusCode);
     }
 
+    [Fact]
+    public async Task Lists_that_would_grant_editing_to_everyone_or_name_empty_ids_are_refused_and_change_nothing()
+    {
+        var before = (await f.Admin.Client.GetFromJsonAsync<JsonElement>("/api/collections")).GetRawText();
+        async Task Refused(Task<HttpResponseMessage> request)
+        {
+            var response = await request;
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+        await Refused(f.Admin.Client.PostAsJsonAsync("/api/collections",
+            new { name = "모두편집", readers = new { everyone = true }, editors = new { everyone = true } }));
+        await Refused(f.Admin.Client.PatchAsJsonAsync($"/api/collections/{f.Hr}", new { editors = new { everyone = true } }));
+        await Refused(f.Admin.Client.PatchAsJsonAsync($"/api/collections/{f.Hr}", new { readers = new { groups = new string?[] { null } } }));
+        await Refused(f.Admin.Client.PatchAsJsonAsync($"/api/collections/{f.Hr}", new { editors = new { users = new[] { " " } } }));
+        await Refused(f.Admin.Client.PutAsJsonAsync($"/api/admin/groups/{f.GroupA}/members", new { userIds = new string?[] { f.MemberA.UserId, null } }));
+        Assert.Equal(before, (await f.Admin.Client.GetFromJsonAsync<JsonElement>("/api/collections")).GetRawText());
+        // The group kept its member: 인사팀's reader still finds the 인사 document.
+        Assert.Contains(PermissionFixture.HrMark, await SearchTextAsync(f.MemberA, f.Docs[f.Hr].Question));
+    }
+
     /// <summary>Lists, memberships and a document's collection change at random between searches and chats (the same
     /// question asked by a reader first, so answers come from the cache too); nothing the member may not read at that
     /// moment ever reaches them.</summary>

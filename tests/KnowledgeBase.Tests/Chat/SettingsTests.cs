@@ -3,6 +3,7 @@ using KnowledgeBase.Grains.Accounting;
 using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Storage;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace KnowledgeBase.Tests.Chat;
 
@@ -12,6 +13,24 @@ public sealed class SettingsTests
         => new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 
     private static string TempDir() => Path.Combine(Path.GetTempPath(), "kb-settings-" + Guid.NewGuid().ToString("N")[..8]);
+
+    [Fact]
+    public void The_start_up_summary_names_servers_without_the_credentials_in_their_urls()
+    {
+        var config = Config(("OPENAI_API_KEY", "sk-summary-test"), ("OPENAI_BASE_URL", "https://svc:pw-openai-77@llm.soosan.com:8443/v1?key=q-secret"),
+            ("CHROMA_URL", "http://chroma:pw-chroma-88@chroma.internal:8000"));
+        var settings = ApiSettings.Load(config, TempDir());
+        using var logs = new KnowledgeBase.Tests.Models.CapturingLoggerProvider();
+        using var factory = logs.CreateFactory();
+        var mailer = new KnowledgeBase.Api.Accounts.LogAccountMailer(factory.CreateLogger<KnowledgeBase.Api.Accounts.LogAccountMailer>(), settings);
+
+        var summary = SecurityHosting.Describe(config, settings, new KnowledgeBaseOptions { DataDir = TempDir() }, mailer, ["http://localhost:8000"]);
+
+        Assert.Contains("https://llm.soosan.com:8443", summary);
+        Assert.Contains("http://chroma.internal:8000", summary);
+        foreach (var secret in new[] { "pw-openai-77", "q-secret", "pw-chroma-88", "sk-summary-test" })
+            Assert.DoesNotContain(secret, summary);
+    }
 
     [Theory]
     [InlineData("APP_ENV", "dev")]

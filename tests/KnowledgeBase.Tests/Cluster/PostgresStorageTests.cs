@@ -42,7 +42,7 @@ public sealed class PostgresStorageTests : IClassFixture<PostgresFixture>
         await using (var cluster = await StartClusterAsync())
         {
             var grain = cluster.GrainFactory.GetGrain<IUserSessionGrain>(userId);
-            await grain.InitializeAsync(new UserProfile(userId, "pg@soosan.com", "피지", Roles.User, DateTimeOffset.UtcNow), new BudgetLimits(1000_000, 2000_000));
+            await grain.InitializeAsync(new UserProfile(userId, "pg@soosan.com", "피지", Roles.Member, DateTimeOffset.UtcNow), new BudgetLimits(1000_000, 2000_000));
             var events = new List<ChatEvent>();
             // Small talk reaches the model and is charged even with no documents here (a question no document answers is not).
             await foreach (var e in grain.AskAsync(new ChatRequest("안녕하세요, 반갑습니다", null))) events.Add(e);

@@ -129,7 +129,7 @@ public class ComposeTests
         foreach (var (serviceName, node) in Compose.Services)
         foreach (var mount in Yaml.List(Yaml.Map(node)!.GetValueOrDefault("volumes")).Select(v => Yaml.Str(v)!))
         {
-            var source = mount.Split(':')[0];
+            var source = ComposeFile.Resolve(mount).Split(':')[0];
             if (source.StartsWith('.') || source.StartsWith('/'))
                 Assert.True(Repo.Exists(source), $"{serviceName} mounts {source}, which is not in the repository.");
             else

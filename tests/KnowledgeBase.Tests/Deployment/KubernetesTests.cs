@@ -16,7 +16,7 @@ public class KubernetesTests
 
     /// <summary>The base, or an overlay rendered by `kubectl kustomize`; without kubectl the test is reported as skipped
     /// (never passed unchecked).</summary>
-    private static ManifestSet Load(string name)
+    internal static ManifestSet Load(string name)
     {
         if (name == "base") return ManifestSet.Base();
         var set = ManifestSet.Rendered(name);

@@ -23,12 +23,12 @@ public sealed class CompanyDocumentSetTests : IDisposable
 
         // Several pages of real content each, with the structure a reader sees.
         Assert.True(parsed[CompanyDocumentSet.BenefitsFile].PageCount >= 3, $"benefits guide: {parsed[CompanyDocumentSet.BenefitsFile].PageCount} pages");
-        Assert.Contains(parsed[CompanyDocumentSet.RulesFile].Blocks, b => b.Kind == BlockKind.Table && b.Text.Contains("배우자 출산휴가 | 배우자 출산 | 20일"));
+        Assert.Contains(parsed[CompanyDocumentSet.RulesFile].Blocks, b => b is { Kind: BlockKind.Record, Label: "표 1. 휴가의 종류와 일수 > 배우자 출산휴가 배우자 출산" } && b.Text.Contains("일수: 20일"));
         Assert.Contains(parsed[CompanyDocumentSet.RulesFile].Blocks, b => b.Kind == BlockKind.Heading && b.Text == "제12조(연차휴가)");
         Assert.Contains(parsed[CompanyDocumentSet.TravelFile].Blocks, b => b.Kind == BlockKind.Heading && b.Text == "해외출장");
         Assert.Contains(parsed[CompanyDocumentSet.ItFaqFile].Blocks, b => b.Kind == BlockKind.Heading && b.Text == "USB 메모리를 쓸 수 있나요?");
         Assert.Contains(parsed[CompanyDocumentSet.NoticeFile].Blocks, b => b.Kind == BlockKind.Heading && b.Text == "3. 신청 방법");
-        Assert.Contains(parsed[CompanyDocumentSet.NoticeFile].Blocks, b => b.Kind == BlockKind.Table && b.Text.Contains("생산본부"));
+        Assert.Contains(parsed[CompanyDocumentSet.NoticeFile].Blocks, b => b.Kind == BlockKind.Record && b.Text.Contains("생산본부"));
         var pdfText = Ingest.AllText(parsed[CompanyDocumentSet.BenefitsFile]);
         Assert.Contains("본인 결혼", pdfText);
         Assert.Contains("1,200,000포인트", pdfText);

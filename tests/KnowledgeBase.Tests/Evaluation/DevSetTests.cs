@@ -49,5 +49,6 @@ public sealed class DevSetTests : IDisposable
         }
     }
 
-    private static string Flat(string text) => Regex.Replace(text, @"\s+", "");
+    // Spaces and the thousands separators of numbers do not count, as in answer scoring (100,000 = 100000).
+    private static string Flat(string text) => Regex.Replace(text, @"\s+|(?<=\d),(?=\d)", "");
 }

@@ -73,6 +73,18 @@ public sealed class EvaluationEndpointTests(EvaluationApiFactory api) : IClassFi
     }
 
     [Fact]
+    public async Task A_malformed_multipart_golden_set_is_a_400_not_a_500()
+    {
+        var admin = await api.CreateAdminAsync();
+        // A boundary that never closes: the form reader cannot parse the body.
+        var body = new StringContent("--kb\r\nContent-Disposition: form-data; name=\"file\"; filename=\"g.jsonl\"\r\n\r\n{\"id\"", Encoding.UTF8);
+        body.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=kb");
+        var response = await admin.Client.PostAsync("/api/admin/evaluations", body);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+    }
+
+    [Fact]
     public async Task Evaluations_are_for_admins_only()
     {
         var user = await api.CreateUserAsync();

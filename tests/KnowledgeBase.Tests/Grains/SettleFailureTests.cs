@@ -36,7 +36,7 @@ public sealed class SettleFailureTests : IAsyncLifetime
     {
         var id = FailingAppend.UserPrefix + Guid.NewGuid().ToString("N")[..12];
         var grain = _cluster.GrainFactory.GetGrain<IUserSessionGrain>(id);
-        await grain.InitializeAsync(new UserProfile(id, id + "@soosan.com", "테스트", Roles.User, DateTimeOffset.UtcNow), new BudgetLimits(200_000, 2_000_000, 10_000));
+        await grain.InitializeAsync(new UserProfile(id, id + "@soosan.com", "테스트", Roles.Member, DateTimeOffset.UtcNow), new BudgetLimits(200_000, 2_000_000, 10_000));
 
         await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
@@ -62,7 +62,7 @@ public sealed class SettleFailureTests : IAsyncLifetime
     {
         var id = "usr_failsearch_" + Guid.NewGuid().ToString("N")[..12];
         var grain = _cluster.GrainFactory.GetGrain<IUserSessionGrain>(id);
-        await grain.InitializeAsync(new UserProfile(id, id + "@soosan.com", "테스트", Roles.User, DateTimeOffset.UtcNow), new BudgetLimits(200_000, 2_000_000, 10_000));
+        await grain.InitializeAsync(new UserProfile(id, id + "@soosan.com", "테스트", Roles.Member, DateTimeOffset.UtcNow), new BudgetLimits(200_000, 2_000_000, 10_000));
 
         var events = new List<ChatEvent>();
         await foreach (var e in grain.AskAsync(new ChatRequest(FailingSearch.Marker + " 연차는 며칠인가요?", null))) events.Add(e);

@@ -48,7 +48,7 @@ public sealed class StateConflictTests : IAsyncLifetime
         var id = "usr_conflict_" + Guid.NewGuid().ToString("N")[..10];
         var first = _first.GrainFactory.GetGrain<IUserSessionGrain>(id);
         var second = _second.GrainFactory.GetGrain<IUserSessionGrain>(id);
-        await first.InitializeAsync(new UserProfile(id, id + "@soosan.com", "충돌", Roles.User, DateTimeOffset.UtcNow), new BudgetLimits(1_000_000, 10_000_000, 10_000));
+        await first.InitializeAsync(new UserProfile(id, id + "@soosan.com", "충돌", Roles.Member, DateTimeOffset.UtcNow), new BudgetLimits(1_000_000, 10_000_000, 10_000));
         // Both activations now hold the same stored version.
         Assert.NotNull(await second.GetUsageAsync());
 

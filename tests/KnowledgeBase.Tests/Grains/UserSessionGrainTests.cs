@@ -9,7 +9,7 @@ public sealed class UserSessionGrainTests(ClusterFixture fixture)
     {
         var id = "usr_" + Guid.NewGuid().ToString("N")[..16];
         var grain = fixture.Grains.GetGrain<IUserSessionGrain>(id);
-        await grain.InitializeAsync(new UserProfile(id, id + "@soosan.com", "테스트", Roles.User, DateTimeOffset.UtcNow), new BudgetLimits(daily, monthly, perMinute));
+        await grain.InitializeAsync(new UserProfile(id, id + "@soosan.com", "테스트", Roles.Member, DateTimeOffset.UtcNow), new BudgetLimits(daily, monthly, perMinute));
         return grain;
     }
 

@@ -38,6 +38,8 @@ public class ApiFactory : WebApplicationFactory<Program>
             ["ADMIN_EMAILS"] = AdminEmail,
             // Tests and benchmarks upload as ordinary users, as before roles existed; the permission tests set editors.
             ["UPLOAD_POLICY"] = "everyone",
+            // Tests and benchmarks upload in bulk; the quota has its own test (UploadQuotaTests).
+            ["UPLOAD_QUOTA_PER_HOUR"] = "0",
             ["AUTH_RATE_LIMIT_PER_MINUTE"] = "100000",
             ["ORLEANS_CLUSTER_ID"] = "test-" + Guid.NewGuid().ToString("N")[..8],
         };

@@ -6,7 +6,7 @@ namespace KnowledgeBase.Tests.Ingestion;
 public class FormatParsingTests
 {
     [Fact]
-    public void Docx_heading_styles_become_headings_and_the_table_stays_whole()
+    public void Docx_heading_styles_become_headings_and_table_rows_become_records()
     {
         var document = Ingest.Parse(SampleFiles.Docx(), "휴가규정.docx");
 
@@ -15,12 +15,12 @@ public class FormatParsingTests
         Assert.Contains(document.Blocks, b => b is { Kind: BlockKind.Heading, Text: "휴가 규정", Level: 1 });
         Assert.Contains(document.Blocks, b => b is { Kind: BlockKind.Heading, Text: "연차 휴가", Level: 2 });
         Assert.Contains(document.Blocks, b => b is { Kind: BlockKind.ListItem, Text: "연차는 반차로 나누어 쓸 수 있다." });
-        var table = Assert.Single(document.Blocks, b => b.Kind == BlockKind.Table);
-        Assert.Equal("구분 | 일수\n연차 | 15일\n경조사 | 5일", table.Text);
+        Assert.Equal(["구분: 연차\n일수: 15일", "구분: 경조사\n일수: 5일"], document.Blocks.Where(b => b.Kind == BlockKind.Record).Select(b => b.Text));
         Assert.Contains(document.Blocks, b => b is { Kind: BlockKind.Heading, Text: "제5조(병가)" });
 
         var chunks = Ingest.Chunk(document);
-        Assert.Contains(chunks, c => c.Section == "휴가 규정 > 연차 휴가" && c.Text.Contains("경조사 | 5일") && c.Text.Contains("15일의 연차"));
+        Assert.Contains(chunks, c => c.Section == "휴가 규정 > 연차 휴가 > 경조사" && c.Text == "구분: 경조사\n일수: 5일");
+        Assert.Contains(chunks, c => c.Section == "휴가 규정 > 연차 휴가" && c.Text.Contains("15일의 연차"));
         Assert.Contains(chunks, c => c.Section == "휴가 규정 > 연차 휴가 > 제5조(병가)" && c.Text == "병가는 연 60일까지 쓸 수 있다.");
     }
 
@@ -31,10 +31,10 @@ public class FormatParsingTests
 
         Assert.Equal("xlsx", document.Format);
         Assert.Equal(["연차 현황", "비고"], document.Blocks.Where(b => b.Kind == BlockKind.Heading).Select(b => b.Text));
-        var table = document.Blocks.First(b => b.Kind == BlockKind.Table);
-        Assert.Equal("이름 | 부서 | 잔여 연차\n김철수 | 인사팀 | 12\n이영희 |  | 7", table.Text);
+        Assert.Equal(["이름: 김철수\n부서: 인사팀\n잔여 연차: 12", "이름: 이영희\n잔여 연차: 7"],
+            document.Blocks.Where(b => b.Kind == BlockKind.Record).Select(b => b.Text));
         var chunks = Ingest.Chunk(document);
-        Assert.Contains(chunks, c => c.Section == "연차 현황" && c.Text == table.Text);
+        Assert.Contains(chunks, c => c.Section == "연차 현황 > 이영희" && c.Text == "이름: 이영희\n잔여 연차: 7");
         Assert.Contains(chunks, c => c.Section == "비고" && c.Text.Contains("1월 1일에 갱신"));
     }
 
@@ -63,12 +63,12 @@ public class FormatParsingTests
         Assert.Equal("출장 규정", document.Blocks[0].Text);
         Assert.Contains(document.Blocks, b => b is { Kind: BlockKind.Heading, Text: "제1조(목적)" });
         Assert.Contains(document.Blocks, b => b is { Kind: BlockKind.Paragraph, Text: "이 규정은 국내외 출장에 필요한 사항을 정한다." });
-        Assert.Contains(document.Blocks, b => b is { Kind: BlockKind.Table, Text: "구분 | 일비\n국내 | 3만원" });
+        Assert.Contains(document.Blocks, b => b is { Kind: BlockKind.Record, Text: "구분: 국내\n일비: 3만원" });
         // section1 is stored before section0 in the zip, yet its text comes last.
         Assert.Contains("2025년 1월 1일부터 시행", document.Blocks[^1].Text);
 
         var chunks = Ingest.Chunk(document);
-        Assert.Contains(chunks, c => c.Section == "출장 규정 > 제2조(출장비)" && c.Text.Contains("국내 | 3만원"));
+        Assert.Contains(chunks, c => c.Section == "출장 규정 > 제2조(출장비) > 국내" && c.Text.Contains("일비: 3만원"));
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public class FormatParsingTests
         Assert.Contains(document.Blocks, b => b is { Kind: BlockKind.Heading, Text: "휴가", Level: 2 });
         Assert.Contains(document.Blocks, b => b is { Kind: BlockKind.Paragraph, Text: "우리 회사의 복지 제도를 소개합니다." });
         Assert.Contains(document.Blocks, b => b is { Kind: BlockKind.ListItem, Text: "여름휴가 3일" });
-        Assert.Contains(document.Blocks, b => b is { Kind: BlockKind.Table, Text: "항목 | 금액\n식대 | 20만원" });
+        Assert.Contains(document.Blocks, b => b is { Kind: BlockKind.Record, Text: "항목: 식대\n금액: 20만원" });
     }
 
     [Fact]
@@ -114,20 +114,6 @@ public class FormatParsingTests
 
         Assert.Equal("html", document.Format);
         Assert.Equal("공지", document.Title);
-    }
-
-    [Fact]
-    public void Csv_becomes_tables_that_repeat_the_header_and_honour_quotes()
-    {
-        var sb = new StringBuilder("이름,부서,메모\n");
-        for (var i = 1; i <= 120; i++) sb.Append($"직원{i},개발팀,\"쉼표, 포함 \"\"메모\"\" {i}\"\n");
-        var document = Ingest.Parse(sb.ToString(), "staff.csv", "text/csv");
-
-        Assert.Equal("csv", document.Format);
-        Assert.Equal(3, document.Blocks.Count);
-        Assert.All(document.Blocks, b => Assert.StartsWith("이름 | 부서 | 메모\n", b.Text));
-        Assert.Contains("직원7 | 개발팀 | 쉼표, 포함 \"메모\" 7", document.Blocks[0].Text);
-        Assert.Contains("직원120 |", document.Blocks[2].Text);
     }
 
     [Fact]
@@ -193,7 +179,7 @@ public class FormatParsingTests
     }
 
     [Fact]
-    public void Markdown_inline_markup_and_escapes_are_cleaned_and_pipe_tables_kept_as_one_block()
+    public void Markdown_inline_markup_and_escapes_are_cleaned_and_pipe_table_rows_become_records()
     {
         const string md = """
             ---
@@ -214,7 +200,7 @@ public class FormatParsingTests
 
         Assert.Equal("복지 안내", document.Title);
         Assert.Contains(document.Blocks, b => b is { Kind: BlockKind.Paragraph, Text: "굵게 쓴 강조와 코드, 링크 그리고 1. 이스케이프." });
-        Assert.Contains(document.Blocks, b => b is { Kind: BlockKind.Table, Text: "항목 | 금액\n식대 | 20만원\n교통비 | 10만원" });
+        Assert.Equal(["항목: 식대\n금액: 20만원", "항목: 교통비\n금액: 10만원"], document.Blocks.Where(b => b.Kind == BlockKind.Record).Select(b => b.Text));
         Assert.Equal(2, document.Blocks.Count(b => b.Kind == BlockKind.ListItem));
         Assert.DoesNotContain(document.Blocks, b => b.Text.Contains("title:"));
     }
