@@ -175,6 +175,18 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens, QueryExpa
     /// lines and fragments too short to say anything are skipped.</summary>
     private static IEnumerable<string> Units(string text)
     {
+        // A table row indexed as a record ("column header: value" lines) is quoted whole: its key and the cell asked for
+        // are on different lines, and only together do they answer.
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (lines.Length >= 2 && lines.All(l => RecordPair().IsMatch(l)))
+        {
+            var record = string.Join(" · ", lines);
+            if (record.Length <= 600)
+            {
+                yield return record;
+                yield break;
+            }
+        }
         foreach (var raw in text.Split('\n'))
         {
             var line = Markup().Replace(raw, "").Trim();
@@ -213,6 +225,9 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens, QueryExpa
     // A sentence ends at . ! ? (Korean 다. 요. included) followed by space, or at the end of the line.
     [GeneratedRegex(@"[^.!?。]+(?:[.!?。]+(?=\s|$)|$)")]
     private static partial Regex SentenceSplit();
+
+    [GeneratedRegex(@"^[^:]{1,40}:\s\S")]
+    private static partial Regex RecordPair();
 
     [GeneratedRegex(@"\S+\s*|\s+")]
     private static partial Regex WordPieces();
