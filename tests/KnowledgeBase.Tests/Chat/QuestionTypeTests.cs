@@ -1,3 +1,4 @@
+using KnowledgeBase.Grains.Chat;
 using KnowledgeBase.Grains.Models;
 
 namespace KnowledgeBase.Tests.Chat;
@@ -23,4 +24,20 @@ public class QuestionTypeTests
     [InlineData(QuestionType.Amount, "연장근로에 대하여는 통상임금의 100분의 50 이상을 가산하여 지급한다.", true)]
     public void A_sentence_carries_the_kind_of_value_asked_for(QuestionType type, string sentence, bool carries)
         => Assert.Equal(carries, QuestionTypes.Carries(type, sentence));
+
+    private static string Prompt(string question, params (string Section, string Text)[] sources)
+        => string.Concat(sources.Select((s, i) => $"<source n=\"{i + 1}\" file=\"rules.docx\" section=\"{s.Section}\">\n{s.Text}\n</source>\n"))
+            + $"{PromptBuilder.QuestionMarker} {question}";
+
+    private static string Lead(string answer) => answer.Split("\n\n")[1].Split('\n')[0];
+
+    [Fact]
+    public void Extractive_answer_quotes_a_table_record_whole_with_the_cell_asked_for()
+    {
+        var answer = new ExtractiveChatClient(new TiktokenTokenCounter()).Compose(Prompt("팀장 직책수당은 얼마예요?",
+            ("취업규칙 > 제20조(수당) > 표 2. 수당 > 직책수당(팀장)", "수당: 직책수당(팀장)\n지급 대상: 팀장\n월 지급액: 300,000원"),
+            ("취업규칙 > 제20조(수당)", "① 수당은 매월 급여일에 지급한다. 직책수당은 보직을 맡은 달부터 지급한다.")));
+
+        Assert.Equal("수당: 직책수당(팀장) · 지급 대상: 팀장 · 월 지급액: 300,000원 [1]", Lead(answer));
+    }
 }
