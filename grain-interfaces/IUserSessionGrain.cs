@@ -80,10 +80,9 @@ public interface IConversationGrain : IGrainWithStringKey
     [Alias("Delete")]
     Task DeleteAsync();
 
-    /// <summary>Takes back the newest turn when it is <paramref name="messageId"/>: its charge could not be stored, so
-    /// the turn must not stay either. False when the newest turn is another one.</summary>
-    [Alias("Retract")]
-    Task<bool> RetractAsync(string messageId);
+    /// <summary>Whether turn <paramref name="messageId"/> is stored in this conversation.</summary>
+    [Alias("Holds")]
+    Task<bool> HoldsAsync(string messageId);
 
     /// <summary>Deletes the turns made before <paramref name="cutoff"/>; the number deleted.</summary>
     [Alias("DropTurnsBefore")]

@@ -49,8 +49,8 @@ public sealed class ConversationGrain(
     private const int ReadBatch = Storage.DatabaseOptions.DefaultPoolSize;
 
     private readonly List<GrainState<StoredTurn>> _turns = [];
-    // The record after the newest turn as read (or left by a retracted turn): a cleared record keeps its version, which
-    // the next turn written there must name.
+    // The record after the newest turn as read: a cleared record keeps its version, which the next turn written there
+    // must name.
     private GrainState<StoredTurn>? _next;
     private IGrainStorage _storage = null!;
     private string? _title;
@@ -189,15 +189,7 @@ public sealed class ConversationGrain(
         return record.State.Turn;
     }
 
-    public async Task<bool> RetractAsync(string messageId)
-    {
-        if (_turns.Count == 0 || TurnOf(_turns[^1]).MessageId != messageId) return false;
-        var record = _turns[^1];
-        await _storage.ClearStateAsync(TurnStateName, TurnId(state.State.FirstTurn + _turns.Count - 1), record);
-        _turns.RemoveAt(_turns.Count - 1);
-        _next = record;
-        return true;
-    }
+    public Task<bool> HoldsAsync(string messageId) => Task.FromResult(_turns.Exists(t => TurnOf(t).MessageId == messageId));
 
     public async Task DeleteAsync()
     {

@@ -40,9 +40,10 @@ public sealed class DocumentGrain(
     private const string ReminderName = "ingest";
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
 
-    /// <summary>How often a run is retried after a cluster failure (a silo it called died) before the document is marked
-    /// failed; the waits between attempts (1, 2, 4, 8, 8 s) outlast the membership's detection of a dead silo.</summary>
-    private const int ClusterAttempts = 6;
+    /// <summary>How often a run is retried after a transient failure (a silo it called died, or the vector store did not
+    /// answer) before the document is marked failed; the waits between attempts (1, 2, 4, 8, 8 ... s, about a minute in
+    /// all) outlast the membership's detection of a dead silo and a vector store's restart or brief overload.</summary>
+    private const int ClusterAttempts = 10;
 
     private Task? _running;
     private CancellationTokenSource? _cancel;
@@ -194,9 +195,9 @@ public sealed class DocumentGrain(
                     await IngestAsync(retryClusterErrors: attempt < ClusterAttempts, cancellationToken);
                     break;
                 }
-                catch (Exception ex) when (ClusterErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (Retryable(ex) && !cancellationToken.IsCancellationRequested)
                 {
-                    logger.LogWarning("Ingestion of {DocumentId} hit a cluster failure ({Error}) after {Step}; attempt {Attempt} of {Attempts}",
+                    logger.LogWarning("Ingestion of {DocumentId} hit a transient failure ({Error}) after {Step}; attempt {Attempt} of {Attempts}",
                         Info?.DocumentId, ex.GetType().Name, state.State.CompletedStep?.ToString() ?? "nothing", attempt, ClusterAttempts);
                     await Task.Delay(TimeSpan.FromSeconds(Math.Min(8, 1 << (attempt - 1))), cancellationToken);
                 }
@@ -219,6 +220,8 @@ public sealed class DocumentGrain(
         async ct => await blobs.OpenReadAsync(info.BlobKey, ct)
             ?? throw new DocumentRejectedException("file_missing", "저장된 원본 파일을 찾을 수 없습니다. 다시 업로드해 주세요. (The stored file is missing; upload it again.)"));
 
+    private static bool Retryable(Exception ex) => ClusterErrors.IsTransient(ex) || ex is VectorStoreUnavailableException;
+
     private async Task IngestAsync(bool retryClusterErrors, CancellationToken cancellationToken)
     {
         var info = Info!;
@@ -230,7 +233,7 @@ public sealed class DocumentGrain(
         {
             throw;
         }
-        catch (Exception ex) when (retryClusterErrors && ClusterErrors.IsTransient(ex))
+        catch (Exception ex) when (retryClusterErrors && Retryable(ex))
         {
             throw;
         }

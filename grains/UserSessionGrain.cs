@@ -6,7 +6,6 @@ using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Permissions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Storage;
 
 namespace KnowledgeBase.Grains;
 
@@ -38,18 +37,63 @@ public sealed class UserSessionGrain(
 
     private string UserId => this.GetPrimaryKeyString();
 
+    // The stored session record lists unconfirmed turns that this activation has since confirmed: one more write clears them.
+    private bool _unconfirmedStored;
+    // Unconfirmed turns found in the stored record at activation: left by an activation whose silo died between a turn's
+    // charge and its store.
+    private List<UnconfirmedTurn>? _inherited;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _budget = new UserBudget(session.State, periods, limits.Value.RequestsPerMinute);
         _uploads = new UploadQuota(limits.Value.UploadsPerHour);
         _conversations = new ConversationIndex(list.State, session.State);
         _conversations.Restore(clock.GetUtcNow());
+        if (session.State.Unconfirmed is { Count: > 0 } unconfirmed) _inherited = [.. unconfirmed];
         return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_conversations.IsDirty) await WriteListAsync();
+        if (_unconfirmedStored && session.State.Unconfirmed is null) await session.WriteStateAsync();
+    }
+
+    /// <summary>Settles the turns the previous activation charged without confirming them stored: a turn its conversation
+    /// holds keeps its charge and is listed, any other is refunded. Until then their tokens show as held, neither used nor
+    /// free (<see cref="UserBudget.Totals"/>), so the usage shown is always what the stored turns cost. Runs at the first
+    /// call that shows the budget or the conversations; a conversation that cannot be asked now is asked at a later call.</summary>
+    private async Task ConfirmInheritedAsync()
+    {
+        if (_inherited is not { } inherited) return;
+        _inherited = null;
+        var held = new List<bool>();
+        try
+        {
+            foreach (var turn in inherited) held.Add(await Conversation(turn.ConversationId).HoldsAsync(turn.MessageId));
+        }
+        catch (Exception ex) when (!TransientFailureFilter.IsStateConflict(ex))
+        {
+            _inherited ??= inherited;
+            logger.LogWarning(ex, "Confirming {Count} turns charged before a failover is left to a later call", inherited.Count);
+            return;
+        }
+        for (var i = 0; i < inherited.Count; i++)
+        {
+            var turn = inherited[i];
+            if (held[i])
+            {
+                foreach (var id in _conversations.Recover(turn.ConversationId, turn.Title, turn.At)) await Conversation(id).DeleteAsync();
+            }
+            else
+            {
+                _budget.Refund(turn);
+                logger.LogWarning("Turn {MessageId} was charged but never stored (its silo died): refunded {Tokens} tokens", turn.MessageId, turn.Tokens);
+            }
+            Unconfirm(turn, refund: false);
+        }
+        await session.WriteStateAsync();
+        RecordSpend(clock.GetUtcNow());
     }
 
     public Task<int?> TryStartUploadAsync() => Task.FromResult(_uploads.TryTake(clock.GetUtcNow()));
@@ -69,6 +113,7 @@ public sealed class UserSessionGrain(
 
     private async IAsyncEnumerable<ChatEvent> AskTurnAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await ConfirmInheritedAsync();
         var turn = Admit(request, Stopwatch.GetTimestamp(), out var refusal);
         if (turn is null)
         {
@@ -144,10 +189,11 @@ public sealed class UserSessionGrain(
         return grain;
     }
 
-    /// <summary>The one place a turn ends. The turn is stored first and only then charged: if storing fails (its
-    /// conversation's silo died), the session state is untouched, so no later write can persist a charge for a turn
-    /// the user never got. The reservation is replaced by the charge with no await in between, so concurrent turns
-    /// never see the budget free.</summary>
+    /// <summary>The one place a turn ends. The charge is written first, with the turn marked unconfirmed, and the turn is
+    /// stored after it: if the silo dies in between, the next activation finds the mark and refunds the turn its
+    /// conversation does not hold (<see cref="ConfirmInheritedAsync"/>); if storing fails, the charge is taken back at once. So no
+    /// stored turn is ever left uncharged and no charge outlives its turn. The reservation is replaced by the charge with
+    /// no await in between, so concurrent turns never see the budget free.</summary>
     private async Task<DoneEvent> SettleAsync(ChatTurn turn)
     {
         turn.Settled = true;
@@ -161,9 +207,28 @@ public sealed class UserSessionGrain(
         var now = clock.GetUtcNow();
         var sources = turn.Prompt?.Sources ?? [];
         var latency = Round(turn.ElapsedMs);
+
+        _budget.Settle(turn.Reservation, usage, cost, now);
+        var unconfirmed = store
+            ? new UnconfirmedTurn(turn.ConversationId, turn.MessageId, turn.Title, now, usage.TotalTokens, cost, session.State.Day, session.State.Month)
+            : null;
+        if (unconfirmed is not null) (session.State.Unconfirmed ??= []).Add(unconfirmed);
         try
         {
-            if (store)
+            await session.WriteStateAsync();
+        }
+        catch
+        {
+            // Not written (the database is down, or another activation of this session wrote first and this one is
+            // dropped by TransientFailureFilter): the turn is not stored, and this activation holds no charge for it.
+            if (unconfirmed is not null) Unconfirm(unconfirmed, refund: true);
+            throw;
+        }
+        _unconfirmedStored |= unconfirmed is not null;
+
+        if (unconfirmed is not null)
+        {
+            try
             {
                 // The sources the answer cites are kept verbatim; the others as excerpts, so a stored turn stays small.
                 var cited = turn.Filter?.Cited ?? [];
@@ -173,33 +238,27 @@ public sealed class UserSessionGrain(
                 if (turn.Replaces is { } replaced) await turn.Conversation.ReplaceLastAsync(turn.Title, replaced, record);
                 else await turn.Conversation.AppendAsync(turn.Title, record);
             }
-        }
-        catch
-        {
-            _budget.Release(turn.Reservation);
-            throw;
-        }
-        _budget.Settle(turn.Reservation, usage, cost, now);
-
-        if (store)
-        {
+            catch
+            {
+                Unconfirm(unconfirmed, refund: true);
+                try
+                {
+                    await session.WriteStateAsync();
+                }
+                catch (Exception ex)
+                {
+                    // The stored record still marks the turn unconfirmed: the next activation refunds it.
+                    logger.LogWarning(ex, "The refund of unstored turn {MessageId} is left to the session's next activation", turn.MessageId);
+                }
+                throw;
+            }
+            Unconfirm(unconfirmed, refund: false);
             var (forgotten, writeList) = _conversations.RecordTurn(turn.ConversationId, turn.Title, now);
             foreach (var id in forgotten) await Conversation(id).DeleteAsync();
             if (writeList) await WriteListAsync();
         }
-        try
-        {
-            await session.WriteStateAsync();
-        }
-        catch (InconsistentStateException) when (store)
-        {
-            // Another activation of this session wrote first (a failover moment). This activation, and the charge it
-            // holds, is dropped (TransientFailureFilter), so the turn that charge paid for is taken back as well.
-            await RetractAsync(turn);
-            throw;
-        }
 
-        (_costAggregator ??= GrainFactory.GetGrain<ICostAggregatorGrain>(0)).RecordAsync(_budget.Spend(UserId, now)).Ignore();
+        RecordSpend(now);
         var noResult = sources.Count == 0;
         (_queryStats ??= GrainFactory.GetGrain<IQueryStatsAggregatorGrain>(0)).RecordAsync(new QueryOutcome(now, noResult)).Ignore();
 
@@ -214,17 +273,17 @@ public sealed class UserSessionGrain(
         return new DoneEvent(usage, cost, latency, breakdown, noResult, turn.Filter?.Cited.ToList() ?? [], turn.Cached);
     }
 
-    private async Task RetractAsync(ChatTurn turn)
+    /// <summary>Drops the turn's unconfirmed mark (the change leaves with the session's next write); with
+    /// <paramref name="refund"/>, its charge too.</summary>
+    private void Unconfirm(UnconfirmedTurn turn, bool refund)
     {
-        try
-        {
-            await turn.Conversation.RetractAsync(turn.MessageId);
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Turn {MessageId} stays stored without its charge: taking it back failed", turn.MessageId);
-        }
+        if (refund) _budget.Refund(turn);
+        if (session.State.Unconfirmed is { } marks && marks.Remove(turn) && marks.Count == 0) session.State.Unconfirmed = null;
     }
+
+    /// <summary>Tells the cost aggregator the user's period totals (idempotent by sequence; not awaited).</summary>
+    private void RecordSpend(DateTimeOffset now)
+        => (_costAggregator ??= GrainFactory.GetGrain<ICostAggregatorGrain>(0)).RecordAsync(_budget.Spend(UserId, now)).Ignore();
 
     /// <summary>Writes the list; the activity the session record carried for it leaves with the session's next write.</summary>
     private async Task WriteListAsync()
@@ -233,11 +292,16 @@ public sealed class UserSessionGrain(
         _conversations.Written(clock.GetUtcNow());
     }
 
-    public Task<IReadOnlyList<ConversationSummary>> ListConversationsAsync() => Task.FromResult(_conversations.Newest());
+    public async Task<IReadOnlyList<ConversationSummary>> ListConversationsAsync()
+    {
+        await ConfirmInheritedAsync();
+        return _conversations.Newest();
+    }
 
     /// <summary>The conversation as the user may see it now: sources of documents they may no longer read are withheld.</summary>
     public async Task<Conversation?> GetConversationAsync(string conversationId)
     {
+        await ConfirmInheritedAsync();
         if (!_conversations.TryGet(conversationId, out var summary) || await Conversation(conversationId).GetAsync() is not { } conversation) return null;
         var access = await permissions.AccessAsync(Caller);
         return conversation with { Title = summary.Title, Turns = sourceAccess.Apply(conversation.Turns, access) };
@@ -294,14 +358,15 @@ public sealed class UserSessionGrain(
         return true;
     }
 
-    public Task<UsageSnapshot?> GetUsageAsync()
+    public async Task<UsageSnapshot?> GetUsageAsync()
     {
         var state = session.State;
-        if (state.Profile is not { } p) return Task.FromResult<UsageSnapshot?>(null);
+        if (state.Profile is not { } p) return null;
+        await ConfirmInheritedAsync();
         var now = clock.GetUtcNow();
-        var (tokensToday, tokensMonth, costToday, costMonth) = _budget.Totals(now);
-        return Task.FromResult<UsageSnapshot?>(new UsageSnapshot(p.UserId, p.Email, p.DisplayName, p.Role, state.Limits!,
-            tokensToday, tokensMonth, costToday, costMonth, _budget.Reserved, _budget.RequestsLastMinute(now), _budget.RequestsPerMinute, state.LastActivityAt));
+        var (tokensToday, tokensMonth, costToday, costMonth, held) = _budget.Totals(now);
+        return new UsageSnapshot(p.UserId, p.Email, p.DisplayName, p.Role, state.Limits!,
+            tokensToday, tokensMonth, costToday, costMonth, held, _budget.RequestsLastMinute(now), _budget.RequestsPerMinute, state.LastActivityAt);
     }
 
     public async Task<UsageSnapshot?> SetBudgetAsync(BudgetLimits newLimits)

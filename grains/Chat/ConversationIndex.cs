@@ -66,6 +66,11 @@ public sealed class ConversationIndex(ConversationListState list, UserSessionSta
         return (forgotten, false);
     }
 
+    /// <summary>Counts a turn found stored after its session's silo died before the turn's listing was written; nothing
+    /// changes when the list already counts it (its summary is as new as the turn).</summary>
+    public IReadOnlyList<string> Recover(string conversationId, string title, DateTimeOffset at)
+        => list.Conversations.TryGetValue(conversationId, out var summary) && summary.UpdatedAt >= at ? [] : RecordTurn(conversationId, title, at).Forgotten;
+
     public bool Rename(string conversationId, string title)
     {
         if (!list.Conversations.TryGetValue(conversationId, out var summary)) return false;

@@ -101,16 +101,41 @@ public sealed class UserBudget
         _state.Sequence++;
     }
 
+    /// <summary>Takes back the charge of a turn that was never stored, from the periods it was charged in (a period that
+    /// has rolled over since is left as it was).</summary>
+    public void Refund(UnconfirmedTurn turn)
+    {
+        if (_state.Day == turn.Day)
+        {
+            _state.UsedToday = Math.Max(0, _state.UsedToday - turn.Tokens);
+            _state.CostToday = Math.Max(0, _state.CostToday - turn.Cost);
+        }
+        if (_state.Month == turn.Month)
+        {
+            _state.UsedThisMonth = Math.Max(0, _state.UsedThisMonth - turn.Tokens);
+            _state.CostThisMonth = Math.Max(0, _state.CostThisMonth - turn.Cost);
+        }
+        _state.Sequence++;
+    }
+
     /// <summary>The period totals as the cost ledger records them (idempotent by sequence).</summary>
     public UserSpend Spend(string userId, DateTimeOffset now) => new(userId, _state.Day, _state.Month, _state.UsedToday, _state.UsedThisMonth,
         _state.CostToday, _state.CostThisMonth, _state.RequestsToday, _state.RequestsThisMonth, _state.Sequence, now);
 
-    /// <summary>Today's and this month's totals as of now (zero once a period has rolled over, before any turn rolls it).</summary>
-    public (long TokensToday, long TokensThisMonth, decimal CostToday, decimal CostThisMonth) Totals(DateTimeOffset now)
+    /// <summary>Today's and this month's totals as of now (zero once a period has rolled over, before any turn rolls it),
+    /// and the tokens held: reserved by admitted turns, or charged for turns not yet confirmed stored. A charge counts as
+    /// used only once its turn is stored, so what the user is shown as used is always what the stored turns cost.</summary>
+    public (long TokensToday, long TokensThisMonth, decimal CostToday, decimal CostThisMonth, long Held) Totals(DateTimeOffset now)
     {
         var (day, month) = _periods.At(now);
-        return (_state.Day == day ? _state.UsedToday : 0, _state.Month == month ? _state.UsedThisMonth : 0,
-            _state.Day == day ? _state.CostToday : 0, _state.Month == month ? _state.CostThisMonth : 0);
+        var unconfirmed = _state.Unconfirmed ?? [];
+        long Tokens(Func<UnconfirmedTurn, bool> of) => unconfirmed.Where(of).Sum(t => t.Tokens);
+        decimal Cost(Func<UnconfirmedTurn, bool> of) => unconfirmed.Where(of).Sum(t => t.Cost);
+        bool Today(UnconfirmedTurn t) => t.Day == day;
+        bool ThisMonth(UnconfirmedTurn t) => t.Month == month;
+        return (_state.Day == day ? _state.UsedToday - Tokens(Today) : 0, _state.Month == month ? _state.UsedThisMonth - Tokens(ThisMonth) : 0,
+            _state.Day == day ? _state.CostToday - Cost(Today) : 0, _state.Month == month ? _state.CostThisMonth - Cost(ThisMonth) : 0,
+            Reserved + Tokens(Today));
     }
 
     private void RollPeriods(DateTimeOffset now)

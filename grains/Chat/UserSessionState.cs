@@ -22,7 +22,17 @@ public sealed record UserSessionState
     /// <summary>The summaries of conversations that had turns since the list was last written (a few entries): written
     /// with every turn, so the list is exact after a crash or a restore without being rewritten.</summary>
     public Dictionary<string, ConversationActivity>? RecentActivity { get; set; }
+
+    /// <summary>Turns whose charge this record holds but whose conversation write was not yet confirmed when it was
+    /// written (normally the last turn or two). The charge is written first, then the turn; an activation that finds
+    /// entries here (its predecessor's silo died in between) keeps the charge of each turn its conversation holds and
+    /// refunds the others, so the usage shown always equals what the stored turns cost.</summary>
+    public List<UnconfirmedTurn>? Unconfirmed { get; set; }
 }
+
+/// <summary>A charged turn not yet confirmed stored, with what refunding it takes back.</summary>
+public sealed record UnconfirmedTurn(string ConversationId, string MessageId, string Title, DateTimeOffset At, long Tokens, decimal Cost,
+    string Day, string Month);
 
 /// <summary>A conversation's summary as the session record carries it between writes of the list.</summary>
 public sealed record ConversationActivity(DateTimeOffset UpdatedAt, int MessageCount, string Title, DateTimeOffset CreatedAt);

@@ -1,3 +1,4 @@
+using Orleans.Hosting;
 using Orleans.Placement;
 using Orleans.Runtime.Placement;
 
@@ -22,5 +23,14 @@ public sealed class SiloKeyedPlacementDirector : IPlacementDirector
         var key = target.GrainIdentity.Key.ToString();
         var named = context.GetCompatibleSilos(target).FirstOrDefault(s => s.ToParsableString() == key);
         return Task.FromResult(named ?? context.LocalSilo);
+    }
+}
+
+public static class SiloKeyedPlacementHostingExtensions
+{
+    public static ISiloBuilder AddSiloKeyedPlacement(this ISiloBuilder silo)
+    {
+        silo.Services.AddPlacementDirector<SiloKeyedPlacement, SiloKeyedPlacementDirector>();
+        return silo;
     }
 }

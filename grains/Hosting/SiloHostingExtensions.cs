@@ -78,7 +78,7 @@ public static class SiloHostingExtensions
         KnowledgeBase.Grains.Retention.RetentionOptions.Bind(config, new());
         silo.Services.AddOptions<KnowledgeBase.Grains.Retention.RetentionOptions>().Configure(o => KnowledgeBase.Grains.Retention.RetentionOptions.Bind(config, o));
         silo.Services.TryAddKeyedSingleton<TimeProvider>(RetentionGrain.ClockKey, (sp, _) => sp.GetRequiredService<TimeProvider>());
-        silo.Services.AddPlacementDirector<SiloKeyedPlacement, SiloKeyedPlacementDirector>();
+        silo.AddSiloKeyedPlacement();
         silo.AddStartupTask((services, cancellationToken) =>
         {
             _ = StartScheduleAsync(services, "retention", grains => grains.GetGrain<IRetentionGrain>("all").StartAsync());
@@ -156,7 +156,12 @@ public static class SiloHostingExtensions
     /// MEMBERSHIP_PROBE_TIMEOUT_SECONDS, death after MEMBERSHIP_MISSED_PROBES missed probes and two silos' votes. The
     /// defaults (3 s, 3) declare a silent silo dead in about 10-15 s, within the 20 s a hung silo may cost; Orleans' own
     /// (5 s, 3) let a paused silo hold its callers for 30 s and more. Shorter settings recover sooner but may suspect a
-    /// silo that is only briefly starved (a long GC, a busy node).</summary>
+    /// silo that is only briefly starved (a long GC, a busy node).
+    /// Orleans stretches each probe's timeout from what it has measured (up to four times the setting) and by the
+    /// prober's own degradation, and ignores missed probes while a connection brought messages within the missed probes'
+    /// span: on a busy node a silent silo then stood undeclared for more than 30 s. The timeout is therefore capped at the
+    /// setting, which bounds detection at about missed × timeout plus the votes' writes; probes missed while the prober
+    /// itself stalled still do not count, so a starved prober does not vote out a healthy silo.</summary>
     public static ISiloBuilder ConfigureFailureDetection(this ISiloBuilder silo, IConfiguration config)
     {
         var probeSeconds = KnowledgeBaseSettings.Int(config, "MEMBERSHIP_PROBE_TIMEOUT_SECONDS", DefaultProbeTimeoutSeconds, 1, 120);
@@ -164,6 +169,8 @@ public static class SiloHostingExtensions
         silo.Configure<ClusterMembershipOptions>(o =>
         {
             o.ProbeTimeout = TimeSpan.FromSeconds(probeSeconds);
+            o.MaxProbeTimeout = o.ProbeTimeout;
+            o.ExtendProbeTimeoutDuringDegradation = false;
             o.NumMissedProbesLimit = missed;
             // Every silo re-reads the table (and learns of deaths it did not vote on) this often instead of once a minute.
             o.TableRefreshTimeout = TimeSpan.FromSeconds(10);
@@ -224,7 +231,7 @@ public static class SiloHostingExtensions
         return client;
     }
 
-    public static readonly TimeSpan GatewayListRefreshPeriod = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan GatewayListRefreshPeriod = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a starting api waits for a gateway before it gives up (and its orchestrator restarts it).</summary>
     public static readonly TimeSpan ClientConnectPatience = TimeSpan.FromMinutes(2);

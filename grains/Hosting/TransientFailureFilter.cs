@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 
@@ -51,39 +50,77 @@ public sealed class TransientFailureFilter(ILogger<TransientFailureFilter> logge
     /// stays as it is); otherwise the exception to throw instead, after deactivating the grain on a state conflict.</summary>
     public static TransientException? Translate(IGrainContext grain, string? method, Exception ex, ILogger logger)
     {
+        var transient = Translate(grain, method, ex, logger, out var conflict);
+        if (conflict) Deactivate(grain);
+        return transient;
+    }
+
+    /// <summary>Whether the error is a storage version conflict (which a grain must not swallow: see the rule above).</summary>
+    public static bool IsStateConflict(Exception ex)
+        => ex is InconsistentStateException || (ex is OrleansException or AggregateException && Classify(ex) == TransientCodes.StateConflict);
+
+    private static TransientException? Translate(IGrainContext grain, string? method, Exception ex, ILogger logger, out bool conflict)
+    {
         var code = Classify(ex);
+        conflict = code is not null && IsStateConflict(ex);
         if (code is null) return null;
-        if (ex is InconsistentStateException || (ex is OrleansException or AggregateException && code == TransientCodes.StateConflict))
-        {
-            logger.LogWarning("State version conflict in {Grain} ({Method}); deactivating so the next call reads the stored state", grain.GrainId, method);
-            grain.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, "state version conflict: re-read on next call"));
-        }
-        else
-        {
-            logger.LogWarning("{Code} in {Grain} ({Method}): {Error}: {Message}", code, grain.GrainId, method, ex.GetType().Name, ex.Message);
-        }
+        if (conflict) logger.LogWarning("State version conflict in {Grain} ({Method}); deactivating so the next call reads the stored state", grain.GrainId, method);
+        else logger.LogWarning("{Code} in {Grain} ({Method}): {Error}: {Message}", code, grain.GrainId, method, ex.GetType().Name, ex.Message);
         return ex as TransientException ?? new TransientException(code, Description(code));
     }
 
+    private static void Deactivate(IGrainContext grain)
+        => grain.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, "state version conflict: re-read on next call"));
+
     /// <summary>The same rule for a streamed grain method (chat). Orleans hands an enumeration's error to the caller as a
     /// result, past the call filters, so the grain wraps its stream with this.</summary>
-    public static async IAsyncEnumerable<T> Guard<T>(IAsyncEnumerable<T> source, IGrainContext grain, string method, ILogger logger,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static IAsyncEnumerable<T> Guard<T>(IAsyncEnumerable<T> source, IGrainContext grain, string method, ILogger logger,
+        CancellationToken cancellationToken = default)
+        => new GuardedStream<T>(source, grain, method, logger, cancellationToken);
+
+    /// <summary>A stream whose state conflict deactivates the grain only when Orleans disposes the enumeration, which it
+    /// does while answering the caller's request that collects the error. The stream runs on between requests: had the
+    /// grain been deactivated the moment the conflict happened, the enumeration would have gone with it and the caller
+    /// would have got an aborted enumeration instead of the 503.</summary>
+    private sealed class GuardedStream<T>(IAsyncEnumerable<T> source, IGrainContext grain, string method, ILogger logger,
+        CancellationToken cancellationToken) : IAsyncEnumerable<T>
     {
-        await using var items = source.GetAsyncEnumerator(cancellationToken);
-        while (true)
+        public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken enumeratorCancellation = default)
         {
-            bool more;
-            try
+            var token = enumeratorCancellation.CanBeCanceled ? enumeratorCancellation : cancellationToken;
+            return new Enumerator(source.GetAsyncEnumerator(token), grain, method, logger);
+        }
+
+        private sealed class Enumerator(IAsyncEnumerator<T> items, IGrainContext grain, string method, ILogger logger) : IAsyncEnumerator<T>
+        {
+            private bool _conflict;
+
+            public T Current => items.Current;
+
+            public async ValueTask<bool> MoveNextAsync()
             {
-                more = await items.MoveNextAsync();
+                try
+                {
+                    return await items.MoveNextAsync();
+                }
+                catch (Exception ex) when (Translate(grain, method, ex, logger, out var conflict) is { } transient)
+                {
+                    _conflict |= conflict;
+                    throw transient;
+                }
             }
-            catch (Exception ex) when (Translate(grain, method, ex, logger) is { } transient)
+
+            public async ValueTask DisposeAsync()
             {
-                throw transient;
+                try
+                {
+                    await items.DisposeAsync();
+                }
+                finally
+                {
+                    if (_conflict) Deactivate(grain);
+                }
             }
-            if (!more) yield break;
-            yield return items.Current;
         }
     }
 

@@ -42,9 +42,26 @@ public sealed class UserBudgetTests
         budget.Settle(reservation, new TokenUsage(1_200, 300, 1_500), 0.25m, LateMonthEnd);
 
         Assert.Equal(0, budget.Reserved);
-        Assert.Equal((1_500L, 1_500L, 0.25m, 0.25m), budget.Totals(LateMonthEnd));
+        Assert.Equal((1_500L, 1_500L, 0.25m, 0.25m, 0L), budget.Totals(LateMonthEnd));
         Assert.Equal((1L, 1L), (state.RequestsToday, state.Sequence));
         Assert.Throws<InvalidOperationException>(() => budget.Settle(reservation, new TokenUsage(1, 1, 2), 0m, LateMonthEnd));
+    }
+
+    [Fact]
+    public void A_charge_whose_turn_is_not_yet_stored_is_shown_held_not_used_and_a_refund_takes_it_back()
+    {
+        var state = new UserSessionState();
+        var budget = Budget(state: state);
+        budget.Settle(budget.TryAdmit(5_000, LateMonthEnd, out _)!, new TokenUsage(1_200, 300, 1_500), 0.25m, LateMonthEnd);
+        budget.Settle(budget.TryAdmit(5_000, LateMonthEnd, out _)!, new TokenUsage(600, 100, 700), 0.10m, LateMonthEnd);
+        var pending = new UnconfirmedTurn("conv_1", "msg_2", "질문", LateMonthEnd, 700, 0.10m, state.Day, state.Month);
+        state.Unconfirmed = [pending];
+
+        Assert.Equal((1_500L, 1_500L, 0.25m, 0.25m, 700L), budget.Totals(LateMonthEnd));
+        budget.Refund(pending);
+        state.Unconfirmed = null;
+        Assert.Equal((1_500L, 1_500L, 0.25m, 0.25m, 0L), budget.Totals(LateMonthEnd));
+        Assert.Equal(3L, state.Sequence); // the ledger takes the lower total as newer
     }
 
     [Fact]

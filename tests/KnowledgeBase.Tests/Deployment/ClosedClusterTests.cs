@@ -47,6 +47,13 @@ public class ClosedClusterTests
         Expect(siloPod, "http", prometheus);
         Expect(apiPod, "metrics", prometheus);
         Expect(apiPod, "http", everyone);
+        // Redis (the membership table) to silos and apis only.
+        var redis = set.Of<V1StatefulSet>().Single(s => s.Metadata.Name == "kb-redis");
+        var redisPod = new Pod("redis", redis.Spec.Template.Metadata.Labels, ns);
+        var redisPort = redis.Spec.Template.Spec.Containers.Single().Ports.Single(p => p.Name == "redis").ContainerPort;
+        foreach (var source in everyone)
+            Assert.True(Allowed(set, redisPod, redisPort, source) == (source == siloPod || source == apiPod),
+                $"{name}: {source.Name} -> redis:{redisPort} should be {(source == siloPod || source == apiPod ? "allowed" : "denied")}.");
         // Anything else in the namespace (and any other port) is closed to everyone.
         foreach (var source in everyone)
         {

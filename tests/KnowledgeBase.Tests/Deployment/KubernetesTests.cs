@@ -110,14 +110,41 @@ public class KubernetesTests
     public void Services_select_existing_pods_and_target_ports_they_expose(string name)
     {
         var set = Load(name);
+        var workloads = set.Of<V1Deployment>().Select(d => (d.Metadata.Name, d.Spec.Template))
+            .Concat(set.Of<V1StatefulSet>().Select(s => (s.Metadata.Name, s.Spec.Template))).ToList();
         foreach (var service in set.Of<V1Service>())
         {
-            var targets = set.Of<V1Deployment>().Where(d => Selects(service.Spec.Selector, d.Spec.Template.Metadata.Labels)).ToList();
-            Assert.True(targets.Count == 1, $"Service {service.Metadata.Name} should select exactly one Deployment's pods, selects {targets.Count}.");
+            var targets = workloads.Where(w => Selects(service.Spec.Selector, w.Template.Metadata.Labels)).ToList();
+            Assert.True(targets.Count == 1, $"Service {service.Metadata.Name} should select exactly one workload's pods, selects {targets.Count}.");
             foreach (var port in service.Spec.Ports)
-                Assert.True(Containers(targets[0]).Any(c => ContainerPort(c, port.TargetPort ?? (IntOrString)port.Port.ToString()) is not null),
-                    $"Service {service.Metadata.Name} targets port {port.TargetPort?.Value}, which {targets[0].Metadata.Name} does not expose.");
+                Assert.True(targets[0].Template.Spec.Containers.Any(c => ContainerPort(c, port.TargetPort ?? (IntOrString)port.Port.ToString()) is not null),
+                    $"Service {service.Metadata.Name} targets port {port.TargetPort?.Value}, which {targets[0].Name} does not expose.");
         }
+    }
+
+    /// <summary>Redis holds the membership table: a restarted pod must come back with its data (append-only file on a
+    /// persistent volume), reachable where REDIS_URL points, with the password REDIS_URL carries.</summary>
+    [SkippableTheory]
+    [MemberData(nameof(Sets))]
+    public void Redis_keeps_an_append_only_file_on_a_persistent_volume_at_the_address_the_apps_use(string name)
+    {
+        var set = Load(name);
+        var redis = set.Of<V1StatefulSet>().Single(s => s.Metadata.Name == "kb-redis");
+        var container = Assert.Single(redis.Spec.Template.Spec.Containers);
+        var script = string.Join('\n', (container.Command ?? []).Concat(container.Args ?? []));
+        Assert.Contains("appendonly yes", script);
+        Assert.Contains("requirepass", script);
+        var data = Assert.Single(redis.Spec.VolumeClaimTemplates);
+        Assert.Contains(container.VolumeMounts, m => m.Name == data.Metadata.Name && m.MountPath == "/data");
+        Assert.Contains("dir /data", script);
+        Assert.Equal("kb-secrets", container.Env.Single(e => e.Name == "REDIS_URL").ValueFrom.SecretKeyRef.Name);
+        Assert.True(redis.Spec.Template.Spec.SecurityContext?.RunAsNonRoot == true, "kb-redis: runAsNonRoot");
+        Assert.True(container.Resources?.Limits?.ContainsKey("memory") == true, "kb-redis: memory limit");
+
+        var service = set.Of<V1Service>().Single(s => s.Metadata.Name == "kb-redis");
+        var url = new Uri(ManifestSet.SecretTemplate().StringData["REDIS_URL"]);
+        Assert.Equal(service.Metadata.Name, url.Host);
+        Assert.Contains(service.Spec.Ports, p => p.Port == url.Port);
     }
 
     [SkippableTheory]

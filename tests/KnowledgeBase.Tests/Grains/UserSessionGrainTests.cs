@@ -147,7 +147,8 @@ public sealed class UserSessionGrainTests(ClusterFixture fixture)
     public async Task The_stored_records_alone_give_the_exact_list_though_the_list_itself_was_not_rewritten()
     {
         // What a crash or a restored backup leaves: the rows as stored, no deactivation. They are copied to a user
-        // that was never activated, which then lists the conversation as the live grain does.
+        // that was never activated (the session, its list and the conversation's turn records), which then lists the
+        // conversation as the live grain does.
         var (grain, conversationId) = await ThreeTurnConversationAsync();
         var live = Assert.Single(await grain.ListConversationsAsync());
         Assert.Equal(3, live.MessageCount);
@@ -158,9 +159,56 @@ public sealed class UserSessionGrainTests(ClusterFixture fixture)
         await CopyStateAsync<KnowledgeBase.Grains.Chat.UserSessionState>(storage, "session", grain, copy);
         var list = await CopyStateAsync<KnowledgeBase.Grains.Chat.ConversationListState>(storage, "conversations", grain, copy);
         Assert.False(list.Conversations.ContainsKey(conversationId)); // the list row was not written for this conversation
+        for (var i = 0; i < 3; i++)
+        {
+            var turn = new GrainState<KnowledgeBase.Grains.StoredTurn>();
+            await storage.ReadStateAsync(KnowledgeBase.Grains.ConversationGrain.TurnStateName,
+                KnowledgeBase.Grains.ConversationGrain.TurnRecordId($"{grain.GetPrimaryKeyString()}/{conversationId}", i), turn);
+            await storage.WriteStateAsync(KnowledgeBase.Grains.ConversationGrain.TurnStateName,
+                KnowledgeBase.Grains.ConversationGrain.TurnRecordId($"{copy.GetPrimaryKeyString()}/{conversationId}", i), new GrainState<KnowledgeBase.Grains.StoredTurn>(turn.State));
+        }
 
         var restored = Assert.Single(await copy.ListConversationsAsync());
         Assert.Equal(live, restored);
+    }
+
+    [Fact]
+    public async Task A_turn_charged_but_never_stored_because_its_silo_died_is_refunded_when_the_session_activates_again()
+    {
+        var grain = await NewUserAsync();
+        var events = await AskAsync(grain, "안녕하세요 " + Guid.NewGuid().ToString("N")[..6]);
+        var meta = Assert.IsType<MetaEvent>(events[0]);
+        var done = Assert.IsType<DoneEvent>(events[^1]);
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        // What a silo dying between a turn's two writes leaves behind: the session record charged for a second turn and
+        // marking it unconfirmed, the conversation without it. The first turn is marked too (as it is until the session's
+        // next write): it is stored, so it keeps its charge.
+        var stored = new GrainState<KnowledgeBase.Grains.Chat.UserSessionState>();
+        await Storage.ReadStateAsync("session", grain.GetGrainId(), stored);
+        Assert.Null(stored.State!.Unconfirmed); // a deactivated session leaves no mark of a confirmed turn
+        var state = stored.State;
+        state.Unconfirmed =
+        [
+            new(meta.ConversationId, meta.MessageId, "안녕하세요", DateTimeOffset.UnixEpoch, done.Usage.TotalTokens, done.CostUsd, state.Day, state.Month),
+            new(meta.ConversationId, "msg_lost_" + Guid.NewGuid().ToString("N")[..8], "사라진 질문", DateTimeOffset.UtcNow, 700, 0.01m, state.Day, state.Month),
+        ];
+        state.UsedToday += 700;
+        state.UsedThisMonth += 700;
+        state.CostToday += 0.01m;
+        state.CostThisMonth += 0.01m;
+        await Storage.WriteStateAsync("session", grain.GetGrainId(), stored);
+
+        var usage = await grain.GetUsageAsync();
+        Assert.Equal(done.Usage.TotalTokens, usage!.UsedToday);
+        Assert.Equal(done.Usage.TotalTokens, usage.UsedThisMonth);
+        Assert.Equal(done.CostUsd, usage.CostTodayUsd);
+        var listed = Assert.Single(await grain.ListConversationsAsync());
+        Assert.Equal(1, listed.MessageCount);
+        Assert.Equal(meta.MessageId, Assert.Single((await grain.GetConversationAsync(meta.ConversationId))!.Turns).MessageId);
+        await Storage.ReadStateAsync("session", grain.GetGrainId(), stored);
+        Assert.Null(stored.State!.Unconfirmed);
+        Assert.Equal(done.Usage.TotalTokens, stored.State.UsedToday);
     }
 
     private Orleans.Storage.IGrainStorage Storage => ((Orleans.TestingHost.InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost!.Services
