@@ -36,6 +36,7 @@ public static class AdminEndpoints
         admin.MapAdminMetrics();
         admin.MapAdminCluster();
         admin.MapAdminSynonyms();
+        admin.MapAdminBoosts();
         admin.MapAdminEvaluations();
         admin.MapPost("/dashboard-session", DashboardSession);
         admin.MapAccountAdmin();

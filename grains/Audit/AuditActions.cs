@@ -37,6 +37,8 @@ public static class AuditActions
     public const string RestoreCompleted = "backup.restored";
     public const string RetentionPurged = "retention.purged";
     public const string AuditExported = "audit.exported";
+    public const string BoostAdded = "retrieval.boost_added";
+    public const string BoostRemoved = "retrieval.boost_removed";
 
     /// <summary>Actor of actions nobody signed in took (scheduled jobs, reminders).</summary>
     public const string System = "system";

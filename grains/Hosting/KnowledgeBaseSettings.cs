@@ -53,6 +53,14 @@ public static class KnowledgeBaseSettings
         return value;
     }
 
+    public static void Bind(IConfiguration config, Chat.QueryRewriteOptions o)
+    {
+        o.Enabled = Bool(config, "QUERY_REWRITE", o.Enabled);
+        o.MaxQueries = Int(config, "QUERY_REWRITE_MAX_QUERIES", o.MaxQueries, 1, 5);
+        o.MaxOutputTokens = Int(config, "QUERY_REWRITE_MAX_TOKENS", o.MaxOutputTokens, 16, 1000);
+        o.Timeout = TimeSpan.FromSeconds(Int(config, "QUERY_REWRITE_TIMEOUT_SECONDS", (int)o.Timeout.TotalSeconds, 1, 120));
+    }
+
     public static int Int(IConfiguration config, string name, int fallback, int min, int max)
     {
         var raw = config[name];

@@ -286,6 +286,7 @@ public static class SiloHostingExtensions
         services.AddRetrieval();
         services.AddOptions<AnswerOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o));
         services.AddHostedService<SynonymSync>();
+        services.AddHostedService<BoostSync>();
         services.AddChromaVectorStore(config);
         services.AddIndexReplication();
         services.AddPermissions(config);
@@ -295,6 +296,7 @@ public static class SiloHostingExtensions
         services.TryAddSingleton(new PriceTable(config["PRICE_TABLE"]));
         services.AddBudgetPeriods(config);
         services.TryAddSingleton<IntentTagger>();
+        services.AddOptions<QueryRewriteOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o)).ValidateOnStart();
         services.TryAddSingleton<QueryRewriter>();
         services.TryAddSingleton<SourceSelector>();
         services.TryAddSingleton<PromptBuilder>();

@@ -61,8 +61,7 @@ public static partial class PdfParser
     private static List<DocumentBlock> MarkHeadings(List<(DocumentBlock Block, double FontSize, int Lines, bool Bold)> raw)
     {
         if (raw.Count == 0) return [];
-        var sizes = raw.Select(r => r.FontSize).Where(s => s > 0).OrderBy(s => s).ToList();
-        var body = sizes.Count > 0 ? sizes[sizes.Count / 2] : 0;
+        var body = BodySize(raw);
         var firstPageMax = raw.Where(r => r.Block.Page == 1 && r.Block.Text.Length <= 150).Select(r => r.FontSize).DefaultIfEmpty(0).Max();
         var styles = new List<string>();
         var result = new List<DocumentBlock>(raw.Count);
@@ -95,6 +94,20 @@ public static partial class PdfParser
             result.Add(block with { Kind = BlockKind.Heading, Level = level });
         }
         return result;
+    }
+
+    /// <summary>The body text's size: the size of the median character, so a page of many short headings and a few long
+    /// paragraphs still reads the paragraphs' size as the body's.</summary>
+    private static double BodySize(List<(DocumentBlock Block, double FontSize, int Lines, bool Bold)> raw)
+    {
+        var sized = raw.Where(r => r.FontSize > 0).OrderBy(r => r.FontSize).ToList();
+        var half = sized.Sum(r => r.Block.Text.Length) / 2;
+        foreach (var (block, size, _, _) in sized)
+        {
+            half -= block.Text.Length;
+            if (half < 0) return size;
+        }
+        return sized.Count > 0 ? sized[^1].FontSize : 0;
     }
 
     /// <summary>The numbering style a heading starts with, or null: roman (Ⅱ. / II.), arabic (3.), dotted (3.1),

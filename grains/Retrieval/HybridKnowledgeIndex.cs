@@ -112,6 +112,30 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, ITermRarity, IDispos
         return true;
     }
 
+    public async Task<IReadOnlyList<SearchHit>> GetChunksAsync(IReadOnlyList<string> chunkIds, IReadOnlyCollection<string>? collections,
+        CancellationToken cancellationToken = default)
+    {
+        if (chunkIds.Count == 0 || collections is { Count: 0 }) return [];
+        if (_dirty) await RefreshAsync(cancellationToken);
+        var collectionKeys = collections is null ? null : CollectionKeys.Of(collections);
+        _visibility.EnterReadLock();
+        var searcher = _lexical.Acquire();
+        try
+        {
+            var found = new Dictionary<string, int>(StringComparer.Ordinal);
+            var hits = new List<SearchHit>(chunkIds.Count);
+            foreach (var chunkId in chunkIds)
+                if (Cached(chunkId, searcher, found) is { } c && (collectionKeys is null || collectionKeys.Contains(CollectionKeys.Of(c.Hit.CollectionId))))
+                    hits.Add(c.Hit);
+            return hits;
+        }
+        finally
+        {
+            _lexical.Release(searcher);
+            _visibility.ExitReadLock();
+        }
+    }
+
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, ReadOnlyMemory<float> queryEmbedding, int topK,
         IReadOnlyList<string>? tags, IReadOnlyCollection<string>? collections, CancellationToken cancellationToken = default)
     {

@@ -2,14 +2,27 @@ using Microsoft.Extensions.AI;
 
 namespace KnowledgeBase.Grains.Retrieval;
 
-/// <summary>Embeds the query with the registered embedder and searches the hybrid index with both the text and the vector.</summary>
-public sealed class HybridRetriever(IKnowledgeIndex index, IEmbeddingGenerator<string, Embedding<float>> embedder) : IRetriever
+/// <summary>Embeds the query with the registered embedder and searches the hybrid index with both the text and the vector.
+/// Chunks an admin boosted for this question or a close paraphrase (<see cref="BoostRegistry"/>) come first, when the
+/// caller may read them and they carry a requested tag.</summary>
+public sealed class HybridRetriever(IKnowledgeIndex index, IEmbeddingGenerator<string, Embedding<float>> embedder, BoostRegistry? boosts = null) : IRetriever
 {
     public async Task<IReadOnlyList<SearchHit>> RetrieveAsync(string query, int topK, IReadOnlyList<string>? tags,
         IReadOnlyCollection<string>? collections, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(query) || topK <= 0 || collections is { Count: 0 }) return [];
         var embedding = await embedder.GenerateAsync(query, cancellationToken: cancellationToken);
-        return await index.SearchAsync(query, embedding.Vector, topK, tags, collections, cancellationToken);
+        var hits = await index.SearchAsync(query, embedding.Vector, topK, tags, collections, cancellationToken);
+        if (boosts is null || boosts.Count == 0) return hits;
+        var boosted = boosts.ChunksFor(query, embedding.Vector.Span);
+        if (boosted.Count == 0) return hits;
+
+        // Fetched through the caller's collections: a boost never shows a chunk its reader may not see.
+        var found = (await index.GetChunksAsync(boosted, collections, cancellationToken))
+            .Where(h => tags is not { Count: > 0 } || h.Tags.Any(tags.Contains)).ToList();
+        if (found.Count == 0) return hits;
+        var top = hits.Count > 0 ? hits[0].Score : 1;
+        var ids = found.Select(h => h.ChunkId).ToHashSet(StringComparer.Ordinal);
+        return found.Select(h => h with { Score = top }).Concat(hits.Where(h => !ids.Contains(h.ChunkId))).Take(topK).ToList();
     }
 }

@@ -53,6 +53,11 @@ public interface IKnowledgeIndex
         IReadOnlyList<string>? tags, IReadOnlyCollection<string>? collections, CancellationToken cancellationToken = default);
 
     long ChunkCount { get; }
+
+    /// <summary>The chunks with these ids that exist and sit in <paramref name="collections"/> (null: every collection), in
+    /// the order asked.</summary>
+    Task<IReadOnlyList<SearchHit>> GetChunksAsync(IReadOnlyList<string> chunkIds, IReadOnlyCollection<string>? collections,
+        CancellationToken cancellationToken = default);
 }
 
 /// <summary>What chat and /api/search call: embeds the query and searches the index.</summary>

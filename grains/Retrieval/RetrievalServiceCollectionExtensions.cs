@@ -17,6 +17,7 @@ public static class RetrievalServiceCollectionExtensions
         if (configure is not null) options.Configure(configure);
         services.AddOptions<AnswerOptions>();
         services.TryAddSingleton<SynonymRegistry>();
+        services.TryAddSingleton<BoostRegistry>();
         services.TryAddSingleton<QueryExpander>(sp => new QueryExpander(sp.GetRequiredService<SynonymRegistry>(),
             sp.GetRequiredService<IOptions<AnswerOptions>>()));
         services.TryAddSingleton<IKnowledgeIndex, HybridKnowledgeIndex>();

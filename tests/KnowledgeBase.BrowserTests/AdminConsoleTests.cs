@@ -68,6 +68,37 @@ public sealed class AdminConsoleTests(UiFixture ui)
     }
 
     [Fact]
+    public async Task Feedback_review_attaches_the_right_source_to_a_down_voted_question_and_lists_it_removably()
+    {
+        var user = await ui.Api.CreateUserAsync();
+        await user.UploadReadyAsync(TestData.LaborLaw("labor-standards-act.md"));
+        var question = "그만둘 때 받는 돈은 어떻게 정해요? " + Guid.NewGuid().ToString("N")[..6];
+        var answer = await (await user.Client.PostAsJsonAsync("api/chat", new { question })).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        (await user.Client.PostAsJsonAsync($"api/messages/{answer.GetProperty("messageId").GetString()}/feedback",
+            new { rating = "down", reason = "wrong_answer" })).EnsureSuccessStatusCode();
+
+        var admin = await ui.Api.CreateAdminAsync();
+        var page = await ui.Browser.NewPageAsync(ui.Api.BaseUrl);
+        await Ui.SignInAsync(page, LiveApi.AdminEmail);
+        await page.GotoAsync("./#/admin");
+        var item = page.GetByTestId("feedback-item").Filter(new() { HasText = question });
+        await item.GetByText("정답 출처 지정하기").ClickAsync();
+        await item.GetByTestId("boost-query").FillAsync("퇴직금 평균임금");
+        await item.GetByRole(AriaRole.Button, new() { Name = "찾기" }).ClickAsync();
+        await item.GetByTestId("boost-attach").First.ClickAsync();
+        await Assertions.Expect(item).ToContainTextAsync("지정했습니다");
+
+        var listed = page.GetByTestId("boost-item").Filter(new() { HasText = question });
+        await Assertions.Expect(listed).ToHaveCountAsync(1);
+        var boosts = await admin.Client.GetFromJsonAsync<System.Text.Json.JsonElement>("api/admin/boosts");
+        Assert.Contains(boosts.GetProperty("boosts").EnumerateArray(), b => b.GetProperty("question").GetString() == question);
+
+        await listed.GetByTestId("boost-remove").ClickAsync();
+        await Assertions.Expect(listed).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Admin_link_and_console_are_not_offered_to_employees()
     {
         var user = await ui.Api.CreateUserAsync();

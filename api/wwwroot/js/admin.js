@@ -1,4 +1,5 @@
-// The admin console: live token budgets (SSE over fetch), company totals, inline budget edits, charts, feedback review.
+// The admin console: live token budgets (SSE over fetch), company totals, inline budget edits, charts, feedback review
+// (with the sources admins attach to down-voted questions).
 import { h, clear, formatNumber, formatUsd } from './dom.js';
 import { t } from './i18n.js';
 import { request, streamEvents, errorMessage, ApiError } from './api.js';
@@ -7,6 +8,7 @@ import { openSourcePanel, closeSourcePanel, citationButton } from './sources.js'
 import { barChart, lineChart, pairChart, fitCharts } from './charts.js';
 import { registerView } from './shell.js';
 import { mountSynonymEditor } from './synonyms.js';
+import { boostControl, mountBoostList } from './boosts.js';
 import { icon } from './icons.js';
 
 registerView({ name: 'admin', labelKey: 'nav.admin', order: 90, allow: me => me.role === 'admin', mount: mountAdmin });
@@ -44,7 +46,8 @@ export function mountAdmin(main, ctx) {
     h('section', { class: 'card', 'aria-labelledby': 'users-h' }, h('h2', { id: 'users-h' }, t('admin.users')), notice, h('div', { class: 'table-wrap' }, table)),
     h('section', { class: 'card', 'aria-labelledby': 'charts-h' }, h('h2', { id: 'charts-h' }, t('admin.charts')), charts),
     h('section', { class: 'card', 'aria-labelledby': 'feedback-h' }, h('h2', { id: 'feedback-h' }, t('admin.feedback')), feedback),
-    mountSynonymEditor(controller.signal)));
+    mountSynonymEditor(controller.signal),
+    mountBoostList(controller.signal)));
 
   // ---- live budgets ----
   async function connect(attempt = 0) {
@@ -270,7 +273,8 @@ export function mountAdmin(main, ctx) {
         r.feedback.comment ? [h('h3', null, t('admin.comment')), h('p', { class: 'user-text' }, r.feedback.comment)] : null,
         r.sources.length ? [h('h3', null, t('admin.sources')), h('ul', { class: 'source-list' }, r.sources.map(s => h('li', null,
           h('button', { type: 'button', class: 'btn btn-link', onclick: e => openSourcePanel(s, e.currentTarget) },
-            `[${s.n}] ${s.fileName}${s.section ? ' · ' + s.section : ''}${s.page ? ' · p.' + s.page : ''}`))))] : null));
+            `[${s.n}] ${s.fileName}${s.section ? ' · ' + s.section : ''}${s.page ? ' · p.' + s.page : ''}`))))] : null,
+        boostControl(r, controller.signal)));
     }
   }
 

@@ -30,6 +30,12 @@ public sealed class ChatTurn(string userId, string question, ConversationSummary
     public IReadOnlyList<ConversationTurn> History { get; set; } = [];
     public Tagging? Tagging { get; set; }
     public string? RetrievalQuery { get; set; }
+
+    /// <summary>The model's search queries, searched besides <see cref="RetrievalQuery"/> (none offline).</summary>
+    public IReadOnlyList<string> ModelQueries { get; set; } = [];
+
+    /// <summary>What asking the model for <see cref="ModelQueries"/> used; charged with the turn.</summary>
+    public UsageDetails? RewriteUsage { get; set; }
     public IReadOnlyList<SearchHit> Candidates { get; set; } = [];
     public Prompt? Prompt { get; set; }
     public CitationFilter? Filter { get; set; }

@@ -7,39 +7,20 @@ namespace KnowledgeBase.Tests.Api;
 
 /// <summary>The api answering through the OpenAI-compatible stub with no retries and a short idle timeout, so a test
 /// can make the model fail or fall silent.</summary>
-public sealed class FailingModelFixture : IAsyncLifetime
+public sealed class FailingModelFixture : StubbedModelFixture
 {
-    public OpenAiStubServer Stub { get; private set; } = null!;
-    public ApiFactory Api { get; private set; } = null!;
+    protected override OpenAiStubOptions StubOptions() => new() { FaultsOnChatOnly = true };
 
-    public async Task InitializeAsync()
+    protected override Dictionary<string, string?> ModelSettings() => new()
     {
-        Stub = await OpenAiStubServer.StartAsync(new OpenAiStubOptions { FaultsOnChatOnly = true });
-        Api = new StubbedApiFactory(Stub.BaseUrl);
-        var user = await Api.CreateUserAsync();
-        await Documents.UploadAndWaitAsync(user.Client, TestData.LaborLaw("labor-standards-act.md"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Api.DisposeAsync();
-        await Stub.DisposeAsync();
-    }
-
-    private sealed class StubbedApiFactory(string baseUrl) : ApiFactory
-    {
-        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-        {
-            ["OPENAI_API_KEY"] = "sk-test-failing-model",
-            ["OPENAI_BASE_URL"] = baseUrl,
-            ["OPENAI_MAX_RETRIES"] = "0",
-            ["CHAT_MODEL_IDLE_TIMEOUT_SECONDS"] = "2",
-        };
-    }
+        ["OPENAI_API_KEY"] = "sk-test-failing-model",
+        ["OPENAI_MAX_RETRIES"] = "0",
+        ["CHAT_MODEL_IDLE_TIMEOUT_SECONDS"] = "2",
+    };
 }
 
 /// <summary>A turn the model could not answer is reported as what it was and charges only what the model reported; a
-/// question no document answers asks no model; a regenerated turn takes the old one's place and keeps its real time.</summary>
+/// question no document answers asks the model for search queries only; a regenerated turn takes the old one's place and keeps its real time.</summary>
 public sealed class ModelFailureTests(FailingModelFixture fixture) : IClassFixture<FailingModelFixture>, IDisposable
 {
     private static async Task<long> UsedTodayAsync(TestUser user)
@@ -80,16 +61,19 @@ public sealed class ModelFailureTests(FailingModelFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task A_question_no_document_answers_asks_no_model_and_costs_nothing()
+    public async Task A_question_no_document_answers_asks_the_model_only_for_search_queries_and_costs_only_those()
     {
         var user = await fixture.Api.CreateUserAsync();
         fixture.Stub.Reset();
+        fixture.Stub.Options.Responder = request => QueryRewriteFixture.IsRewrite(request) ? "화성 탐사 로버 바퀴 개수" : OpenAiStubServer.DefaultAnswer(request);
         var body = await (await user.Client.PostAsJsonAsync("/api/chat", new { question = "화성 탐사 로버의 바퀴는 몇 개인가요?" })).Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(body.GetProperty("noResult").GetBoolean());
         Assert.Contains("찾을 수 없습니다", body.GetProperty("answer").GetString());
-        Assert.Equal(0, body.GetProperty("usage").GetProperty("totalTokens").GetInt32());
-        Assert.Empty(fixture.Stub.ChatRequests);
-        Assert.Equal(0, await UsedTodayAsync(user));
+        // No answer is asked for; the search-query rewrite is, and it is all the turn costs.
+        var rewrite = Assert.Single(fixture.Stub.ChatRequests);
+        Assert.True(QueryRewriteFixture.IsRewrite(rewrite.Chat!));
+        Assert.Equal(rewrite.Usage!.TotalTokens, body.GetProperty("usage").GetProperty("totalTokens").GetInt32());
+        Assert.Equal(rewrite.Usage.TotalTokens, await UsedTodayAsync(user));
     }
 
     [Fact]

@@ -7,43 +7,25 @@ namespace KnowledgeBase.Tests.Api;
 
 /// <summary>The api with OPENAI_API_KEY and OPENAI_BASE_URL pointing at a local server that speaks OpenAI's wire
 /// protocol (streaming chat with usage, base64 embeddings, 429s). Same code path as production, other endpoint.</summary>
-public sealed class OpenAiApiFixture : IAsyncLifetime
+public sealed class OpenAiApiFixture : StubbedModelFixture
 {
     public const string ApiKey = "sk-test-not-a-real-key-1234567890";
 
-    public OpenAiStubServer Stub { get; private set; } = null!;
-    public ApiFactory Api { get; private set; } = null!;
-
-    public async Task InitializeAsync()
+    protected override OpenAiStubOptions StubOptions() => new()
     {
-        Stub = await OpenAiStubServer.StartAsync(new OpenAiStubOptions
-        {
-            ApiKey = ApiKey,
-            EmbeddingDimensions = 256,
-            Responder = request => request.Messages.Any(m => m.Content.Contains("<source n=\"1\"", StringComparison.Ordinal))
+        ApiKey = ApiKey,
+        EmbeddingDimensions = 256,
+        Responder = request => QueryRewriteFixture.IsRewrite(request) ? "연차 유급휴가 일수"
+            : request.Messages.Any(m => m.Content.Contains("<source n=\"1\"", StringComparison.Ordinal))
                 ? "연차 유급휴가는 1년간 80퍼센트 이상 출근하면 15일입니다 [1]. 없는 출처 [9]는 인용하지 않습니다."
                 : "제공된 문서에서 찾을 수 없습니다.",
-        });
-        Api = new StubbedApiFactory(Stub.BaseUrl);
-        var user = await Api.CreateUserAsync();
-        await Documents.UploadAndWaitAsync(user.Client, TestData.LaborLaw("labor-standards-act.md"));
-    }
+    };
 
-    public async Task DisposeAsync()
+    protected override Dictionary<string, string?> ModelSettings() => new()
     {
-        await Api.DisposeAsync();
-        await Stub.DisposeAsync();
-    }
-
-    private sealed class StubbedApiFactory(string baseUrl) : ApiFactory
-    {
-        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-        {
-            ["OPENAI_API_KEY"] = ApiKey,
-            ["OPENAI_BASE_URL"] = baseUrl,
-            ["OPENAI_MAX_RETRIES"] = "3",
-        };
-    }
+        ["OPENAI_API_KEY"] = ApiKey,
+        ["OPENAI_MAX_RETRIES"] = "3",
+    };
 }
 
 public sealed class OpenAiChatTests(OpenAiApiFixture fixture) : IClassFixture<OpenAiApiFixture>
@@ -83,10 +65,14 @@ public sealed class OpenAiChatTests(OpenAiApiFixture fixture) : IClassFixture<Op
 
         var done = events[^1].Data;
         var usage = done.GetProperty("usage");
-        var request = fixture.Stub.ChatRequests.Last(r => r.Chat!.Messages.Any(m => m.Content.Contains("연차 유급휴가는 며칠인가요?")));
-        Assert.Equal(request.Usage!.PromptTokens, usage.GetProperty("promptTokens").GetInt32());
-        Assert.Equal(request.Usage.CompletionTokens, usage.GetProperty("completionTokens").GetInt32());
-        var expectedCost = (request.Usage.PromptTokens * 0.15m + request.Usage.CompletionTokens * 0.60m) / 1_000_000m;
+        // Two model calls: the search-query rewrite, then the answer; the turn charges both.
+        var calls = fixture.Stub.ChatRequests.Where(r => r.Chat!.Messages.Any(m => m.Content.Contains("연차 유급휴가는 며칠인가요?"))).ToList();
+        var request = Assert.Single(calls, r => !QueryRewriteFixture.IsRewrite(r.Chat!));
+        var rewrite = Assert.Single(calls, r => QueryRewriteFixture.IsRewrite(r.Chat!));
+        Assert.Equal(request.Usage!.PromptTokens + rewrite.Usage!.PromptTokens, usage.GetProperty("promptTokens").GetInt32());
+        Assert.Equal(request.Usage.CompletionTokens + rewrite.Usage.CompletionTokens, usage.GetProperty("completionTokens").GetInt32());
+        var expectedCost = (request.Usage.PromptTokens * 0.15m + request.Usage.CompletionTokens * 0.60m) / 1_000_000m
+            + (rewrite.Usage.PromptTokens * 0.15m + rewrite.Usage.CompletionTokens * 0.60m) / 1_000_000m;
         Assert.Equal(Math.Round(expectedCost, 8), done.GetProperty("costUsd").GetDecimal());
         Assert.Equal([1], done.GetProperty("citedSources").EnumerateArray().Select(e => e.GetInt32()));
 

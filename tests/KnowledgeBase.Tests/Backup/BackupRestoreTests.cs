@@ -17,10 +17,10 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
     private const string Question = "연차 유급휴가는 며칠인가요?";
 
     [Fact]
-    public async Task Restore_after_data_loss_brings_back_users_conversations_documents_chunks_budgets_and_the_same_answers()
+    public async Task Restore_after_data_loss_brings_back_users_conversations_documents_chunks_budgets_boosts_and_the_same_answers()
     {
         using var home = new BackupHome();
-        string before, answerBefore;
+        string before, answerBefore, boosted;
         var users = new List<(string Email, string UserId)>();
         using (var api = home.StartApi())
         {
@@ -36,6 +36,12 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
             Assert.Equal(HttpStatusCode.OK, (await admin.Client.PutAsJsonAsync($"/api/admin/users/{kim.UserId}/budget",
                 new { dailyTokens = 123_456, monthlyTokens = 2_345_678, requestsPerMinute = 7 })).StatusCode);
             answerBefore = (await ChatAsync(lee, Question)).GetProperty("answer").GetString()!;
+            // An admin's retrieval boost from the feedback review is grain state too.
+            // Boosted to a chunk the question would not find first on its own, so the restored ranking shows the boost.
+            boosted = await FirstResultAsync(admin, "퇴직금");
+            Assert.NotEqual(boosted, await FirstResultAsync(admin, BoostQuestion));
+            Assert.Equal(HttpStatusCode.Created, (await admin.Client.PostAsJsonAsync("/api/admin/boosts", new { question = BoostQuestion, chunkId = boosted })).StatusCode);
+            Assert.True(await BoostAppliesAsync(admin, boosted), "the boost never reached retrieval");
             await WaitForQueryLogAsync(home.LogDir);
             before = await SnapshotAsync(api, admin, [kim, lee]);
 
@@ -64,6 +70,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
                 restored.Add(user);
             }
             output.WriteLine($"first requests after restart: {clock.ElapsedMilliseconds} ms");
+            Assert.True(await BoostAppliesAsync(restored[0], boosted), "the restored boost does not reach retrieval");
             Assert.Equal(before, await SnapshotAsync(api, restored[0], restored[1..]));
             Assert.Equal(answerBefore, (await ChatAsync(restored[2], Question)).GetProperty("answer").GetString());
         }
@@ -215,6 +222,26 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
     }
 
     /// <summary>Everything a user or admin can see that a restore must bring back, as one comparable text.</summary>
+    private const string BoostQuestion = "알바 시급 하한선은 누가 정해요?";
+
+    private static async Task<string> FirstResultAsync(TestUser user, string query)
+    {
+        var body = await (await user.Client.PostAsJsonAsync("/api/search", new { query, topK = 3 })).Content.ReadFromJsonAsync<JsonElement>();
+        return body.GetProperty("results")[0].GetProperty("chunkId").GetString()!;
+    }
+
+    /// <summary>Waits (up to 10 s) for the boost to put its chunk first for its question.</summary>
+    private static async Task<bool> BoostAppliesAsync(TestUser user, string chunkId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await FirstResultAsync(user, BoostQuestion) != chunkId)
+        {
+            if (DateTime.UtcNow > deadline) return false;
+            await Task.Delay(100);
+        }
+        return true;
+    }
+
     private static async Task<string> SnapshotAsync(ApiFactory api, TestUser admin, IReadOnlyList<TestUser> users)
     {
         var lines = new List<string>();
@@ -236,8 +263,9 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
             var content = await admin.Client.GetByteArrayAsync($"/api/documents/{d.GetProperty("documentId")}/content");
             lines.Add($"content {d.GetProperty("documentId")} {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content))}");
         }
+        lines.Add($"boosts {await admin.Client.GetStringAsync("/api/admin/boosts")}");
         lines.Add($"chunks {api.Services.GetRequiredService<IKnowledgeIndex>() switch { HybridKnowledgeIndex h => h.ChunkCount, _ => -1 }}");
-        foreach (var query in new[] { "퇴직금", "최저임금 결정", "연장근로 가산임금" })
+        foreach (var query in new[] { "퇴직금", "최저임금 결정", "연장근로 가산임금", BoostQuestion })
         {
             var response = await admin.Client.PostAsJsonAsync("/api/search", new { query, topK = 10 });
             lines.Add($"search {query} {await response.Content.ReadAsStringAsync()}");

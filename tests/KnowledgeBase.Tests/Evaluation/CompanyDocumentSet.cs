@@ -264,7 +264,8 @@ public static class CompanyDocumentSet
 
     // ---- PDF: NanumGothic body text, numbered headings in a larger bold face, a ruled table ---------------------------
 
-    private static byte[] Pdf(string text)
+    /// <summary>A PDF of <paramref name="text"/> in the line format: headings in a larger bold face, body text, ruled tables.</summary>
+    public static byte[] Pdf(string text)
     {
         var builder = new PdfDocumentBuilder();
         var regular = new FontFace(builder, Path.Combine(FontDirectory, "NanumGothic.ttf"));

@@ -88,5 +88,32 @@ public class PdfParsingTests
         Assert.DoesNotContain(chunks, c => c.Section.Contains("5. 선택적") && c.Text.Contains("50,000,000원"));
     }
 
+    [Fact]
+    public void Pdf_roman_statute_and_unnumbered_headings_give_chunks_their_section_paths()
+    {
+        var pdf = Evaluation.CompanyDocumentSet.Pdf("""
+            # 수산 복무 규정
+            ## Ⅰ. 총칙
+            ### 제1조(목적)
+            이 규정은 직원의 복무에 관한 사항을 정한다.
+            ## Ⅱ. 복무
+            ### 제2조(근무시간)
+            근무시간은 오전 9시부터 오후 6시까지로 한다.
+            ### 제3조(휴게)
+            휴게시간은 낮 12시부터 1시간으로 한다.
+            ## 부록
+            서식은 그룹웨어 자료실에서 내려받는다.
+            """);
+        var document = Ingest.Parse(pdf, "복무규정.pdf");
+
+        var headings = document.Blocks.Where(b => b.Kind == BlockKind.Heading).Select(b => (b.Level, b.Text)).ToList();
+        Assert.Equal([(1, "수산 복무 규정"), (2, "Ⅰ. 총칙"), (6, "제1조(목적)"), (2, "Ⅱ. 복무"), (6, "제2조(근무시간)"), (6, "제3조(휴게)"), (2, "부록")], headings);
+        var chunks = Ingest.Chunk(document);
+        Assert.Equal("수산 복무 규정 > Ⅱ. 복무 > 제2조(근무시간)", chunks.Single(c => c.Text.Contains("오전 9시")).Section);
+        Assert.Equal("수산 복무 규정 > Ⅱ. 복무 > 제3조(휴게)", chunks.Single(c => c.Text.Contains("낮 12시")).Section);
+        // A heading set larger than the body but unnumbered closes the numbered section before it.
+        Assert.Equal("수산 복무 규정 > 부록", chunks.Single(c => c.Text.Contains("자료실")).Section);
+    }
+
     private static string Flat(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
 }

@@ -1,0 +1,47 @@
+namespace KnowledgeBase.Grains;
+
+[GenerateSerializer, Alias("kb.RetrievalBoostsState")]
+public sealed class RetrievalBoostsState
+{
+    [Id(0)] public long Version { get; set; }
+    [Id(1)] public List<RetrievalBoost> Boosts { get; set; } = [];
+}
+
+/// <summary>The boosts admins attach to down-voted questions, kept in grain storage (so restarts and backups carry
+/// them); every silo's <see cref="Retrieval.BoostRegistry"/> follows the version.</summary>
+public sealed class RetrievalBoostsGrain(
+    [PersistentState("boosts", "kb")] IPersistentState<RetrievalBoostsState> state,
+    Retrieval.IKnowledgeIndex index,
+    TimeProvider clock) : Grain, IRetrievalBoostsGrain
+{
+    /// <summary>Enough for years of feedback review; each one costs a similarity check per question.</summary>
+    public const int MaxBoosts = 2000;
+
+    private RetrievalBoosts Current => new(state.State.Version, state.State.Boosts.ToList());
+
+    public Task<RetrievalBoosts> GetAsync() => Task.FromResult(Current);
+
+    public async Task<RetrievalBoost?> AddAsync(string question, string chunkId, string? messageId, string createdBy)
+    {
+        // Every silo's index holds every chunk; where it sits is read from it, so the list shows the source by name.
+        var chunk = (await index.GetChunksAsync([chunkId], collections: null)).FirstOrDefault();
+        if (chunk is null) return null;
+        var boost = new RetrievalBoost("boost_" + Guid.NewGuid().ToString("N")[..12], question, chunk.ChunkId, chunk.DocumentId, chunk.FileName,
+            chunk.Section, messageId, createdBy, clock.GetUtcNow());
+        // One boost per question and chunk: attaching it again replaces the old one.
+        state.State.Boosts.RemoveAll(b => b.ChunkId == boost.ChunkId && b.Question == boost.Question);
+        state.State.Boosts.Add(boost);
+        if (state.State.Boosts.Count > MaxBoosts) state.State.Boosts.RemoveRange(0, state.State.Boosts.Count - MaxBoosts);
+        state.State.Version++;
+        await state.WriteStateAsync();
+        return boost;
+    }
+
+    public async Task<bool> RemoveAsync(string id)
+    {
+        if (state.State.Boosts.RemoveAll(b => b.Id == id) == 0) return false;
+        state.State.Version++;
+        await state.WriteStateAsync();
+        return true;
+    }
+}
