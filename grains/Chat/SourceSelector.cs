@@ -205,11 +205,15 @@ public sealed class SourceSelector(QueryExpander? expander = null, ITermRarity? 
                 if (rarity is not null && EverydayWords.IsPredicate(word) && !Known(word)) continue;
             }
             terms.UnionWith(ContentTerms(word));
-            // 하계휴가, 복지제도: a noun ending in a syllable that is also a particle (가, 도) keeps its last bigram.
-            if (word.Length >= 3 && word[^1] is '가' or '도' && IsHangul(word[^2])) terms.Add(word[^2..]);
+            if (EndsLikeParticle(word, "가도")) terms.Add(word[^2..]);
         }
         return terms;
     }
+
+    /// <summary>하계휴가, 연장근로: a noun of three or more syllables ending in a syllable that is also a particle (가, 도, 로)
+    /// loses it to the particle list; its last bigram is kept as well.</summary>
+    public static bool EndsLikeParticle(string word, string syllables)
+        => word.Length >= 3 && syllables.Contains(word[^1]) && IsHangul(word[^2]) && IsHangul(word[^3]);
 
     /// <summary>A Korean word without its particle and the closing predicate's ending; null when nothing of content is
     /// left (a function word, a question word, one syllable, or a bare ending such as 해요 or 돼요).</summary>

@@ -63,44 +63,58 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens, QueryExpa
 
         // The user's own content words count fully, the question in the documents' words (thesaurus) a little less.
         var weights = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var t in SourceSelector.ContentTerms(question)) weights[t] = 1;
+        foreach (var t in AnswerTerms(question)) weights[t] = 1;
         var expansion = expander?.Expand(question);
         if (expansion is not null)
         {
             foreach (var variant in expansion.Variants)
-                foreach (var t in SourceSelector.ContentTerms(variant)) weights.TryAdd(t, VariantWeight);
+                foreach (var t in AnswerTerms(variant)) weights.TryAdd(t, VariantWeight);
             foreach (var term in expansion.Terms)
-                foreach (var t in SourceSelector.ContentTerms(term)) weights.TryAdd(t, VariantWeight / 2);
+                foreach (var t in AnswerTerms(term)) weights.TryAdd(t, AlternativeWeight);
         }
         var numbers = expansion?.Numbers ?? [];
         var type = _answers.TypedAnswer ? QuestionTypes.Detect(question) : QuestionType.Other;
         var asksQuantity = QuantityQuestion().IsMatch(question);
 
+        // A term found in fewer of the sources' sentences tells them apart better (the local inverse document frequency).
+        var sources = SourceBlock().Matches(userMessage).Select(m => (N: int.Parse(m.Groups["n"].Value), Section: m.Groups["section"].Value,
+            Units: Units(m.Groups["text"].Value).Select(u => (Text: u, Terms: TermsOf(u))).ToList())).ToList();
+        var unitCount = sources.Sum(s => s.Units.Count);
+        if (weights.Count > 0 && unitCount > 0)
+            foreach (var term in weights.Keys.ToList())
+            {
+                var df = sources.Sum(s => s.Units.Count(u => u.Terms.Contains(term)));
+                weights[term] *= Math.Log(1 + (unitCount + 1.0) / (df + 1.0));
+            }
+        var totalWeight = weights.Values.Sum();
+
         var candidates = new List<Candidate>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (Match source in SourceBlock().Matches(userMessage))
+        foreach (var (n, section, units) in sources)
         {
-            var n = int.Parse(source.Groups["n"].Value);
-            var section = source.Groups["section"].Value;
-            var sectionTerms = SourceSelector.Terms(section);
-            var sectionMatch = weights.Count == 0 ? 0 : weights.Where(w => sectionTerms.Contains(w.Key)).Sum(w => w.Value) / weights.Values.Sum();
-            foreach (var unit in Units(source.Groups["text"].Value))
+            var sectionTerms = TermsOf(section);
+            var sectionMatch = totalWeight == 0 ? 0 : weights.Where(w => sectionTerms.Contains(w.Key)).Sum(w => w.Value) / totalWeight;
+            foreach (var (unit, unitTerms) in units)
             {
                 var key = Compact(unit);
                 if (!seen.Add(key)) continue;
-                var unitTerms = SourceSelector.Terms(unit);
                 if (unitTerms.Count == 0) continue;
-                var matched = 0.0;
+                // A sentence is read under its heading: a paragraph of 제12조(연차휴가) is about 연차휴가 without repeating it.
+                double own = 0, fromHeading = 0;
                 foreach (var (term, weight) in weights)
-                    if (unitTerms.Contains(term)) matched += weight;
+                    if (unitTerms.Contains(term)) own += weight;
+                    else if (sectionTerms.Contains(term)) fromHeading += HeadingShare * weight;
                 if (numbers.Count > 0)
                 {
                     var unitNumbers = NumberNormalizer.Tokens(unit);
-                    matched += numbers.Count(unitNumbers.Contains);
+                    own += numbers.Count(unitNumbers.Contains);
                 }
+                var matched = own + fromHeading;
                 if (matched <= 0) continue;
                 var carries = type != QuestionType.Other && QuestionTypes.Carries(type, unit);
-                var score = matched / Math.Sqrt(unitTerms.Count + 4) + 0.3 * sectionMatch + 0.01 / n
+                // Only the sentence's own words are weighed against its length; what its heading adds counts as for a
+                // sentence of typical length, so a short list item under a matching heading does not outrank the rule.
+                var score = own / Math.Sqrt(unitTerms.Count + 4) + fromHeading / Math.Sqrt(TypicalSentenceTerms + 4) + 0.3 * sectionMatch + 0.01 / n
                     + (carries ? 0.5 : 0) + (!_answers.TypedAnswer && asksQuantity && Quantity().IsMatch(unit) ? 0.5 : 0);
                 candidates.Add(new Candidate(n, unit, score, candidates.Count, matched, carries));
             }
@@ -130,12 +144,49 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens, QueryExpa
     private const int MaxSupporting = 2;
     private const double VariantWeight = 0.6;
 
+    // The entry's other terms (초과근무 for 잔업) are a fallback: a word they share by chance (초과한) must not lead.
+    private const double AlternativeWeight = 0.15;
+    private const double HeadingShare = 0.25;
+    private const int TypicalSentenceTerms = 30;
+
     private sealed record Candidate(int N, string Text, double Score, int Order, double Matched, bool Carries);
+
+    /// <summary>The question's content terms; 연장근로 keeps 근로, which the particle list would take for 로.</summary>
+    private static HashSet<string> AnswerTerms(string text)
+    {
+        var terms = SourceSelector.ContentTerms(text);
+        foreach (var word in KoreanTokens.Words(text))
+            if (SourceSelector.EndsLikeParticle(word, "가도로")) terms.Add(word[^2..]);
+        return terms;
+    }
+
+    /// <summary>A text's terms as the question's are compared with them; Korean spacing varies (연차 유급휴가,
+    /// 연차유급휴가), so the bigrams across a space between two Hangul syllables count too.</summary>
+    private static HashSet<string> TermsOf(string text)
+    {
+        var terms = new HashSet<string>(SourceSelector.Terms(text), StringComparer.Ordinal);
+        for (var i = 0; i + 2 < text.Length; i++)
+            if (text[i + 1] == ' ' && KoreanTokens.IsHangul(text[i]) && KoreanTokens.IsHangul(text[i + 2]))
+                terms.Add(string.Concat(text[i], text[i + 2]));
+        return terms;
+    }
 
     /// <summary>The quotable units of a source: its sentences, list items and table lines, whole; header rows, markup-only
     /// lines and fragments too short to say anything are skipped.</summary>
     private static IEnumerable<string> Units(string text)
     {
+        // A table row indexed as a record ("column header: value" lines) is quoted whole: its key and the cell asked for
+        // are on different lines, and only together do they answer.
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (lines.Length >= 2 && lines.All(l => RecordPair().IsMatch(l)))
+        {
+            var record = string.Join(" · ", lines);
+            if (record.Length <= 600)
+            {
+                yield return record;
+                yield break;
+            }
+        }
         foreach (var raw in text.Split('\n'))
         {
             var line = Markup().Replace(raw, "").Trim();
@@ -174,6 +225,9 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens, QueryExpa
     // A sentence ends at . ! ? (Korean 다. 요. included) followed by space, or at the end of the line.
     [GeneratedRegex(@"[^.!?。]+(?:[.!?。]+(?=\s|$)|$)")]
     private static partial Regex SentenceSplit();
+
+    [GeneratedRegex(@"^[^:]{1,40}:\s\S")]
+    private static partial Regex RecordPair();
 
     [GeneratedRegex(@"\S+\s*|\s+")]
     private static partial Regex WordPieces();

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace KnowledgeBase.Grains.Models;
 
 /// <summary>The kind of value a question asks for, and how a sentence that carries one looks.</summary>
-public enum QuestionType { Other, Days, Hours, Times, Duration, When, Until, Amount, Who, Where, Allowed, HowTo }
+public enum QuestionType { Other, Days, Hours, Times, Duration, When, Until, Amount, Who, Where, Allowed, HowTo, Age }
 
 /// <summary>Recognises a question's type in Korean and English ("며칠", "몇 시간", "언제까지", "얼마", "누가", "어디",
 /// "해도 되나요", "어떻게"; "how many days", "until when", "how much", "who", "where", "can I", "how do I") and whether a
@@ -13,6 +13,7 @@ public static partial class QuestionTypes
     public static QuestionType Detect(string question)
     {
         var q = question.ToLowerInvariant();
+        if (AgeQ().IsMatch(q)) return QuestionType.Age;
         if (UntilQ().IsMatch(q)) return QuestionType.Until;
         if (DaysQ().IsMatch(q)) return QuestionType.Days;
         if (HoursQ().IsMatch(q)) return QuestionType.Hours;
@@ -41,6 +42,7 @@ public static partial class QuestionTypes
         QuestionType.Where => WhereA().IsMatch(sentence),
         QuestionType.Allowed => AllowedA().IsMatch(sentence),
         QuestionType.HowTo => HowToA().IsMatch(sentence),
+        QuestionType.Age => AgeA().IsMatch(sentence),
         _ => false,
     };
 
@@ -66,6 +68,11 @@ public static partial class QuestionTypes
     private static partial Regex HowToQ();
     [GeneratedRegex(@"되나요|돼요|되요|될까요|가능|할\s*수\s*(?:있|없)|해도|괜찮|허용|금지|불법|위법|can i|may i|am i allowed|is it (?:allowed|possible|legal|ok)|can (?:an?|the|my) \w+|allowed to")]
     private static partial Regex AllowedQ();
+
+    [GeneratedRegex(@"몇\s*(?:살|세)|나이|연령|학년|how old|\bages?\b")]
+    private static partial Regex AgeQ();
+    [GeneratedRegex(@"\d+\s*(?:세|살)|\d+\s*학년|미성년|성년")]
+    private static partial Regex AgeA();
 
     [GeneratedRegex(@"\d+\s*(?:일|日)(?!\s*(?:부터|자))")]
     private static partial Regex DaysA();
