@@ -49,23 +49,3 @@ public sealed record AuditVerification(
     [property: Id(2)] long? FirstBrokenSequence,
     [property: Id(3)] string? Reason,
     [property: Id(4)] long? LastSequence);
-
-/// <summary>Appends to the audit chain (single activation, key "all"): one writer keeps the chain linear across the
-/// cluster, and the database's primary key on the sequence refuses a fork from any other writer.</summary>
-[Alias("kb.IAuditLogGrain")]
-public interface IAuditLogGrain : IGrainWithStringKey
-{
-    [Alias("Append")]
-    Task<AuditEntry> AppendAsync(AuditEvent auditEvent);
-}
-
-/// <summary>Reads the audit log (stateless, on any silo, so long reads never hold up appends).</summary>
-[Alias("kb.IAuditReaderGrain")]
-public interface IAuditReaderGrain : IGrainWithIntegerKey
-{
-    [Alias("Query")]
-    Task<IReadOnlyList<AuditEntry>> QueryAsync(AuditQuery query);
-
-    [Alias("Verify"), ResponseTimeout("00:10:00")]
-    Task<AuditVerification> VerifyAsync();
-}

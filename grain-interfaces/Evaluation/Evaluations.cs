@@ -53,29 +53,3 @@ public sealed record EvaluationRunSummary(
 public sealed record EvaluationRun(
     [property: Id(0)] EvaluationRunSummary Summary,
     [property: Id(1)] IReadOnlyList<EvaluationQuestionResult> Results);
-
-/// <summary>The history of evaluation runs, newest first (keyed "all").</summary>
-[Alias("kb.IEvaluationHistoryGrain")]
-public interface IEvaluationHistoryGrain : IGrainWithStringKey
-{
-    /// <summary>Adds or replaces a run's summary.</summary>
-    [Alias("Put")]
-    Task PutAsync(EvaluationRunSummary summary);
-
-    [AlwaysInterleave, Alias("List")]
-    Task<IReadOnlyList<EvaluationRunSummary>> ListAsync(int take);
-}
-
-/// <summary>One run's results, keyed by run id.</summary>
-[Alias("kb.IEvaluationRunGrain")]
-public interface IEvaluationRunGrain : IGrainWithStringKey
-{
-    [Alias("Save")]
-    Task SaveAsync(EvaluationRun run);
-
-    [AlwaysInterleave, Alias("Get")]
-    Task<EvaluationRun?> GetAsync();
-
-    [Alias("Clear")]
-    Task ClearAsync();
-}
