@@ -132,13 +132,33 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens, QueryExpa
         var text = new StringBuilder(english
             ? "Extractive answer (offline mode: quoted from the Korean documents, without a generative model):\n\n"
             : "추출형 답변입니다 (오프라인 모드: 생성 모델 없이 문서에서 가장 관련 있는 문장을 그대로 인용합니다).\n\n");
-        text.Append(lead.Text).Append(" [").Append(lead.N).Append(']');
+        text.Append(CellFirst(lead.Text, weights, type)).Append(" [").Append(lead.N).Append(']');
         if (supporting.Count > 0)
         {
             text.Append("\n\n").Append(english ? "Related:" : "관련 내용:").Append('\n');
             foreach (var c in supporting) text.Append("- ").Append(c.Text).Append(" [").Append(c.N).Append("]\n");
         }
         return text.ToString().TrimEnd();
+    }
+
+    /// <summary>A table record leads with the cell the question asks for (the "header: value" pair whose header shares
+    /// most with the question, the kind of value asked for breaking ties), then the rest of the row in brackets, so the
+    /// row's key stays with it. The first pair is the row's key and leads only when nothing else matches. Other text is
+    /// returned as it is.</summary>
+    private static string CellFirst(string text, IReadOnlyDictionary<string, double> weights, QuestionType type)
+    {
+        var pairs = text.Split(" · ");
+        if (pairs.Length < 3 || !pairs.All(p => RecordPair().IsMatch(p))) return text;
+        double Score(string pair)
+        {
+            var header = pair[..pair.IndexOf(':')];
+            var terms = TermsOf(header);
+            return weights.Where(w => terms.Contains(w.Key)).Sum(w => w.Value)
+                + (type != QuestionType.Other && QuestionTypes.Carries(type, pair) ? 0.01 : 0);
+        }
+        var best = Enumerable.Range(1, pairs.Length - 1).OrderByDescending(i => Score(pairs[i])).ThenBy(i => i).First();
+        if (Score(pairs[best]) <= 0) return text;
+        return pairs[best] + " (" + string.Join(" · ", pairs.Where((_, i) => i != best)) + ")";
     }
 
     private const int MaxSupporting = 2;

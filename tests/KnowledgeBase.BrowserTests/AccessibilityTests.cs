@@ -64,9 +64,9 @@ public sealed class AccessibilityTests(UiFixture ui)
 
         await page.GotoAsync("./");
         await Check("sign-in", page.Locator("#auth-email"));
-        await page.Locator(".auth-card .btn-link").ClickAsync();
+        await page.GetByTestId("auth-toggle").ClickAsync();
         await Check("sign-up", page.Locator("#auth-name"));
-        await page.Locator(".auth-card .btn-link").ClickAsync();
+        await page.GetByTestId("auth-toggle").ClickAsync();
         await page.Locator("#auth-email").FillAsync(LiveApi.AdminEmail);
         await page.Locator("#auth-password").FillAsync(LiveApi.Password);
         await page.Locator("#auth-password").PressAsync("Enter");

@@ -12,7 +12,7 @@ public sealed class ChatPageTests(UiFixture ui)
     {
         var page = await ui.Browser.NewPageAsync(ui.Api.BaseUrl);
         var email = $"kim{Guid.NewGuid().ToString("N")[..8]}@soosan.com";
-        await Ui.SignUpAsync(page, email, "김연차");
+        await Ui.SignUpAsync(page, ui.Api, email, "김연차");
         var limitsBefore = await page.GetByTestId("limits").InnerTextAsync();
         Assert.Contains("남은 토큰", limitsBefore);
 

@@ -67,7 +67,7 @@ public sealed class PathBaseTests : IClassFixture<PrefixedLiveApi>, IAsyncLifeti
         var requests = new List<string>();
         var page = await _browser.NewPageAsync(_api.BaseUrl);
         page.Request += (_, r) => requests.Add(new Uri(r.Url).AbsolutePath);
-        await Ui.SignUpAsync(page, $"pre{Guid.NewGuid().ToString("N")[..8]}@soosan.com", "접두사");
+        await Ui.SignUpAsync(page, _api, $"pre{Guid.NewGuid().ToString("N")[..8]}@soosan.com", "접두사");
         await Ui.AskAsync(page, "휴게시간은 얼마나 주어야 하나요?");
         await Assertions.Expect(page.GetByTestId("answer").Last).Not.ToHaveAttributeAsync("aria-busy", "true", new() { Timeout = 30_000 });
         Assert.Contains("/kb/api/chat", requests);

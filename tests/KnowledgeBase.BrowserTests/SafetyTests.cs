@@ -19,7 +19,7 @@ public sealed class SafetyTests(UiFixture ui)
             var page = await ui.Browser.NewPageAsync(ui.Api.BaseUrl);
             var dialogs = new List<string>();
             page.Dialog += (_, dialog) => { dialogs.Add(dialog.Message); _ = dialog.DismissAsync(); };
-            await Ui.SignUpAsync(page, $"xss{Guid.NewGuid().ToString("N")[..8]}@soosan.com", "<b>굵은</b> 이름");
+            await Ui.SignUpAsync(page, ui.Api, $"xss{Guid.NewGuid().ToString("N")[..8]}@soosan.com", "<b>굵은</b> 이름");
             await Ui.UploadAndWaitReadyAsync(page, path);
 
             await page.GetByRole(AriaRole.Link, new() { Name = "채팅" }).ClickAsync();

@@ -172,7 +172,7 @@ function authView() {
   const nameRow = h('div', { class: 'field', hidden: true }, h('label', { for: 'auth-name' }, t('auth.name')), name);
   const title = h('h1', { id: 'auth-title' }, t('auth.signIn'));
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, t('auth.signIn'));
-  const toggle = h('button', { type: 'button', class: 'btn btn-link', onclick: () => setMode(mode === 'signIn' ? 'signUp' : 'signIn') }, t('auth.toSignUp'));
+  const toggle = h('button', { type: 'button', class: 'btn btn-link', 'data-testid': 'auth-toggle', onclick: () => setMode(mode === 'signIn' ? 'signUp' : 'signIn') }, t('auth.toSignUp'));
   const forgot = h('button', { type: 'button', class: 'btn btn-link', onclick: onForgot }, t('auth.forgot'));
   const hint = h('small', { id: 'auth-password-hint', class: 'muted', hidden: true }, t('auth.passwordHint'));
 

@@ -32,12 +32,12 @@ public class QuestionTypeTests
     private static string Lead(string answer) => answer.Split("\n\n")[1].Split('\n')[0];
 
     [Fact]
-    public void Extractive_answer_quotes_a_table_record_whole_with_the_cell_asked_for()
+    public void Extractive_answer_quotes_a_table_record_leading_with_the_cell_asked_for_and_keeps_the_row()
     {
         var answer = new ExtractiveChatClient(new TiktokenTokenCounter()).Compose(Prompt("팀장 직책수당은 얼마예요?",
             ("취업규칙 > 제20조(수당) > 표 2. 수당 > 직책수당(팀장)", "수당: 직책수당(팀장)\n지급 대상: 팀장\n월 지급액: 300,000원"),
             ("취업규칙 > 제20조(수당)", "① 수당은 매월 급여일에 지급한다. 직책수당은 보직을 맡은 달부터 지급한다.")));
 
-        Assert.Equal("수당: 직책수당(팀장) · 지급 대상: 팀장 · 월 지급액: 300,000원 [1]", Lead(answer));
+        Assert.Equal("월 지급액: 300,000원 (수당: 직책수당(팀장) · 지급 대상: 팀장) [1]", Lead(answer));
     }
 }
