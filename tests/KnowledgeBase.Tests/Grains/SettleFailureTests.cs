@@ -4,6 +4,7 @@ using KnowledgeBase.Grains.Retrieval;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
+using KnowledgeBase.Tests.Infrastructure;
 using Orleans.TestingHost;
 
 namespace KnowledgeBase.Tests.Grains;
@@ -11,31 +12,16 @@ namespace KnowledgeBase.Tests.Grains;
 /// <summary>Turns that end in a failure are settled once, correctly: a turn whose history cannot be written (its
 /// conversation grain was on a silo that just died) is not charged later by the next turn's write, and a turn whose
 /// search failed is refused with a retryable error and logged with the time it really took.</summary>
-public sealed class SettleFailureTests : IAsyncLifetime
+public sealed class SettleFailureTests : OneSiloCluster<SettleFailureTests.SiloConfigurator>
 {
     private static readonly string Root = Path.Combine(Path.GetTempPath(), "kb-settle-tests", Guid.NewGuid().ToString("N")[..12]);
-    private TestCluster _cluster = null!;
-
-    public async Task InitializeAsync()
-    {
-        var builder = new TestClusterBuilder(1);
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.StopAllSilosAsync();
-        await _cluster.DisposeAsync();
-        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
+    protected override string ScratchFolder => Root;
 
     [Fact]
     public async Task A_turn_whose_history_write_fails_is_not_charged_by_the_next_turn()
     {
         var id = FailingAppend.UserPrefix + Guid.NewGuid().ToString("N")[..12];
-        var grain = _cluster.GrainFactory.GetGrain<IUserSessionGrain>(id);
+        var grain = Cluster.GrainFactory.GetGrain<IUserSessionGrain>(id);
         await grain.InitializeAsync(new UserProfile(id, id + "@soosan.com", "테스트", Roles.Member, DateTimeOffset.UtcNow), new BudgetLimits(200_000, 2_000_000, 10_000));
 
         await Assert.ThrowsAnyAsync<Exception>(async () =>
@@ -49,7 +35,7 @@ public sealed class SettleFailureTests : IAsyncLifetime
         var events = new List<ChatEvent>();
         await foreach (var e in grain.AskAsync(new ChatRequest("휴게시간은 얼마나 주어야 하나요?", null))) events.Add(e);
         var done = Assert.IsType<DoneEvent>(events[^1]);
-        await _cluster.GrainFactory.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        await Cluster.GrainFactory.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 
         var usage = await grain.GetUsageAsync();
         Assert.Equal(done.Usage.TotalTokens, usage!.UsedToday);
@@ -61,7 +47,7 @@ public sealed class SettleFailureTests : IAsyncLifetime
     public async Task A_failed_search_ends_the_turn_with_a_retryable_error_charges_nothing_and_logs_its_real_latency()
     {
         var id = "usr_failsearch_" + Guid.NewGuid().ToString("N")[..12];
-        var grain = _cluster.GrainFactory.GetGrain<IUserSessionGrain>(id);
+        var grain = Cluster.GrainFactory.GetGrain<IUserSessionGrain>(id);
         await grain.InitializeAsync(new UserProfile(id, id + "@soosan.com", "테스트", Roles.Member, DateTimeOffset.UtcNow), new BudgetLimits(200_000, 2_000_000, 10_000));
 
         var events = new List<ChatEvent>();
@@ -117,7 +103,7 @@ public sealed class SettleFailureTests : IAsyncLifetime
         }
     }
 
-    private sealed class SiloConfigurator : ISiloConfigurator
+    public sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder silo)
         {

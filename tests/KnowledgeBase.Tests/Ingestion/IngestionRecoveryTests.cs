@@ -9,33 +9,19 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
+using KnowledgeBase.Tests.Infrastructure;
 using Orleans.TestingHost;
 
 namespace KnowledgeBase.Tests.Ingestion;
 
 /// <summary>A document whose embedding hits a cluster failure is retried from the embed step: it becomes ready without
 /// its file being parsed again, and the outputs kept for resuming are cleaned up once it is ready.</summary>
-public sealed class IngestionRecoveryTests : IAsyncLifetime
+public sealed class IngestionRecoveryTests : OneSiloCluster<IngestionRecoveryTests.SiloConfigurator>
 {
     private static readonly string Root = Path.Combine(Path.GetTempPath(), "kb-ingest-recovery", Guid.NewGuid().ToString("N")[..12]);
-    private TestCluster _cluster = null!;
+    protected override string ScratchFolder => Root;
 
-    public async Task InitializeAsync()
-    {
-        var builder = new TestClusterBuilder(1);
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.StopAllSilosAsync();
-        await _cluster.DisposeAsync();
-        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    private IServiceProvider Silo => ((InProcessSiloHandle)_cluster.Primary!).SiloHost!.Services;
+    private IServiceProvider Silo => ((InProcessSiloHandle)Cluster.Primary!).SiloHost!.Services;
 
     [Fact]
     public async Task A_cluster_failure_while_embedding_resumes_at_embedding_without_parsing_the_file_again()
@@ -46,7 +32,7 @@ public sealed class IngestionRecoveryTests : IAsyncLifetime
         var key = $"documents/{id}/1/{sha}";
         var blobs = Silo.GetRequiredService<IBlobStore>();
         await blobs.PutAsync(key, new MemoryStream(bytes), "text/markdown");
-        var grain = _cluster.GrainFactory.GetGrain<IDocumentGrain>(id);
+        var grain = Cluster.GrainFactory.GetGrain<IDocumentGrain>(id);
 
         await grain.SubmitAsync(new DocumentUpload("travel.md", "text/markdown", bytes.Length, sha, key, ["hr"], "tester"));
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -90,7 +76,7 @@ public sealed class IngestionRecoveryTests : IAsyncLifetime
         }
     }
 
-    private sealed class SiloConfigurator : ISiloConfigurator
+    public sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder silo)
         {
