@@ -32,20 +32,33 @@ public static partial class SignUp
         }
     }
 
-    /// <summary>Registers (or finds already registered) and verifies an account, then signs in; returns the access token.</summary>
-    public static async Task<string> SignInAsync(HttpClient client, Func<IEnumerable<string>> log, string email, string password, string displayName)
+    /// <summary>Registers (or finds already registered) and verifies an account, then signs in; returns the access token.
+    /// With <paramref name="retriesOn503"/>, a 503 is retried after its Retry-After, as a client would (sign-up hashes a
+    /// password on purpose slowly, so a starved cluster may time a call out).</summary>
+    public static async Task<string> SignInAsync(HttpClient client, Func<IEnumerable<string>> log, string email, string password, string displayName,
+        int retriesOn503 = 0)
     {
-        var register = await client.PostAsJsonAsync("api/auth/register", new { email, password, displayName });
+        async Task<HttpResponseMessage> Post(string path, object body)
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var response = await client.PostAsJsonAsync(path, body);
+                if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || attempt >= retriesOn503) return response;
+                await Task.Delay(TimeSpan.FromSeconds(response.Headers.RetryAfter?.Delta?.TotalSeconds ?? 1));
+            }
+        }
+
+        var register = await Post("api/auth/register", new { email, password, displayName });
         if (register.StatusCode == System.Net.HttpStatusCode.Accepted)
         {
             var token = await WaitForTokenAsync(log, email, "verify");
-            (await client.PostAsJsonAsync("api/auth/verify", new { token })).EnsureSuccessStatusCode();
+            (await Post("api/auth/verify", new { token })).EnsureSuccessStatusCode();
         }
         else if (register.StatusCode != System.Net.HttpStatusCode.Conflict)
         {
             throw new InvalidOperationException($"register {email}: {(int)register.StatusCode} {await register.Content.ReadAsStringAsync()}");
         }
-        var login = await client.PostAsJsonAsync("api/auth/login", new { email, password });
+        var login = await Post("api/auth/login", new { email, password });
         if (!login.IsSuccessStatusCode) throw new InvalidOperationException($"login {email}: {(int)login.StatusCode} {await login.Content.ReadAsStringAsync()}");
         return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }
