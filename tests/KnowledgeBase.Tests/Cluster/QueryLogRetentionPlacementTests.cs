@@ -24,7 +24,11 @@ public sealed class QueryLogRetentionPlacementTests : IDisposable
         var grains = first.Services.GetRequiredService<IGrainFactory>();
         var management = grains.GetGrain<IManagementGrain>(0);
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await management.GetHosts(onlyActive: true)).Count < 2 && DateTime.UtcNow < deadline)
+        // Placement reads the calling silo's own membership view, which can lag the management grain's list.
+        var view = first.Services.GetRequiredService<Orleans.Runtime.IClusterMembershipService>();
+        while (((await management.GetHosts(onlyActive: true)).Count < 2
+                || view.CurrentSnapshot.Members.Values.Count(m => m.Status == Orleans.Runtime.SiloStatus.Active) < 2)
+               && DateTime.UtcNow < deadline)
             await Task.Delay(100);
         var silos = (await management.GetHosts(onlyActive: true)).Keys.ToList();
         Assert.Equal(2, silos.Count);
