@@ -50,7 +50,7 @@ public sealed class LexicalIndex : IDisposable
             [TextPairs] = _pairs,
             [Numbers] = new Lucene.Net.Analysis.Core.WhitespaceAnalyzer(KoreanAnalyzers.Version),
         });
-        var similarity = new SharedNormBm25Similarity(options.Bm25K1, options.Bm25B);
+        Similarity similarity = options.StockLucene.HasFlag(StockLuceneParts.Similarity) ? new BM25Similarity(options.Bm25K1, options.Bm25B) : new SharedNormBm25Similarity(options.Bm25K1, options.Bm25B);
         var config = new IndexWriterConfig(KoreanAnalyzers.Version, _analyzer)
         {
             OpenMode = OpenMode.CREATE_OR_APPEND,
@@ -63,7 +63,7 @@ public sealed class LexicalIndex : IDisposable
         };
         _writer = new IndexWriter(directory, config);
         EnsureCollectionFields();
-        _searchers = new SearcherManager(_writer, true, new Bm25SearcherFactory(similarity));
+        _searchers = new SearcherManager(_writer, true, new Bm25SearcherFactory(similarity, options.StockLucene.HasFlag(StockLuceneParts.Statistics)));
     }
 
     /// <summary>Lucene updates doc values in place only for fields the index already knows; an index written before
@@ -197,8 +197,8 @@ public sealed class LexicalIndex : IDisposable
         var large = searcher.IndexReader.MaxDoc >= _options.CommonTermsMinChunks && _options.CommonTermFraction > 0;
         // Kept only for small indexes: in a large one, term lookups are a small part of a query and a cache of their
         // per-segment states grows the heap enough to lengthen the slowest queries.
-        var stats = large ? new TermStatistics(searcher.TopReaderContext, capacity: 0)
-            : _termStats.GetValue(searcher.IndexReader, _ => new TermStatistics(searcher.TopReaderContext, capacity: 100_000));
+        var stats = large || _options.StockLucene.HasFlag(StockLuceneParts.Statistics) ? NewTermStatistics(searcher, capacity: 0)
+            : _termStats.GetValue(searcher.IndexReader, _ => NewTermStatistics(searcher, capacity: 100_000));
         // A field weighted 0 is not even analysed (the defaults leave unigrams, trigrams and titles out), and the
         // bigrams of the text, title and section fields (one analyzer, whatever the field) are worked out once.
         List<string>? bigrams = null;
@@ -222,7 +222,8 @@ public sealed class LexicalIndex : IDisposable
         // Lucene scores a pure disjunction out of doc order with a table of 2,048 buckets per segment; on a small index
         // allocating those tables cost more than scoring, so below the large-corpus size the in-order scorer runs.
         var collector = TopScoreDocCollector.Create(count, docsScoredInOrder: !large);
-        using (PostingsReaders.Lend()) searcher.Search(boolean, Filter(tags, collections), collector);
+        if (_options.StockLucene.HasFlag(StockLuceneParts.TermQuery)) searcher.Search(boolean, Filter(tags, collections), collector);
+        else using (PostingsReaders.Lend()) searcher.Search(boolean, Filter(tags, collections), collector);
         var top = collector.GetTopDocs();
         var hits = new List<(int, float, string, string)>(top.ScoreDocs.Length);
         var leaves = searcher.IndexReader.Leaves;
@@ -316,7 +317,7 @@ public sealed class LexicalIndex : IDisposable
     /// <summary>The number of chunks whose text contains <paramref name="term"/> (a bigram or a Latin/digit word), looked up
     /// through the same per-view cache as query terms.</summary>
     public int TextDocFreq(IndexSearcher searcher, string term)
-        => _termStats.GetValue(searcher.IndexReader, _ => new TermStatistics(searcher.TopReaderContext, capacity: 100_000))
+        => _termStats.GetValue(searcher.IndexReader, _ => NewTermStatistics(searcher, capacity: 100_000))
             .Get(TextBigrams, term).Context.DocFreq;
 
     /// <summary>Drops question words (무엇, 누구, 언제, 어디 ...) and punctuation: they match every paragraph that
@@ -352,7 +353,11 @@ public sealed class LexicalIndex : IDisposable
     {
         if (boost <= 0) return;
         foreach (var (term, context) in Present(stats, field, terms))
-            query.Add(new ReusingTermQuery(term, context) { Boost = boost }, Occur.SHOULD);
+        {
+            var clause = stats.Query(term, context);
+            clause.Boost = boost;
+            query.Add(clause, Occur.SHOULD);
+        }
     }
 
     /// <summary>The large-corpus form of one field's terms: terms in more than
@@ -371,10 +376,10 @@ public sealed class LexicalIndex : IDisposable
             rare.Sort((a, b) => a.Stats.DocFreq.CompareTo(b.Stats.DocFreq));
             rare.RemoveRange(_options.MaxRareTermsPerField, rare.Count - _options.MaxRareTermsPerField);
         }
-        static BooleanQuery Disjunction(List<(Term Term, TermContext Stats)> list)
+        BooleanQuery Disjunction(List<(Term Term, TermContext Stats)> list)
         {
             var q = new BooleanQuery(disableCoord: true);
-            foreach (var (term, stats) in list) q.Add(new ReusingTermQuery(term, stats), Occur.SHOULD);
+            foreach (var (term, context) in list) q.Add(stats.Query(term, context), Occur.SHOULD);
             return q;
         }
         if (rare.Count == 0 && common.Count == 0) return;
@@ -391,7 +396,11 @@ public sealed class LexicalIndex : IDisposable
     /// largest part of a query on a small index, and employees' questions share most of their words.</summary>
     private readonly ConditionalWeakTable<IndexReader, TermStatistics> _termStats = new();
 
-    private sealed class TermStatistics(IndexReaderContext context, int capacity)
+    private TermStatistics NewTermStatistics(IndexSearcher searcher, int capacity)
+        => new(searcher.TopReaderContext, capacity, _options.StockLucene.HasFlag(StockLuceneParts.TermQuery));
+
+    /// <summary>With <paramref name="stock"/>, terms are looked up and queried as Lucene does (fresh readers each time).</summary>
+    private sealed class TermStatistics(IndexReaderContext context, int capacity, bool stock)
     {
         private readonly ConcurrentDictionary<(string Field, string Text), (Term, TermContext)> _terms = new();
 
@@ -399,10 +408,12 @@ public sealed class LexicalIndex : IDisposable
         {
             if (_terms.TryGetValue((field, text), out var known)) return known;
             var term = new Term(field, text);
-            var found = (term, PostingsReaders.Statistics(context, term));
+            var found = (term, stock ? TermContext.Build(context, term) : PostingsReaders.Statistics(context, term));
             if (_terms.Count < capacity) _terms.TryAdd((field, text), found);
             return found;
         }
+
+        public Query Query(Term term, TermContext states) => stock ? new TermQuery(term, states) : new ReusingTermQuery(term, states);
     }
 
     /// <summary>The collections filter (what the caller may read) and the tags filter, both applied while Lucene scores:
@@ -507,9 +518,10 @@ public sealed class LexicalIndex : IDisposable
         public override void Warm(AtomicReader reader) => merged();
     }
 
-    private sealed class Bm25SearcherFactory(Similarity similarity) : SearcherFactory
+    private sealed class Bm25SearcherFactory(Similarity similarity, bool stockStatistics) : SearcherFactory
     {
-        public override IndexSearcher NewSearcher(IndexReader reader) => new StatisticsCachingSearcher(reader) { Similarity = similarity };
+        public override IndexSearcher NewSearcher(IndexReader reader)
+            => stockStatistics ? new IndexSearcher(reader) { Similarity = similarity } : new StatisticsCachingSearcher(reader) { Similarity = similarity };
     }
 
     /// <summary>A searcher that works out each field's collection statistics once: its reader is a fixed point in time,

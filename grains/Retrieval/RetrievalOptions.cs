@@ -2,6 +2,23 @@ namespace KnowledgeBase.Grains.Retrieval;
 
 public enum FusionMethod { ReciprocalRank, NormalizedScore }
 
+/// <summary>Which of the index's replacements of Lucene parts give way to Lucene's own. Scores are the same either way;
+/// only cost differs. `tests/Bench retrieval --stock` measures them against each other.</summary>
+[Flags]
+public enum StockLuceneParts
+{
+    None = 0,
+    /// <summary><see cref="Lucene.Net.Search.Similarities.BM25Similarity"/> instead of <see cref="SharedNormBm25Similarity"/>.</summary>
+    Similarity = 1,
+    /// <summary><see cref="Lucene.Net.Search.TermQuery"/> instead of <see cref="ReusingTermQuery"/>.</summary>
+    TermQuery = 2,
+    /// <summary>Term and field statistics looked up for every query instead of cached per index view.</summary>
+    Statistics = 4,
+    /// <summary>Lucene's memory-mapped directory instead of <see cref="InMemoryPostingsDirectory"/>.</summary>
+    Directory = 8,
+    All = Similarity | TermQuery | Statistics | Directory,
+}
+
 /// <summary>Knobs of the hybrid index; the defaults are the ones measured best on KorQuAD 1.0 dev (see tests/Bench).</summary>
 public sealed class RetrievalOptions
 {
@@ -58,6 +75,9 @@ public sealed class RetrievalOptions
     /// left to the merge policy: rewriting them whole would cost more than it saves.</summary>
     public int CompactMaxChunks { get; set; } = 100_000;
     public TimeSpan CompactAfterQuiet { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Replacements of Lucene parts turned back into Lucene's own (none in the product).</summary>
+    public StockLuceneParts StockLucene { get; set; }
 
     /// <summary>Dimensions of the offline hashing embedder.</summary>
     public int HashingDimensions { get; set; } = 512;

@@ -27,6 +27,7 @@ public static class RetrievalBench
     public static async Task<int> RunAsync(string[] args)
     {
         if (Array.IndexOf(args, "--collections") >= 0) return await RunPermissionFilterAsync(args);
+        if (Array.IndexOf(args, "--stock") >= 0) return await RunStockComparisonAsync(args);
         var queries = ChatBenchmark.IntArg(args, "--queries", 20_000);
         var sharedData = Path.GetFullPath(Path.Combine(HostProcess.RepoRoot(), "..", "shared", "data"));
         var statutes = Directory.GetFiles(Path.Combine(sharedData, "labor-law"), "*.md").Where(f => !f.EndsWith("SOURCE.md")).Order().ToList();
@@ -100,22 +101,7 @@ public static class RetrievalBench
             var retriever = provider.GetRequiredService<IRetriever>();
             var embedder = provider.GetRequiredService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>();
             if (index.ChunkCount == 0)
-            {
-                var ingest = Stopwatch.StartNew();
-                const int perDocument = 10;
-                var documents = (chunkTarget + perDocument - 1) / perDocument;
-                await Parallel.ForEachAsync(Enumerable.Range(0, documents), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-                    async (d, token) =>
-                    {
-                        var documentId = $"doc_b{d:000000}";
-                        var texts = Enumerable.Range(0, perDocument).Select(i => paragraphs[(d * perDocument + i) % paragraphs.Count]).ToList();
-                        var vectors = await embedder.GenerateAsync(texts.Select(p => $"{p.Title}\n{p.Context}"), cancellationToken: token);
-                        var chunks = texts.Select((p, i) => new IndexedChunk(IngestionPipeline.ChunkId(documentId, i), documentId, p.Title + ".txt", p.Title, "",
-                            null, p.Context, [], vectors[i].Vector, Collection(d))).ToList();
-                        await index.ReplaceDocumentAsync(documentId, chunks, token);
-                    });
-                Console.WriteLine($"filter: indexed {documents} documents in {ingest.Elapsed.TotalSeconds:F0} s");
-            }
+                Console.WriteLine($"filter: indexed in {await IndexKorQuadAsync(provider, paragraphs, chunkTarget, Collection):F0} s");
             Console.WriteLine($"filter: {index.ChunkCount} chunks in {collections} collections, {await SettledSegmentsAsync(index)} segment(s)");
 
             var all = Enumerable.Range(0, collections).Select(Collection).ToList();
@@ -155,5 +141,142 @@ public static class RetrievalBench
         {
             if (keptDir is null && Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
         }
+    }
+
+    /// <summary>KorQuAD paragraphs indexed directly (offline embedder, 10 chunks per document, document d in
+    /// <paramref name="collection"/>(d)) up to <paramref name="chunkTarget"/> chunks; returns the seconds taken.</summary>
+    private static async Task<double> IndexKorQuadAsync(IServiceProvider provider, IReadOnlyList<KorQuadBench.Paragraph> paragraphs,
+        int chunkTarget, Func<int, string> collection)
+    {
+        var index = provider.GetRequiredService<IKnowledgeIndex>();
+        var embedder = provider.GetRequiredService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>();
+        var ingest = Stopwatch.StartNew();
+        const int perDocument = 10;
+        var documents = (chunkTarget + perDocument - 1) / perDocument;
+        await Parallel.ForEachAsync(Enumerable.Range(0, documents), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            async (d, token) =>
+            {
+                var documentId = $"doc_b{d:000000}";
+                var texts = Enumerable.Range(0, perDocument).Select(i => paragraphs[(d * perDocument + i) % paragraphs.Count]).ToList();
+                var vectors = await embedder.GenerateAsync(texts.Select(p => $"{p.Title}\n{p.Context}"), cancellationToken: token);
+                var chunks = texts.Select((p, i) => new IndexedChunk(IngestionPipeline.ChunkId(documentId, i), documentId, p.Title + ".txt", p.Title, "",
+                    null, p.Context, [], vectors[i].Vector, collection(d))).ToList();
+                await index.ReplaceDocumentAsync(documentId, chunks, token);
+            });
+        return ingest.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>`retrieval --stock [--chunks 100000] [--queries 4000]`: the tuned index against indexes where Lucene's own
+    /// parts replace the tuned ones (<see cref="StockLuceneParts"/>), in one process: over the five statutes with the chat
+    /// benchmark's questions every part alone and all together; over KorQuAD paragraphs up to the chunk count with its
+    /// questions, all together. The indexes are queried in turn, interleaved in a rotating order, so load and GC fall on
+    /// all alike; each must return the same chunks as the tuned one . `--chunks 0` skips KorQuAD.</summary>
+    private static async Task<int> RunStockComparisonAsync(string[] args)
+    {
+        var chunkTarget = KorQuadBench.IntOption(args, "--chunks", 100_000);
+        var queries = KorQuadBench.IntOption(args, "--queries", 4_000);
+        var sharedData = Path.GetFullPath(Path.Combine(HostProcess.RepoRoot(), "..", "shared", "data"));
+        var statutes = Directory.GetFiles(Path.Combine(sharedData, "labor-law"), "*.md").Where(f => !f.EndsWith("SOURCE.md")).Order().ToList();
+        var (paragraphs, korquad) = KorQuadBench.Load(Path.Combine(sharedData, "korquad", "KorQuAD_v1.0_dev.json"));
+        var root = Path.Combine(Path.GetTempPath(), "kb-stock-" + Guid.NewGuid().ToString("N")[..8]);
+        ServiceProvider Provider(string name, StockLuceneParts stock) => new ServiceCollection()
+            .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
+            .Configure<KnowledgeBaseOptions>(o => (o.DataDir, o.StorageDir) = (Path.Combine(root, name), Path.Combine(root, name, "storage")))
+            .AddIngestion()
+            .AddRetrieval(o => o.StockLucene = stock)
+            .BuildServiceProvider();
+        try
+        {
+            StockLuceneParts[] small = [StockLuceneParts.None, StockLuceneParts.Similarity, StockLuceneParts.TermQuery,
+                StockLuceneParts.Statistics, StockLuceneParts.Directory, StockLuceneParts.All];
+            StockLuceneParts[] large = [StockLuceneParts.None, StockLuceneParts.Similarity, StockLuceneParts.TermQuery,
+                StockLuceneParts.Directory, StockLuceneParts.All];
+            foreach (var (corpus, variants) in new[] { ("statutes", small), ("korquad", large) })
+            {
+                if (corpus == "korquad" && chunkTarget == 0) continue;
+                if (corpus == "korquad")
+                {
+                    // One index built, then copied for each variant: the parts change how an index is read, not what is in it.
+                    await using (var builder = Provider($"{corpus}-0", StockLuceneParts.None))
+                    {
+                        await IndexKorQuadAsync(builder, paragraphs, chunkTarget, _ => Contracts.DefaultCollection.Id);
+                        await SettledSegmentsAsync(builder.GetRequiredService<IKnowledgeIndex>());
+                    }
+                    for (var i = 1; i < variants.Length; i++) CopyDirectory(Path.Combine(root, $"{corpus}-0"), Path.Combine(root, $"{corpus}-{i}"));
+                }
+                var providers = variants.Select((v, i) => Provider($"{corpus}-{i}", v)).ToList();
+                try
+                {
+                    foreach (var provider in providers.Where(_ => corpus == "statutes"))
+                    {
+                        var pipeline = provider.GetRequiredService<IngestionPipeline>();
+                        foreach (var file in statutes)
+                        {
+                            await using var content = File.OpenRead(file);
+                            await pipeline.RunAsync("doc_" + Path.GetFileNameWithoutExtension(file).Replace('-', '_'), content, Path.GetFileName(file), "text/markdown", []);
+                        }
+                        await SettledSegmentsAsync(provider.GetRequiredService<IKnowledgeIndex>());
+                    }
+                    var questions = corpus == "statutes"
+                        ? Enumerable.Range(0, queries).Select(i => $"{ChatBenchmark.Questions[i % ChatBenchmark.Questions.Length]} ({i % 64}-{i / 64})").ToArray()
+                        : Enumerable.Range(0, queries).Select(i => korquad[(i * 7919) % korquad.Count].Text).ToArray();
+                    var retrievers = providers.Select(p => p.GetRequiredService<IRetriever>()).ToArray();
+                    var chunks = providers[0].GetRequiredService<IKnowledgeIndex>().ChunkCount;
+                    for (var i = 0; i < Math.Min(400, queries); i++)
+                        foreach (var retriever in retrievers) await retriever.RetrieveAsync(questions[i], 10, null, null);
+                    var n = retrievers.Length;
+                    var latencies = retrievers.Select(_ => new double[queries]).ToArray();
+                    var allocated = new long[n];
+                    var (differing, differingSets) = (new int[n], new int[n]);
+                    for (var i = 0; i < queries; i++)
+                    {
+                        var results = new List<string>[n];
+                        for (var k = 0; k < n; k++)
+                        {
+                            var s = (i + k) % n;
+                            var before = GC.GetAllocatedBytesForCurrentThread();
+                            var started = Stopwatch.GetTimestamp();
+                            var hits = await retrievers[s].RetrieveAsync(questions[i], 10, null, null);
+                            latencies[s][i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                            allocated[s] += GC.GetAllocatedBytesForCurrentThread() - before;
+                            results[s] = hits.Select(h => h.ChunkId).ToList();
+                        }
+                        for (var s = 1; s < n; s++)
+                        {
+                            if (!results[s].SequenceEqual(results[0])) differing[s]++;
+                            if (!results[s].ToHashSet().SetEquals(results[0])) differingSets[s]++;
+                        }
+                    }
+                    var tunedRate = queries / latencies[0].Sum() * 1000;
+                    for (var s = 0; s < n; s++)
+                    {
+                        var rate = queries / latencies[s].Sum() * 1000;
+                        Array.Sort(latencies[s]);
+                        var name = variants[s] == StockLuceneParts.None ? "tuned" : "stock " + variants[s];
+                        Console.WriteLine($"stock: {corpus,-8} {chunks,7} chunks  {name,-22} {rate,5:F0} q/s ({tunedRate / rate:F2}x slower)  " +
+                            $"p50={KorQuadBench.Percentile(latencies[s], 0.5):F2} ms p99={KorQuadBench.Percentile(latencies[s], 0.99):F2} ms  " +
+                            $"{allocated[s] / 1024.0 / queries:F0} KB/query" + (s == 0 ? "" : $"  {differing[s]} of {queries} rankings differ, {differingSets[s]} in their chunks"));
+                    }
+                }
+                finally
+                {
+                    foreach (var provider in providers) await provider.DisposeAsync();
+                }
+            }
+            return 0;
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(directory.Replace(from, to));
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+            if (!file.EndsWith("write.lock")) File.Copy(file, file.Replace(from, to));
     }
 }

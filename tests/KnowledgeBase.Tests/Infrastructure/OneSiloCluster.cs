@@ -4,7 +4,7 @@ using Orleans.TestingHost;
 namespace KnowledgeBase.Tests.Infrastructure;
 
 /// <summary>A test class's own one-silo Orleans test cluster, configured by <typeparamref name="TConfigurator"/>, started
-/// before its tests and stopped after them, with the class's scratch folder removed.</summary>
+/// before each test and stopped after it, with the class's scratch folder removed.</summary>
 public abstract class OneSiloCluster<TConfigurator> : IAsyncLifetime where TConfigurator : ISiloConfigurator, new()
 {
     protected TestCluster Cluster { get; private set; } = null!;
@@ -24,6 +24,9 @@ public abstract class OneSiloCluster<TConfigurator> : IAsyncLifetime where TConf
     {
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
+        // The next test's silo opens the same database path: a pooled connection to this test's deleted file would
+        // serve it a database without tables.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(ScratchFolder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
