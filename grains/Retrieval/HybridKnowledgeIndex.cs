@@ -47,10 +47,7 @@ public sealed class HybridKnowledgeIndex : IKnowledgeIndex, ITermRarity, IDispos
         var root = _root = Path.Combine(Path.GetFullPath(options.Value.DataDir), "index");
         var lexicalDir = Path.Combine(root, "lexical");
         System.IO.Directory.CreateDirectory(lexicalDir);
-        // Not Lucene.Net's memory-mapped directory: it reads byte by byte through a buffer abstraction and was the single
-        // largest cost of a query here. The files a query reads are held in arrays instead.
-        var directory = _options.StockLucene.HasFlag(StockLuceneParts.Directory) ? FSDirectory.Open(new DirectoryInfo(lexicalDir)) : new InMemoryPostingsDirectory(new DirectoryInfo(lexicalDir));
-        _lexical = new LexicalIndex(directory, _options, _answers);
+        _lexical = new LexicalIndex(FSDirectory.Open(new DirectoryInfo(lexicalDir)), _options, _answers);
         _vectors = new VectorIndex(Path.Combine(root, "vectors"));
         // A merge changes no document, only the segment layout; the next search picks it up through the usual publish.
         _lexical.MergeCompleted += () => _dirty = true;

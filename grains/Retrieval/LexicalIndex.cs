@@ -50,7 +50,7 @@ public sealed class LexicalIndex : IDisposable
             [TextPairs] = _pairs,
             [Numbers] = new Lucene.Net.Analysis.Core.WhitespaceAnalyzer(KoreanAnalyzers.Version),
         });
-        Similarity similarity = options.StockLucene.HasFlag(StockLuceneParts.Similarity) ? new BM25Similarity(options.Bm25K1, options.Bm25B) : new SharedNormBm25Similarity(options.Bm25K1, options.Bm25B);
+        var similarity = new BM25Similarity(options.Bm25K1, options.Bm25B);
         var config = new IndexWriterConfig(KoreanAnalyzers.Version, _analyzer)
         {
             OpenMode = OpenMode.CREATE_OR_APPEND,

@@ -2,21 +2,17 @@ namespace KnowledgeBase.Grains.Retrieval;
 
 public enum FusionMethod { ReciprocalRank, NormalizedScore }
 
-/// <summary>Which of the index's replacements of Lucene parts give way to Lucene's own. Scores are the same either way;
-/// only cost differs. `tests/Bench retrieval --stock` measures them against each other.</summary>
+/// <summary>Which of the index's two remaining replacements of Lucene parts give way to Lucene's own. Scores are the same
+/// either way; only cost differs. `tests/Bench retrieval --stock` measures them against each other (docs/benchmarks.md).</summary>
 [Flags]
 public enum StockLuceneParts
 {
     None = 0,
-    /// <summary><see cref="Lucene.Net.Search.Similarities.BM25Similarity"/> instead of <see cref="SharedNormBm25Similarity"/>.</summary>
-    Similarity = 1,
     /// <summary><see cref="Lucene.Net.Search.TermQuery"/> instead of <see cref="ReusingTermQuery"/>.</summary>
-    TermQuery = 2,
+    TermQuery = 1,
     /// <summary>Term and field statistics looked up for every query instead of cached per index view.</summary>
-    Statistics = 4,
-    /// <summary>Lucene's memory-mapped directory instead of <see cref="InMemoryPostingsDirectory"/>.</summary>
-    Directory = 8,
-    All = Similarity | TermQuery | Statistics | Directory,
+    Statistics = 2,
+    All = TermQuery | Statistics,
 }
 
 /// <summary>Knobs of the hybrid index; the defaults are the ones measured best on KorQuAD 1.0 dev (see tests/Bench).</summary>

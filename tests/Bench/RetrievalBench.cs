@@ -187,10 +187,8 @@ public static class RetrievalBench
             .BuildServiceProvider();
         try
         {
-            StockLuceneParts[] small = [StockLuceneParts.None, StockLuceneParts.Similarity, StockLuceneParts.TermQuery,
-                StockLuceneParts.Statistics, StockLuceneParts.Directory, StockLuceneParts.All];
-            StockLuceneParts[] large = [StockLuceneParts.None, StockLuceneParts.Similarity, StockLuceneParts.TermQuery,
-                StockLuceneParts.Directory, StockLuceneParts.All];
+            StockLuceneParts[] small = [StockLuceneParts.None, StockLuceneParts.TermQuery, StockLuceneParts.Statistics, StockLuceneParts.All];
+            StockLuceneParts[] large = [StockLuceneParts.None, StockLuceneParts.TermQuery, StockLuceneParts.All];
             foreach (var (corpus, variants) in new[] { ("statutes", small), ("korquad", large) })
             {
                 if (corpus == "korquad" && chunkTarget == 0) continue;

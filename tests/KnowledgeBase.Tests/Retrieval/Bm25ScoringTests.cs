@@ -8,8 +8,8 @@ using Lucene.Net.Util;
 
 namespace KnowledgeBase.Tests.Retrieval;
 
-/// <summary>The lexical index's BM25 must rank and score exactly as Lucene's own BM25Similarity: it only avoids Lucene's
-/// per-term allocations. Both are run over the five labour statutes, one paragraph per document.</summary>
+/// <summary>The lexical index's term query must rank and score exactly as Lucene's own TermQuery: it only reuses postings
+/// readers. Both are run over the five labour statutes, one paragraph per document.</summary>
 public sealed class Bm25ScoringTests
 {
     private const float K1 = 1.2f, B = 0.75f;
@@ -21,52 +21,13 @@ public sealed class Bm25ScoringTests
         "직장 내 성희롱 예방 교육", "1년 미만 근로자의 연차", "임금 체불 시 지연이자", "여성 근로자의 생리휴가",
     ];
 
-    private static Lucene.Net.Store.Directory Index(Similarity similarity)
-    {
-        var directory = new RAMDirectory();
-        using var writer = new IndexWriter(directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, KoreanAnalyzers.Bigrams()) { Similarity = similarity });
-        foreach (var file in LaborLawIndexFixture.Files)
-        {
-            var title = Path.GetFileNameWithoutExtension(file);
-            foreach (var paragraph in File.ReadAllText(TestData.LaborLaw(file)).Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
-                writer.AddDocument(new Document { new TextField("text", paragraph, Field.Store.NO), new TextField("title", title + " " + paragraph[..Math.Min(30, paragraph.Length)], Field.Store.NO) });
-        }
-        writer.Commit();
-        return directory;
-    }
-
-    private static List<(int Doc, float Score)> Search(Lucene.Net.Store.Directory index, Similarity similarity, string question)
-    {
-        using var reader = DirectoryReader.Open(index);
-        var searcher = new IndexSearcher(reader) { Similarity = similarity };
-        var query = new BooleanQuery(disableCoord: true);
-        foreach (var (field, boost) in new[] { ("text", 1f), ("title", 0.4f) })
-            foreach (var term in KoreanAnalyzers.Terms(KoreanAnalyzers.Bigrams(), field, question).Distinct())
-                query.Add(new TermQuery(new Term(field, term)) { Boost = boost }, Occur.SHOULD);
-        return searcher.Search(query, 50).ScoreDocs.Select(d => (d.Doc, d.Score)).ToList();
-    }
-
-    [Fact]
-    public void Ranks_and_scores_every_question_exactly_as_Lucenes_BM25()
-    {
-        using var luceneIndex = Index(new BM25Similarity(K1, B));
-        using var sharedIndex = Index(new SharedNormBm25Similarity(K1, B));
-
-        foreach (var question in Questions)
-        {
-            var expected = Search(luceneIndex, new BM25Similarity(K1, B), question);
-            Assert.NotEmpty(expected);
-            Assert.Equal(expected, Search(sharedIndex, new SharedNormBm25Similarity(K1, B), question));
-        }
-    }
-
     [Fact]
     public void Term_queries_reading_through_lent_postings_readers_match_Lucenes_term_queries_search_after_search()
     {
         // Several segments (one per statute) and deleted paragraphs, so readers are lent per segment and filter
         // deleted documents; every question runs three times, so the later runs reuse the first run's readers.
         using var index = new RAMDirectory();
-        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, KoreanAnalyzers.Bigrams()) { Similarity = new SharedNormBm25Similarity(K1, B), MergePolicy = NoMergePolicy.NO_COMPOUND_FILES };
+        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, KoreanAnalyzers.Bigrams()) { Similarity = new BM25Similarity(K1, B), MergePolicy = NoMergePolicy.NO_COMPOUND_FILES };
         using (var writer = new IndexWriter(index, config))
         {
             foreach (var file in LaborLawIndexFixture.Files)
@@ -82,7 +43,7 @@ public sealed class Bm25ScoringTests
         using var reader = DirectoryReader.Open(index);
         Assert.True(reader.Leaves.Count >= 5);
         Assert.True(reader.HasDeletions);
-        var searcher = new IndexSearcher(reader) { Similarity = new SharedNormBm25Similarity(K1, B) };
+        var searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity(K1, B) };
 
         List<(int, float)> Run(string question, Func<Term, Query> termQuery)
         {
@@ -134,20 +95,5 @@ public sealed class Bm25ScoringTests
             }
         Assert.True(foundSomewhere > terms.Count / 2);
         Assert.True(top.Leaves.Count >= 5);
-    }
-
-    [Fact]
-    public void Explains_a_score_as_Lucenes_BM25_does()
-    {
-        using var index = Index(new BM25Similarity(K1, B));
-        using var reader = DirectoryReader.Open(index);
-        var searcher = new IndexSearcher(reader) { Similarity = new SharedNormBm25Similarity(K1, B) };
-        var query = new TermQuery(new Term("text", "연차"));
-        var top = searcher.Search(query, 1).ScoreDocs[0];
-
-        var explanation = searcher.Explain(query, top.Doc);
-
-        Assert.Equal(top.Score, explanation.Value, 5);
-        Assert.Contains("idf", explanation.ToString());
     }
 }
