@@ -8,7 +8,7 @@ namespace KnowledgeBase.Tests.Evaluation;
 /// last set (docs/evaluation.md).</summary>
 public sealed class DevSetEvaluationTests : IDisposable
 {
-    // The figures main reached (search@1 0.774, search@3 0.933, search@10 0.981, MRR@10 0.856, answer hit 0.894,
+    // The figures main reached (search@1 0.769, search@3 0.938, search@10 0.986, MRR@10 0.857, answer hit 0.913,
     // no-result precision 1.000, recall 0.909) less a margin of about 0.02. Raise them when main does.
     private static readonly Dictionary<string, double> Floors = new()
     {
@@ -16,22 +16,21 @@ public sealed class DevSetEvaluationTests : IDisposable
         ["--min-search3"] = 0.91,
         ["--min-search10"] = 0.96,
         ["--min-mrr"] = 0.83,
-        ["--min-answer-hit"] = 0.87,
+        ["--min-answer-hit"] = 0.89,
         ["--min-no-result-precision"] = 0.95,
         ["--min-no-result-recall"] = 0.88,
     };
 
-    // The blind hold-out set's figures on main when it was written (search@1 0.682, search@3 0.882, search@10 0.906,
-    // MRR@10 0.777, answer hit 0.659, no-result precision 0.556, recall 0.667) less about 0.02, or one to two
-    // questions where one question moves a figure by more. Never tune on its questions; raise the floors when main
-    // reaches more.
+    // The blind hold-out set's figures on main (search@1 0.694, search@3 0.894, search@10 0.918, MRR@10 0.792,
+    // answer hit 0.706, no-result precision 0.556, recall 0.667) less about 0.02, or one to two questions where one
+    // question moves a figure by more. Never tune on its questions; raise the floors when main reaches more.
     private static readonly Dictionary<string, double> HoldoutFloors = new()
     {
-        ["--min-search1"] = 0.66,
-        ["--min-search3"] = 0.86,
-        ["--min-search10"] = 0.88,
-        ["--min-mrr"] = 0.75,
-        ["--min-answer-hit"] = 0.63,
+        ["--min-search1"] = 0.67,
+        ["--min-search3"] = 0.87,
+        ["--min-search10"] = 0.89,
+        ["--min-mrr"] = 0.77,
+        ["--min-answer-hit"] = 0.68,
         ["--min-no-result-precision"] = 0.52,
         ["--min-no-result-recall"] = 0.60,
     };
