@@ -86,7 +86,10 @@ public sealed class AdminPagingTests(ApiFactory api)
         var admin = await api.CreateAdminAsync();
         var idle = await api.CreateUserAsync(email: $"a-idle-{Guid.NewGuid():N}"[..20] + "@soosan.com");
         var spender = await api.CreateUserAsync(email: $"z-spender-{Guid.NewGuid():N}"[..22] + "@soosan.com");
-        (await spender.Client.PostAsJsonAsync("/api/chat", new { question = "최저임금은 어떻게 결정되나요?" })).EnsureSuccessStatusCode();
+        // A question of its own, so no cached answer (which costs nothing) is replayed.
+        var answer = await (await spender.Client.PostAsJsonAsync("/api/chat", new { question = $"최저임금은 어떻게 결정되나요? ({Guid.NewGuid():N})" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(answer.GetProperty("usage").GetProperty("totalTokens").GetInt64() > 0, "the turn was charged");
 
         // The order comes from the day ledger, which the silo's aggregator feeds every half second.
         var deadline = DateTime.UtcNow.AddSeconds(10);
