@@ -86,19 +86,24 @@ public sealed class AdminPagingTests(ApiFactory api)
         var admin = await api.CreateAdminAsync();
         var idle = await api.CreateUserAsync(email: $"a-idle-{Guid.NewGuid():N}"[..20] + "@soosan.com");
         var spender = await api.CreateUserAsync(email: $"z-spender-{Guid.NewGuid():N}"[..22] + "@soosan.com");
+        var source = await Documents.UploadAsync(admin.Client, "minimum-wage.md",
+            Encoding.UTF8.GetBytes("# 최저임금\n\n최저임금은 최저임금위원회의 심의를 거쳐 고용노동부장관이 매년 결정한다.\n"), contentType: "text/markdown");
+        source.EnsureSuccessStatusCode();
+        await Documents.WaitForStatusAsync(admin.Client, (await source.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("documentId").GetString()!, "ready");
         // A question of its own, so no cached answer (which costs nothing) is replayed.
         var answer = await (await spender.Client.PostAsJsonAsync("/api/chat", new { question = $"최저임금은 어떻게 결정되나요? ({Guid.NewGuid():N})" }))
             .Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(answer.GetProperty("usage").GetProperty("totalTokens").GetInt64() > 0, "the turn was charged");
 
-        // The order comes from the day ledger, which the silo's aggregator feeds every half second.
+        // The order comes from the day ledger, which the silo's aggregator feeds every half second; pages read while
+        // the order changes may overlap, so the walk is repeated until it reads one order throughout.
         var deadline = DateTime.UtcNow.AddSeconds(10);
         List<string> order;
         int total;
         do
         {
             (order, total) = await AllPagesAsync(admin.Client, limit: 2);
-            if (order.IndexOf(spender.UserId) < order.IndexOf(idle.UserId)) break;
+            if (order.Count == total && order.Distinct().Count() == total && order.IndexOf(spender.UserId) < order.IndexOf(idle.UserId)) break;
             await Task.Delay(100);
         } while (DateTime.UtcNow < deadline);
 
