@@ -10,9 +10,10 @@ public sealed record UserDirectoryState
     public Dictionary<string, UserProfile> Users { get; init; } = new();
 }
 
-/// <summary>Every registered user, for the admin console. One activation; written when an account is created or deleted.
-/// The usage table's order (today's spend, then e-mail) is kept between pages and rebuilt only when the users or the day
-/// ledger changed, so a page costs its own rows.</summary>
+/// <summary>Every registered user, for the admin console's tables and pickers. One activation; written when an account
+/// is created, deleted or its role changes (the account hands the role over). The usage table's order (today's spend,
+/// then e-mail) is kept between pages and rebuilt only when the users or the day ledger changed, so a page costs its own
+/// rows.</summary>
 public sealed class UserDirectoryGrain(
     [PersistentState("directory", "kb")] IPersistentState<UserDirectoryState> state) : Grain, IUserDirectoryGrain
 {
@@ -43,6 +44,20 @@ public sealed class UserDirectoryGrain(
                 .ToList());
         var users = _bySpend!.Value.Users;
         return new UserPage(users.Skip(Math.Max(0, offset)).Take(Math.Max(0, limit)).ToList(), users.Count);
+    }
+
+    public Task<UserPage> QueryAsync(UserQuery query)
+    {
+        var prefix = query.Prefix?.Trim();
+        IEnumerable<UserProfile> users = query.UserIds is { } ids
+            ? ids.Distinct(StringComparer.Ordinal).Select(id => state.State.Users.GetValueOrDefault(id)).OfType<UserProfile>()
+            : state.State.Users.Values;
+        if (!string.IsNullOrEmpty(prefix))
+            users = users.Where(u => u.Email.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || u.DisplayName.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
+        var matching = users.ToList();
+        var page = matching.OrderBy(u => u.DisplayName, StringComparer.Ordinal).ThenBy(u => u.Email, StringComparer.Ordinal)
+            .Skip(query.Skip).Take(query.Take).ToList();
+        return Task.FromResult(new UserPage(page, matching.Count));
     }
 
     public Task<UserProfile?> FindAsync(string userId) => Task.FromResult(state.State.Users.GetValueOrDefault(userId));

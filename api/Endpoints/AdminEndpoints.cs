@@ -75,7 +75,7 @@ public static class AdminEndpoints
         var dayLedger = grains.GetGrain<ICostLedgerGrain>("day:" + day).GetTotalsAsync();
         var monthLedger = grains.GetGrain<ICostLedgerGrain>("month:" + month).GetTotalsAsync();
         var page = await grains.GetGrain<IUserDirectoryGrain>("all").PageBySpendAsync("day:" + day, offset, limit);
-        var snapshots = await Task.WhenAll(page.Users.Select(u => grains.GetGrain<IUserSessionGrain>(u.UserId).GetUsageAsync()));
+        var snapshots = await Task.WhenAll(page.Items.Select(u => grains.GetGrain<IUserSessionGrain>(u.UserId).GetUsageAsync()));
         var (d, m) = (await dayLedger, await monthLedger);
         var rows = snapshots.OfType<UsageSnapshot>().Select(ToRow).ToList();
         return new UsageReport(day, month, new CompanyTotals(d.Tokens, m.Tokens, d.CostUsd, m.CostUsd, d.Requests, m.Requests), rows, now,

@@ -26,12 +26,6 @@ public sealed record UserProfile(
     [property: Id(3)] string Role,
     [property: Id(4)] DateTimeOffset CreatedAt);
 
-/// <summary>One page of the user directory and how many users it holds.</summary>
-[GenerateSerializer, Immutable, Alias("kb.UserPage")]
-public sealed record UserPage(
-    [property: Id(0)] IReadOnlyList<UserProfile> Users,
-    [property: Id(1)] int Total);
-
 /// <summary>A sign-up waiting for its e-mail to be proven. The password is already hashed; the token is stored only as
 /// its hash. <see cref="Role"/> takes effect only once the address is verified.</summary>
 [GenerateSerializer, Immutable, Alias("kb.NewAccount")]

@@ -19,9 +19,28 @@ public interface IUserDirectoryGrain : IGrainWithStringKey
     [Alias("PageBySpend")]
     Task<UserPage> PageBySpendAsync(string dayLedger, int offset, int limit);
 
+    /// <summary>A page of users (by name, then e-mail) whose e-mail or display name starts with the query's prefix
+    /// (case-insensitive), or the users with the given ids; no user's session is touched.</summary>
+    [AlwaysInterleave, Alias("Query")]
+    Task<UserPage> QueryAsync(UserQuery query);
+
     [Alias("Find")]
     Task<UserProfile?> FindAsync(string userId);
 
     [Alias("Remove")]
     Task RemoveAsync(string userId);
 }
+
+/// <summary><see cref="Prefix"/> filters e-mail and display name; <see cref="UserIds"/>, when given, picks those users
+/// instead (the pickers name the users already chosen).</summary>
+[GenerateSerializer, Immutable, Alias("kb.UserQuery")]
+public sealed record UserQuery(
+    [property: Id(0)] string? Prefix,
+    [property: Id(1)] int Skip,
+    [property: Id(2)] int Take,
+    [property: Id(3)] IReadOnlyList<string>? UserIds = null);
+
+[GenerateSerializer, Immutable, Alias("kb.UserPage")]
+public sealed record UserPage(
+    [property: Id(0)] IReadOnlyList<UserProfile> Items,
+    [property: Id(1)] int Total);

@@ -37,7 +37,7 @@ export function mountAccess(main, ctx) {
   async function load() {
     let groups;
     try {
-      [groups, users] = await Promise.all([request('api/admin/groups'), request('api/admin/usage?limit=500').then(r => r.users)]);
+      [groups, users] = await Promise.all([request('api/admin/groups'), request('api/admin/users?take=200').then(r => r.items)]);
     } catch (e) {
       return fail(e);
     }

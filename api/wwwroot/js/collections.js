@@ -56,7 +56,7 @@ export function mountCollections(main, ctx) {
     let collections;
     try {
       collections = await request('api/collections');
-      if (isAdmin) [groups, users] = await Promise.all([request('api/admin/groups'), request('api/admin/usage?limit=500').then(r => r.users)]);
+      if (isAdmin) [groups, users] = await Promise.all([request('api/admin/groups'), request('api/admin/users?take=200').then(r => r.items)]);
     } catch (e) {
       return fail(e);
     }
