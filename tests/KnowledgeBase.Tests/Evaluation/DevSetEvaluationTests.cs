@@ -8,15 +8,15 @@ namespace KnowledgeBase.Tests.Evaluation;
 /// last set (docs/evaluation.md).</summary>
 public sealed class DevSetEvaluationTests : IDisposable
 {
-    // The figures main reached (search@1 0.750, search@3 0.880, search@10 0.942, MRR@10 0.821, answer hit 0.755,
+    // The figures main reached (search@1 0.774, search@3 0.933, search@10 0.981, MRR@10 0.856, answer hit 0.894,
     // no-result precision 1.000, recall 0.909) less a margin of about 0.02. Raise them when main does.
     private static readonly Dictionary<string, double> Floors = new()
     {
-        ["--min-search1"] = 0.73,
-        ["--min-search3"] = 0.86,
-        ["--min-search10"] = 0.92,
-        ["--min-mrr"] = 0.80,
-        ["--min-answer-hit"] = 0.73,
+        ["--min-search1"] = 0.75,
+        ["--min-search3"] = 0.91,
+        ["--min-search10"] = 0.96,
+        ["--min-mrr"] = 0.83,
+        ["--min-answer-hit"] = 0.87,
         ["--min-no-result-precision"] = 0.95,
         ["--min-no-result-recall"] = 0.88,
     };
