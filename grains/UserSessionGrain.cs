@@ -44,8 +44,8 @@ public sealed class UserSessionGrain(
 
     // The stored session record lists unconfirmed turns that this activation has since confirmed: one more write clears them.
     private bool _unconfirmedStored;
-    // Unconfirmed turns found in the stored record at activation: left by an activation whose silo died between a turn's
-    // charge and its store.
+    // Charged turns whose store is not confirmed: found in the stored record at activation (left by an activation whose
+    // silo died between a turn's charge and its store), or whose conversation call failed without saying whether it stored.
     private List<UnconfirmedTurn>? _inherited;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -65,10 +65,11 @@ public sealed class UserSessionGrain(
         if (_unconfirmedStored && session.State.Unconfirmed is null) await session.WriteStateAsync();
     }
 
-    /// <summary>Settles the turns the previous activation charged without confirming them stored: a turn its conversation
-    /// holds keeps its charge and is listed, any other is refunded. Until then their tokens show as held, neither used nor
-    /// free (<see cref="UserBudget.Totals"/>), so the usage shown is always what the stored turns cost. Runs at the first
-    /// call that shows the budget or the conversations; a conversation that cannot be asked now is asked at a later call.</summary>
+    /// <summary>Settles the turns charged without being confirmed stored (by the previous activation, or by a conversation
+    /// call that failed): a turn its conversation holds keeps its charge and is listed, any other is refunded. Until then
+    /// their tokens show as held, neither used nor free (<see cref="UserBudget.Totals"/>), so the usage shown is always
+    /// what the stored turns cost. Runs at the first call that shows the budget or the conversations; a conversation that
+    /// cannot be asked now is asked at a later call.</summary>
     private async Task ConfirmInheritedAsync()
     {
         if (_inherited is not { } inherited) return;
@@ -277,8 +278,17 @@ public sealed class UserSessionGrain(
                 if (turn.Replaces is { } replaced) await turn.Conversation.ReplaceLastAsync(turn.Title, replaced, record);
                 else await turn.Conversation.AppendAsync(turn.Title, record);
             }
+            catch (Exception ex) when (TransientFailureFilter.Classify(ex) != TransientCodes.StateConflict)
+            {
+                // The call failed, but the turn may be stored all the same (the conversation's silo died after writing it,
+                // or the answer was lost on the way): it stays held, neither used nor free, and the next call of this
+                // session settles it from what the conversation holds, as after a failover (ConfirmInheritedAsync).
+                (_inherited ??= []).Add(unconfirmed);
+                throw;
+            }
             catch
             {
+                // Another activation of the conversation stored a turn first: this one is certainly not stored.
                 Unconfirm(unconfirmed, refund: true);
                 try
                 {
