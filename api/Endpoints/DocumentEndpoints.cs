@@ -134,7 +134,11 @@ public static partial class DocumentEndpoints
     {
         var access = await permissions.AccessAsync(context.User.Caller());
         var page = await grains.GetGrain<IDocumentCatalogGrain>("all").ListInAsync(Math.Max(0, skip), Math.Clamp(take, 1, 200), q, tag, access.Readable, collectionId);
-        return TypedResults.Ok(new DocumentList(page.Items.Select(d => View(d, access)).ToList(), page.Total, page.Skip, page.Take));
+        // The catalog holds final states; a document still being processed on this page reports its current step itself.
+        var items = await Task.WhenAll(page.Items.Select(async d => d.Status == DocumentStatus.Queued
+            ? await grains.GetGrain<IDocumentGrain>(d.DocumentId).GetAsync() ?? d
+            : d));
+        return TypedResults.Ok(new DocumentList(items.Select(d => View(d, access)).ToList(), page.Total, page.Skip, page.Take));
     }
 
     private static async Task<Results<Ok<DocumentView>, ProblemHttpResult>> GetAsync(string id, HttpContext context, [FromServices] IClusterClient grains,

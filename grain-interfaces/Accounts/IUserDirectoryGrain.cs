@@ -7,8 +7,17 @@ public interface IUserDirectoryGrain : IGrainWithStringKey
     [Alias("Add")]
     Task AddAsync(UserProfile profile);
 
+    /// <summary>Adds many users in one write (an import, or a benchmark's population).</summary>
+    [Alias("AddMany")]
+    Task AddManyAsync(IReadOnlyList<UserProfile> profiles);
+
     [Alias("List")]
     Task<IReadOnlyList<UserProfile>> ListAsync();
+
+    /// <summary>A page of users, the highest spenders of the day ledger <paramref name="dayLedger"/> first, then by
+    /// e-mail address.</summary>
+    [Alias("PageBySpend")]
+    Task<UserPage> PageBySpendAsync(string dayLedger, int offset, int limit);
 
     /// <summary>A page of users (by name, then e-mail) whose e-mail or display name starts with the query's prefix
     /// (case-insensitive), or the users with the given ids; no user's session is touched.</summary>
