@@ -21,14 +21,14 @@ public sealed class DevSetEvaluationTests : IDisposable
         ["--min-no-result-recall"] = 0.88,
     };
 
-    // The blind hold-out set's figures on main (search@1 0.694, search@3 0.894, search@10 0.918, MRR@10 0.792,
-    // answer hit 0.706, no-result precision 0.556, recall 0.667) less about 0.02, or one to two questions where one
-    // question moves a figure by more. Never tune on its questions; raise the floors when main reaches more.
+    // The blind hold-out set's figures on main at 7b771b2 (search@1 0.694, search@3 0.894, search@10 0.918, MRR@10
+    // 0.792, answer hit 0.706, no-result precision 0.556, recall 0.667) less about 0.02, or one to two questions where
+    // one question moves a figure by more. Never tune on its questions; raise the floors when main reaches more.
     private static readonly Dictionary<string, double> HoldoutFloors = new()
     {
         ["--min-search1"] = 0.67,
         ["--min-search3"] = 0.87,
-        ["--min-search10"] = 0.89,
+        ["--min-search10"] = 0.90,
         ["--min-mrr"] = 0.77,
         ["--min-answer-hit"] = 0.68,
         ["--min-no-result-precision"] = 0.52,
