@@ -7,8 +7,9 @@ namespace KnowledgeBase.Grains;
 
 public sealed record AccountState
 {
-    /// <summary>The layout of this record; a later release that changes it migrates from this number on purpose.</summary>
-    public int SchemaVersion { get; set; } = 1;
+    /// <summary>The layout of this record; a later release that changes it migrates from this number on purpose.
+    /// 2: the account holds the role an admin set (1 kept it in the permission snapshot only).</summary>
+    public int SchemaVersion { get; set; } = 2;
 
     /// <summary>Set once the address is proven (verification link or invitation); null while only sign-ups wait.</summary>
     public string? UserId { get; init; }
@@ -48,7 +49,6 @@ public sealed class AccountGrain(
     TimeProvider clock) : Grain, IAccountGrain
 {
     private const int MaxPending = 3;
-    private const int MaxSessions = 20;
 
     private readonly LoginThrottle _throttle = new();
 
@@ -62,6 +62,15 @@ public sealed class AccountGrain(
         {
             state.State = S with { Stamp = NewStamp() };
             await state.WriteStateAsync(cancellationToken);
+        }
+        // Accounts stored when an admin's role change went to the permission snapshot alone take that role, once.
+        if (Exists && S.SchemaVersion < 2)
+        {
+            var snapshot = await GrainFactory.GetGrain<IPermissionsGrain>("all").GetSnapshotAsync();
+            var role = snapshot.Roles.TryGetValue(S.UserId!, out var set) ? set : S.Role;
+            state.State = S with { Role = role, Stamp = role == S.Role ? S.Stamp : NewStamp(), SchemaVersion = 2 };
+            await state.WriteStateAsync(cancellationToken);
+            if (set is not null) await GrainFactory.GetGrain<IUserDirectoryGrain>("all").AddAsync(Profile());
         }
     }
 
@@ -192,7 +201,7 @@ public sealed class AccountGrain(
         if (entry.Used || S.Disabled)
         {
             // A rotated token presented again: someone kept a copy. End that whole session.
-            state.State = S with { Refresh = S.Refresh.Where(r => r.Family != entry.Family).ToList() };
+            state.State = S with { Refresh = RefreshTokens.Prune(S.Refresh.Where(r => r.Family != entry.Family), now) };
             await state.WriteStateAsync();
             return null;
         }
@@ -206,23 +215,14 @@ public sealed class AccountGrain(
     {
         var entry = S.Refresh.FirstOrDefault(r => Tokens.HashesEqual(r.TokenHash, tokenHash));
         if (entry is null) return;
-        state.State = S with { Refresh = S.Refresh.Where(r => r.Family != entry.Family).ToList() };
+        state.State = S with { Refresh = RefreshTokens.Prune(S.Refresh.Where(r => r.Family != entry.Family), clock.GetUtcNow()) };
         await state.WriteStateAsync();
     }
 
     private async Task AddRefreshAsync(RefreshGrant grant, string family)
     {
-        var now = clock.GetUtcNow();
-        var kept = S.Refresh.Where(r => r.Expires > now).ToList();
-        // The oldest sessions give way when one account signs in from very many places.
-        var families = kept.Select(r => r.Family).Distinct().ToList();
-        if (families.Count >= MaxSessions && !families.Contains(family))
-        {
-            var oldest = families.Take(families.Count - MaxSessions + 1).ToHashSet();
-            kept.RemoveAll(r => oldest.Contains(r.Family));
-        }
-        kept.Add(new RefreshEntry(grant.TokenHash, family, grant.Expires, Used: false));
-        state.State = S with { Refresh = kept };
+        // Pruned with every new token, so the list stays small however long and however many the sessions.
+        state.State = S with { Refresh = RefreshTokens.Prune(S.Refresh.Append(new RefreshEntry(grant.TokenHash, family, grant.Expires, Used: false)), clock.GetUtcNow()) };
         await state.WriteStateAsync();
     }
 
@@ -244,6 +244,18 @@ public sealed class AccountGrain(
         state.State = S with { PasswordHash = passwordHash, ResetTokenHash = null, Stamp = NewStamp(), Refresh = [] };
         await state.WriteStateAsync();
         return true;
+    }
+
+    public async Task<UserProfile?> SetRoleAsync(string role)
+    {
+        if (!Exists) return null;
+        if (!Roles.IsKnown(role)) throw new ArgumentException($"Unknown role '{role}'.", nameof(role));
+        // Every session ends: tokens are issued anew with the new role.
+        state.State = S with { Role = role, Stamp = NewStamp(), Refresh = [] };
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IUserDirectoryGrain>("all").AddAsync(Profile());
+        await GrainFactory.GetGrain<IPermissionsGrain>("all").SetRoleAsync(S.UserId!, role);
+        return Profile();
     }
 
     public async Task<AccountSession?> SetDisabledAsync(bool disabled)

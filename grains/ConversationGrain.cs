@@ -84,12 +84,31 @@ public sealed class ConversationGrain(
         }
     }
 
-    public Task<Conversation?> GetAsync()
+    public async Task<Conversation?> GetAsync()
     {
-        if (_turns.Count == 0) return Task.FromResult<Conversation?>(null);
+        await CatchUpAsync();
+        if (_turns.Count == 0) return null;
         var turns = _turns.Select((t, i) => i < _turns.Count - FullSourceTurns ? Trimmed(TurnOf(t)) : TurnOf(t)).ToList();
-        return Task.FromResult<Conversation?>(new Conversation(ConversationId, _title ?? "",
-            state.State.CreatedAt ?? turns[0].CreatedAt, turns[^1].CreatedAt, turns));
+        return new Conversation(ConversationId, _title ?? "", state.State.CreatedAt ?? turns[0].CreatedAt, turns[^1].CreatedAt, turns);
+    }
+
+    /// <summary>Reads the turns stored after the newest one this activation knows. For a moment during a failover two
+    /// activations of a conversation can exist, and the one left may have been activated just before the other stored a
+    /// turn: what the conversation holds is answered from storage (one read when nothing is new), so that a user opening
+    /// it, or a session settling a turn charged before the failover, never sees a stored turn missing.</summary>
+    private async Task CatchUpAsync()
+    {
+        while (true)
+        {
+            var record = new GrainState<StoredTurn>();
+            await _storage.ReadStateAsync(TurnStateName, TurnId(state.State.FirstTurn + _turns.Count), record);
+            if (!record.RecordExists || record.State?.Turn is null)
+            {
+                _next = record;
+                return;
+            }
+            _turns.Add(record);
+        }
     }
 
     public Task<IReadOnlyList<ConversationTurn>> RecentAsync(int count)
@@ -195,7 +214,11 @@ public sealed class ConversationGrain(
         return record.State.Turn;
     }
 
-    public Task<bool> HoldsAsync(string messageId) => Task.FromResult(_turns.Exists(t => TurnOf(t).MessageId == messageId));
+    public async Task<bool> HoldsAsync(string messageId)
+    {
+        await CatchUpAsync();
+        return _turns.Exists(t => TurnOf(t).MessageId == messageId);
+    }
 
     public async Task DeleteAsync()
     {

@@ -13,6 +13,11 @@ public sealed record LedgerState
 public sealed class CostLedgerGrain(
     [PersistentState("ledger", "kb")] IPersistentState<LedgerState> state) : Grain, ICostLedgerGrain
 {
+    // Starts at a value no caller has seen, so a caller's cache from an earlier activation is never taken as current.
+    private long _change = DateTime.UtcNow.Ticks;
+    private LedgerTokens? _tokens;
+    private LedgerTotals? _totals;
+
     public async Task ApplyAsync(IReadOnlyList<PeriodUserTotal> totals)
     {
         var changed = false;
@@ -22,8 +27,23 @@ public sealed class CostLedgerGrain(
             state.State.Users[total.UserId] = total;
             changed = true;
         }
-        if (changed) await state.WriteStateAsync();
+        if (!changed) return;
+        await state.WriteStateAsync();
+        _change++;
+        _tokens = null;
+        _totals = null;
     }
+
+    public Task<LedgerTotals> GetTotalsAsync()
+    {
+        var users = state.State.Users.Values;
+        return Task.FromResult(_totals ??= new LedgerTotals(this.GetPrimaryKeyString(), users.Sum(u => u.Tokens), users.Sum(u => u.CostUsd),
+            users.Sum(u => u.Requests), _change));
+    }
+
+    public Task<LedgerTokens?> GetTokensByUserAsync(long knownChange)
+        => Task.FromResult(knownChange == _change ? null
+            : _tokens ??= new LedgerTokens(_change, state.State.Users.Values.ToDictionary(u => u.UserId, u => u.Tokens, StringComparer.Ordinal)));
 
     public Task<LedgerSnapshot> GetAsync()
     {

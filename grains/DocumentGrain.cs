@@ -304,11 +304,16 @@ public sealed class DocumentGrain(
         await state.WriteStateAsync();
     }
 
+    /// <summary>Stores the document; the catalog is told only of what its list and the indexes need (a new version
+    /// queued, the final state, a move), not of each step in between, which only this grain reports.</summary>
     private async Task SaveAsync(DocumentInfo info)
     {
+        var previous = state.State.Info;
         state.State.Info = info;
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IDocumentCatalogGrain>("all").UpsertAsync(info);
+        if (info.Status is DocumentStatus.Queued or DocumentStatus.Ready or DocumentStatus.Failed
+            || previous is null || previous.Collection != info.Collection)
+            await GrainFactory.GetGrain<IDocumentCatalogGrain>("all").UpsertAsync(info);
         if (info.Status is DocumentStatus.Ready or DocumentStatus.Failed)
             Telemetry.KnowledgeBaseTelemetry.IngestionJobs.Add(1, new("outcome", info.Status == DocumentStatus.Ready ? "ready" : "failed"), new("code", info.ErrorCode ?? "none"));
     }

@@ -157,7 +157,7 @@ public sealed class PermissionsGrain(
         return Task.CompletedTask;
     }
 
-    public Task PublishCorpusChangedAsync(long corpusVersion) => PushAsync(o => o.OnCorpusChanged(corpusVersion));
+    public Task PublishCorpusChangedAsync(CorpusChange change) => PushAsync(o => o.OnCorpusChanged(change));
 
     private async Task CommitAsync()
     {

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using KnowledgeBase.Grains.Accounting;
 using KnowledgeBase.Grains.Chat;
 using KnowledgeBase.Grains.Chat.Pipeline;
 using KnowledgeBase.Grains.Hosting;
 using KnowledgeBase.Grains.Permissions;
+using KnowledgeBase.Grains.Retrieval;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +18,8 @@ public sealed class UserSessionGrain(
     [PersistentState("session", "kb")] IPersistentState<UserSessionState> session,
     [PersistentState("conversations", "kb")] IPersistentState<ConversationListState> list,
     ChatTurnPipeline pipeline,
+    IRetriever retriever,
+    PriceTable prices,
     IQueryLog queryLog,
     BudgetPeriods periods,
     IOptions<LimitsOptions> limits,
@@ -27,6 +31,7 @@ public sealed class UserSessionGrain(
     private const int MaxQuestionLength = 4000;
     private UserBudget _budget = null!;
     private UploadQuota _uploads = null!;
+    private TokenBucket _searches = null!;
     private ConversationIndex _conversations = null!;
 
     // Grain references are kept: Orleans resolves the interface's grain type by reflection on every GetGrain call,
@@ -39,14 +44,15 @@ public sealed class UserSessionGrain(
 
     // The stored session record lists unconfirmed turns that this activation has since confirmed: one more write clears them.
     private bool _unconfirmedStored;
-    // Unconfirmed turns found in the stored record at activation: left by an activation whose silo died between a turn's
-    // charge and its store.
+    // Charged turns whose store is not confirmed: found in the stored record at activation (left by an activation whose
+    // silo died between a turn's charge and its store), or whose conversation call failed without saying whether it stored.
     private List<UnconfirmedTurn>? _inherited;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _budget = new UserBudget(session.State, periods, limits.Value.RequestsPerMinute);
         _uploads = new UploadQuota(limits.Value.UploadsPerHour);
+        _searches = new TokenBucket(limits.Value.SearchRequestsPerMinute);
         _conversations = new ConversationIndex(list.State, session.State);
         _conversations.Restore(clock.GetUtcNow());
         if (session.State.Unconfirmed is { Count: > 0 } unconfirmed) _inherited = [.. unconfirmed];
@@ -59,10 +65,11 @@ public sealed class UserSessionGrain(
         if (_unconfirmedStored && session.State.Unconfirmed is null) await session.WriteStateAsync();
     }
 
-    /// <summary>Settles the turns the previous activation charged without confirming them stored: a turn its conversation
-    /// holds keeps its charge and is listed, any other is refunded. Until then their tokens show as held, neither used nor
-    /// free (<see cref="UserBudget.Totals"/>), so the usage shown is always what the stored turns cost. Runs at the first
-    /// call that shows the budget or the conversations; a conversation that cannot be asked now is asked at a later call.</summary>
+    /// <summary>Settles the turns charged without being confirmed stored (by the previous activation, or by a conversation
+    /// call that failed): a turn its conversation holds keeps its charge and is listed, any other is refunded. Until then
+    /// their tokens show as held, neither used nor free (<see cref="UserBudget.Totals"/>), so the usage shown is always
+    /// what the stored turns cost. Runs at the first call that shows the budget or the conversations; a conversation that
+    /// cannot be asked now is asked at a later call.</summary>
     private async Task ConfirmInheritedAsync()
     {
         if (_inherited is not { } inherited) return;
@@ -97,6 +104,42 @@ public sealed class UserSessionGrain(
     }
 
     public Task<int?> TryStartUploadAsync() => Task.FromResult(_uploads.TryTake(clock.GetUtcNow()));
+
+    /// <summary>Admits the search through the search rate limit and the budget (at least a token must be left), runs it,
+    /// and charges what embedding the query cost the model. Nothing is written when nothing was charged (a cached vector,
+    /// the offline embedder), so frequent searches do not rewrite the session record.</summary>
+    public async Task<SearchOutcome> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        if (session.State.Profile is null) return Refused(new ErrorEvent(ErrorCodes.UnknownUser, "Unknown user; sign in again.", null));
+        if (_searches.TryTake(now) is { } wait)
+            return Refused(new ErrorEvent(ErrorCodes.RateLimited, $"Too many searches; retry in {wait} s.", wait));
+        if (_budget.BudgetRefusal(1, now) is { } refused) return Refused(BudgetExhausted(refused));
+
+        var found = await retriever.RetrieveMeteredAsync(query.Query, query.TopK, query.Tags, query.Collections, cancellationToken);
+        if (found.EmbeddingTokens <= 0) return new SearchOutcome(found.Hits, null, 0, 0m);
+        var cost = found.EmbeddingModel is { } model ? prices.Cost(model, found.EmbeddingTokens, 0) : 0m;
+        var (day, month) = _budget.Charge(found.EmbeddingTokens, cost, now);
+        session.State.LastActivityAt = now;
+        try
+        {
+            await session.WriteStateAsync();
+        }
+        catch
+        {
+            // Not stored: the search fails and this activation holds no charge for it.
+            _budget.Refund(found.EmbeddingTokens, cost, day, month);
+            throw;
+        }
+        RecordSpend(now);
+        return new SearchOutcome(found.Hits, null, found.EmbeddingTokens, cost);
+
+        static SearchOutcome Refused(ErrorEvent refusal) => new([], refusal, 0, 0m);
+    }
+
+    private static ErrorEvent BudgetExhausted(BudgetRefusal refused) => refused.Reason == RefusalReason.DailyBudget
+        ? new ErrorEvent(ErrorCodes.BudgetExhausted, "Daily token budget exhausted.", refused.RetryAfterSeconds)
+        : new ErrorEvent(ErrorCodes.BudgetExhausted, "Monthly token budget exhausted.", refused.RetryAfterSeconds);
 
     public async Task InitializeAsync(UserProfile profile, BudgetLimits defaultLimits)
     {
@@ -159,12 +202,9 @@ public sealed class UserSessionGrain(
         var reservation = _budget.TryAdmit(pipeline.WorstCaseTokens(question), now, out var refused);
         if (reservation is null)
         {
-            refusal = refused!.Reason switch
-            {
-                RefusalReason.RateLimited => new ErrorEvent(ErrorCodes.RateLimited, $"Too many requests; retry in {refused.RetryAfterSeconds} s.", refused.RetryAfterSeconds),
-                RefusalReason.DailyBudget => new ErrorEvent(ErrorCodes.BudgetExhausted, "Daily token budget exhausted.", refused.RetryAfterSeconds),
-                _ => new ErrorEvent(ErrorCodes.BudgetExhausted, "Monthly token budget exhausted.", refused.RetryAfterSeconds),
-            };
+            refusal = refused!.Reason == RefusalReason.RateLimited
+                ? new ErrorEvent(ErrorCodes.RateLimited, $"Too many requests; retry in {refused.RetryAfterSeconds} s.", refused.RetryAfterSeconds)
+                : BudgetExhausted(refused);
             return null;
         }
 
@@ -238,8 +278,17 @@ public sealed class UserSessionGrain(
                 if (turn.Replaces is { } replaced) await turn.Conversation.ReplaceLastAsync(turn.Title, replaced, record);
                 else await turn.Conversation.AppendAsync(turn.Title, record);
             }
+            catch (Exception ex) when (TransientFailureFilter.Classify(ex) != TransientCodes.StateConflict)
+            {
+                // The call failed, but the turn may be stored all the same (the conversation's silo died after writing it,
+                // or the answer was lost on the way): it stays held, neither used nor free, and the next call of this
+                // session settles it from what the conversation holds, as after a failover (ConfirmInheritedAsync).
+                (_inherited ??= []).Add(unconfirmed);
+                throw;
+            }
             catch
             {
+                // Another activation of the conversation stored a turn first: this one is certainly not stored.
                 Unconfirm(unconfirmed, refund: true);
                 try
                 {
@@ -327,7 +376,8 @@ public sealed class UserSessionGrain(
         return matches;
     }
 
-    /// <summary>The user and the role their account was created with (an admin's later change overrides it).</summary>
+    /// <summary>The user and the role their account was created with; access checks take the account's current role from
+    /// the permission snapshot, which the account keeps up to date.</summary>
     private Caller Caller => new(UserId, session.State.Profile?.Role ?? Roles.Member);
 
     public async Task<bool> RenameConversationAsync(string conversationId, string title)
@@ -385,7 +435,9 @@ public sealed class UserSessionGrain(
         await ConfirmInheritedAsync();
         var now = clock.GetUtcNow();
         var (tokensToday, tokensMonth, costToday, costMonth, held) = _budget.Totals(now);
-        return new UsageSnapshot(p.UserId, p.Email, p.DisplayName, p.Role, state.Limits!,
+        // The account's role as it handed it to the permission snapshot (the profile keeps the role at creation only).
+        var role = (await permissions.AccessAsync(Caller)).Role;
+        return new UsageSnapshot(p.UserId, p.Email, p.DisplayName, role, state.Limits!,
             tokensToday, tokensMonth, costToday, costMonth, held, _budget.RequestsLastMinute(now), _budget.RequestsPerMinute, state.LastActivityAt);
     }
 

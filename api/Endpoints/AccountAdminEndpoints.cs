@@ -12,6 +12,8 @@ public sealed record InviteRequest(string? Email, string? Role);
 /// <summary>The invitation. <see cref="Link"/> is returned only when no SMTP server is set, so the admin can hand it over.</summary>
 public sealed record InviteResponse(string Email, string Role, bool Mailed, string? Link);
 public sealed record StatusRequest(bool? Disabled);
+public sealed record UserEntry(string UserId, string Email, string DisplayName, string Role, DateTimeOffset CreatedAt);
+public sealed record UserList(IReadOnlyList<UserEntry> Items, int Total, int Skip, int Take);
 public sealed record StatusResponse(string UserId, string Email, bool Disabled);
 
 /// <summary>Admins invite people, disable and delete accounts. Every change ends the user's sessions on their next request.</summary>
@@ -19,10 +21,29 @@ public static class AccountAdminEndpoints
 {
     public static RouteGroupBuilder MapAccountAdmin(this RouteGroupBuilder admin)
     {
+        admin.MapGet("/users", ListUsersAsync);
         admin.MapPost("/invites", InviteAsync);
         admin.MapPut("/users/{userId}/status", SetStatusAsync);
         admin.MapDelete("/users/{userId}", DeleteAsync);
         return admin;
+    }
+
+    private const int MaxUsersPerPage = 200;
+    private const int MaxPrefixLength = 100;
+
+    /// <summary>Users for the console's tables and pickers, from the user directory (no session is activated): `q` is a
+    /// prefix of the e-mail or name, `ids` (comma-separated) names users to show whatever `q` says.</summary>
+    private static async Task<Results<Ok<UserList>, ProblemHttpResult>> ListUsersAsync([FromServices] IClusterClient grains,
+        string? q = null, string? ids = null, int skip = 0, int take = 50)
+    {
+        if (q is { Length: > MaxPrefixLength }) return Problems.BadRequest(ErrorCodes.SearchLength, $"q: at most {MaxPrefixLength} characters.");
+        if (skip < 0 || take is < 1 or > MaxUsersPerPage)
+            return Problems.BadRequest(ErrorCodes.LimitRange, $"skip must be 0 or more and take 1 to {MaxUsersPerPage}.").With("max", MaxUsersPerPage);
+        var userIds = ids?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (userIds is { Length: > MaxUsersPerPage }) return Problems.BadRequest(ErrorCodes.ListTooLong, $"ids: at most {MaxUsersPerPage}.").With("max", MaxUsersPerPage);
+        var page = await grains.GetGrain<IUserDirectoryGrain>("all").QueryAsync(new UserQuery(q, skip, take, userIds));
+        return TypedResults.Ok(new UserList(page.Items.Select(u => new UserEntry(u.UserId, u.Email, u.DisplayName, Roles.Normalize(u.Role), u.CreatedAt)).ToList(),
+            page.Total, skip, take));
     }
 
     private static async Task<Results<Accepted<InviteResponse>, ProblemHttpResult>> InviteAsync(InviteRequest request, HttpContext context,

@@ -16,7 +16,9 @@ public sealed record UserUsageRow(
 
 public sealed record CompanyTotals(long TokensToday, long TokensThisMonth, decimal CostTodayUsd, decimal CostThisMonthUsd, long RequestsToday, long RequestsThisMonth);
 
-public sealed record UsageReport(string Day, string Month, CompanyTotals Company, IReadOnlyList<UserUsageRow> Users, DateTimeOffset GeneratedAt);
+/// <summary>The company's totals and one page of the users (today's highest spenders first); <see cref="Total"/> users in all.</summary>
+public sealed record UsageReport(string Day, string Month, CompanyTotals Company, IReadOnlyList<UserUsageRow> Users, DateTimeOffset GeneratedAt,
+    int Total, int Offset, int Limit);
 
 public sealed record BudgetBody(long? DailyTokens, long? MonthlyTokens, int? RequestsPerMinute);
 
@@ -28,8 +30,8 @@ public static class AdminEndpoints
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/admin").RequireAuthorization("admin").WithTags("admin");
-        admin.MapGet("/usage", async ([FromServices] IClusterClient grains, [FromServices] BudgetPeriods periods, [FromServices] TimeProvider clock)
-            => TypedResults.Ok(await ReportAsync(grains, periods, clock)));
+        admin.MapGet("/usage", async ([FromServices] IClusterClient grains, [FromServices] BudgetPeriods periods, [FromServices] TimeProvider clock,
+            int offset = 0, int limit = DefaultUsagePage) => TypedResults.Ok(await ReportAsync(grains, periods, clock, offset, limit)));
         admin.MapGet("/usage/stream", StreamAsync);
         admin.MapPut("/users/{userId}/budget", SetBudgetAsync);
         admin.MapGet("/feedback", FeedbackAsync);
@@ -60,17 +62,24 @@ public static class AdminEndpoints
         return TypedResults.NoContent();
     }
 
-    public static async Task<UsageReport> ReportAsync(IClusterClient grains, BudgetPeriods periods, TimeProvider clock)
+    public const int DefaultUsagePage = 100;
+    public const int MaxUsagePage = 500;
+
+    /// <summary>The company totals from the day and month ledgers, and one page of users in the day ledger's order; only
+    /// the page's users are asked for their live figures (reservations, requests in the last minute, limits).</summary>
+    public static async Task<UsageReport> ReportAsync(IClusterClient grains, BudgetPeriods periods, TimeProvider clock, int offset = 0, int limit = DefaultUsagePage)
     {
+        (offset, limit) = (Math.Max(0, offset), Math.Clamp(limit, 1, MaxUsagePage));
         var now = clock.GetUtcNow();
         var (day, month) = periods.At(now);
-        var users = await grains.GetGrain<IUserDirectoryGrain>("all").ListAsync();
-        var snapshots = await Task.WhenAll(users.Select(u => grains.GetGrain<IUserSessionGrain>(u.UserId).GetUsageAsync()));
-        var dayLedger = grains.GetGrain<ICostLedgerGrain>("day:" + day).GetAsync();
-        var monthLedger = grains.GetGrain<ICostLedgerGrain>("month:" + month).GetAsync();
+        var dayLedger = grains.GetGrain<ICostLedgerGrain>("day:" + day).GetTotalsAsync();
+        var monthLedger = grains.GetGrain<ICostLedgerGrain>("month:" + month).GetTotalsAsync();
+        var page = await grains.GetGrain<IUserDirectoryGrain>("all").PageBySpendAsync("day:" + day, offset, limit);
+        var snapshots = await Task.WhenAll(page.Items.Select(u => grains.GetGrain<IUserSessionGrain>(u.UserId).GetUsageAsync()));
         var (d, m) = (await dayLedger, await monthLedger);
-        var rows = snapshots.OfType<UsageSnapshot>().Select(ToRow).OrderByDescending(r => r.TokensToday).ThenBy(r => r.Email).ToList();
-        return new UsageReport(day, month, new CompanyTotals(d.Tokens, m.Tokens, d.CostUsd, m.CostUsd, d.Requests, m.Requests), rows, now);
+        var rows = snapshots.OfType<UsageSnapshot>().Select(ToRow).ToList();
+        return new UsageReport(day, month, new CompanyTotals(d.Tokens, m.Tokens, d.CostUsd, m.CostUsd, d.Requests, m.Requests), rows, now,
+            page.Total, offset, limit);
     }
 
     private static UserUsageRow ToRow(UsageSnapshot s) => new(s.UserId, s.Email, s.DisplayName, s.Role, s.UsedToday, s.UsedThisMonth,
@@ -78,7 +87,7 @@ public static class AdminEndpoints
 
     /// <summary>SSE: a `snapshot` first, then a `usage` event for every spend change the ledgers see (about 0.5 s after it happens).</summary>
     private static async Task StreamAsync(HttpContext context, [FromServices] IClusterClient grains, [FromServices] BudgetPeriods periods,
-        [FromServices] TimeProvider clock, [FromServices] IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+        [FromServices] TimeProvider clock, [FromServices] IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, int offset = 0, int limit = DefaultUsagePage)
     {
         var aborted = context.RequestAborted;
         var observer = new UsageObserver();
@@ -88,7 +97,7 @@ public static class AdminEndpoints
         try
         {
             await using var sse = await SseWriter.StartAsync(context, json.Value.SerializerOptions);
-            await sse.WriteAsync("snapshot", await ReportAsync(grains, periods, clock), aborted);
+            await sse.WriteAsync("snapshot", await ReportAsync(grains, periods, clock, offset, limit), aborted);
             using var renew = new PeriodicTimer(TimeSpan.FromSeconds(45));
             var renewing = RenewAsync(renew, feed, reference, aborted);
             await foreach (var changes in observer.Changes.ReadAllAsync(aborted))
@@ -127,11 +136,13 @@ public static class AdminEndpoints
         return TypedResults.Ok(ToRow(snapshot));
     }
 
-    private static async Task<Ok<IReadOnlyList<FeedbackReport>>> FeedbackAsync([FromServices] IClusterClient grains, string? rating = null, int take = 200)
+    /// <summary>A page of the feedback reports, newest first; the number of reports matching is in X-Total-Count.</summary>
+    private static async Task<Ok<IReadOnlyList<FeedbackReport>>> FeedbackAsync(HttpContext context, [FromServices] IClusterClient grains,
+        string? rating = null, int offset = 0, int take = 200)
     {
-        var all = await grains.GetGrain<IFeedbackLogGrain>("all").ListAsync(Math.Clamp(take, 1, 5000));
-        IReadOnlyList<FeedbackReport> filtered = rating is null ? all : all.Where(r => r.Feedback.Rating == rating).ToList();
-        return TypedResults.Ok(filtered);
+        var page = await grains.GetGrain<IFeedbackLogGrain>("all").PageAsync(Math.Max(0, offset), Math.Clamp(take, 1, 500), rating);
+        context.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Ok(page.Reports);
     }
 
     private sealed class UsageObserver : IUsageObserver

@@ -12,7 +12,7 @@ public sealed record MetricsTotals(long Tokens, decimal CostUsd, long Requests, 
 public sealed record MetricsReport(IReadOnlyList<DayMetrics> Days, IReadOnlyList<HourMetrics> Hours, MetricsTotals Totals, DateTimeOffset GeneratedAt);
 
 /// <summary>The admin console's chart series, computed from the product's own grains: the day cost ledgers, the
-/// per-day query stats (turns and no-result turns per hour) and the feedback log.</summary>
+/// per-day query stats (turns and no-result turns per hour) and the feedback log's per-day counts.</summary>
 public static class AdminMetricsEndpoints
 {
     public static RouteGroupBuilder MapAdminMetrics(this RouteGroupBuilder admin)
@@ -28,18 +28,16 @@ public static class AdminMetricsEndpoints
         var now = clock.GetUtcNow();
         var dayKeys = Enumerable.Range(0, days).Select(i => periods.At(now.AddDays(i - days + 1)).Day).Distinct().ToList();
 
-        var ledgers = Task.WhenAll(dayKeys.Select(d => grains.GetGrain<ICostLedgerGrain>("day:" + d).GetAsync()));
+        var ledgers = Task.WhenAll(dayKeys.Select(d => grains.GetGrain<ICostLedgerGrain>("day:" + d).GetTotalsAsync()));
         var stats = Task.WhenAll(dayKeys.Select(d => grains.GetGrain<IQueryStatsGrain>("day:" + d).GetAsync()));
-        var feedback = grains.GetGrain<IFeedbackLogGrain>("all").ListAsync(5000);
-        var (ledgerList, statList, reports) = (await ledgers, await stats, await feedback);
+        var feedback = grains.GetGrain<IFeedbackLogGrain>("all").CountsAsync(dayKeys);
+        var (ledgerList, statList, byDay) = (await ledgers, await stats, await feedback);
 
-        var byDay = reports.GroupBy(r => periods.At(r.Feedback.CreatedAt).Day)
-            .ToDictionary(g => g.Key, g => (Up: g.Count(r => r.Feedback.Rating == "up"), Down: g.Count(r => r.Feedback.Rating != "up")));
         var series = dayKeys.Select((day, i) =>
         {
             var fb = byDay.GetValueOrDefault(day);
             return new DayMetrics(day, ledgerList[i].Tokens, ledgerList[i].CostUsd, Math.Max(ledgerList[i].Requests, statList[i].Requests.Sum()),
-                statList[i].NoResult.Sum(), fb.Up, fb.Down);
+                statList[i].NoResult.Sum(), fb?.Up ?? 0, fb?.Down ?? 0);
         }).ToList();
 
         // The last 24 hours, oldest first, from today's and yesterday's hourly counts.

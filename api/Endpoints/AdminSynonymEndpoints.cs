@@ -1,5 +1,5 @@
-using System.Security.Claims;
 using KnowledgeBase.Api.Hosting;
+using KnowledgeBase.Grains.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -26,12 +26,14 @@ public static class AdminSynonymEndpoints
         return admin;
     }
 
-    private static async Task<Results<Ok<SynonymSets>, ProblemHttpResult>> PutAsync(SynonymSetsBody? body, ClaimsPrincipal user,
+    private static async Task<Results<Ok<SynonymSets>, ProblemHttpResult>> PutAsync(SynonymSetsBody? body, HttpContext context,
         [FromServices] IClusterClient grains)
     {
         if (Validate(body, out var sets) is { } problem)
             return problem.Set is { } set ? Problems.BadRequest(problem.Code, problem.Detail).With("set", set) : Problems.BadRequest(problem.Code, problem.Detail);
-        return TypedResults.Ok(await grains.GetGrain<ISynonymSetsGrain>("all").SetAsync(sets, user.Id()));
+        var saved = await grains.GetGrain<ISynonymSetsGrain>("all").SetAsync(sets, context.User.Id());
+        await context.AuditAsync(AuditActions.SynonymsChanged, "synonyms", $"sets={sets.Count}");
+        return TypedResults.Ok(saved);
     }
 
     /// <summary>What is wrong with a body: the code, an English detail, and the 1-based set it is about (if one).</summary>

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Claims;
 using KnowledgeBase.Api.Accounts;
 using KnowledgeBase.Api.Hosting;
@@ -106,7 +105,7 @@ public static class AuthEndpoints
             return InvalidCredentials();
         }
         var (refresh, grant) = tokens.NewRefresh(email);
-        var result = await grains.GetGrain<IAccountGrain>(email).LoginAsync(request.Password, ClientAddress(context), grant);
+        var result = await grains.GetGrain<IAccountGrain>(email).LoginAsync(request.Password, ClientAddresses.KeyOf(context), grant);
         switch (result.Status)
         {
             case LoginStatus.Success:
@@ -184,7 +183,7 @@ public static class AuthEndpoints
     {
         var usage = await grains.GetGrain<IUserSessionGrain>(context.User.Id()).GetUsageAsync();
         if (usage is null) return TypedResults.Problem(Problems.Details(401, ErrorCodes.Unauthorized, "Unknown user.", code: ErrorCodes.UnknownUser));
-        // The role in force (an admin may have changed it since the token was issued; see EffectiveRoleClaims).
+        // The role in force: the account's, as every request carries it (AccountSessions), not the one the token was issued with.
         return TypedResults.Ok(ToMe(usage) with { Role = Roles.Normalize(context.User.FindFirstValue(UserClaims.Role)) });
     }
 
@@ -202,18 +201,6 @@ public static class AuthEndpoints
     public static MeResponse ToMe(UsageSnapshot u) => new(u.UserId, u.Email, u.DisplayName, u.Role,
         new BudgetView(u.Limits.DailyTokens, u.Limits.MonthlyTokens, u.UsedToday, u.UsedThisMonth, u.RemainingToday, u.RemainingThisMonth),
         u.RateLimitPerMinute);
-
-    /// <summary>The client's address as the throttle keys it: IPv6 clients by their /64, which one machine usually holds whole.</summary>
-    public static string ClientAddress(HttpContext context)
-    {
-        var address = context.Connection.RemoteIpAddress;
-        if (address is null) return "unknown";
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return address.ToString();
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes) + "/64";
-    }
 
     public static ProblemHttpResult? DomainProblem(string email, ApiSettings settings)
     {

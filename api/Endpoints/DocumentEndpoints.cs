@@ -19,7 +19,10 @@ public sealed record DocumentView(
     string CollectionId, bool Restricted, bool CanEdit);
 public sealed record DocumentList(IReadOnlyList<DocumentView> Items, int Total, int Skip, int Take);
 public sealed record SearchBody(string? Query, int? TopK, IReadOnlyList<string>? Tags);
-public sealed record SearchResponse(IReadOnlyList<SearchHit> Results);
+/// <summary>The hits, and what the search was charged: the query's embedding tokens and their cost (0 when no paid
+/// model was called).</summary>
+public sealed record SearchResponse(IReadOnlyList<SearchHit> Results, SearchUsage Usage);
+public sealed record SearchUsage(long EmbeddingTokens, decimal CostUsd);
 
 public static partial class DocumentEndpoints
 {
@@ -131,7 +134,11 @@ public static partial class DocumentEndpoints
     {
         var access = await permissions.AccessAsync(context.User.Caller());
         var page = await grains.GetGrain<IDocumentCatalogGrain>("all").ListInAsync(Math.Max(0, skip), Math.Clamp(take, 1, 200), q, tag, access.Readable, collectionId);
-        return TypedResults.Ok(new DocumentList(page.Items.Select(d => View(d, access)).ToList(), page.Total, page.Skip, page.Take));
+        // The catalog holds final states; a document still being processed on this page reports its current step itself.
+        var items = await Task.WhenAll(page.Items.Select(async d => d.Status == DocumentStatus.Queued
+            ? await grains.GetGrain<IDocumentGrain>(d.DocumentId).GetAsync() ?? d
+            : d));
+        return TypedResults.Ok(new DocumentList(items.Select(d => View(d, access)).ToList(), page.Total, page.Skip, page.Take));
     }
 
     private static async Task<Results<Ok<DocumentView>, ProblemHttpResult>> GetAsync(string id, HttpContext context, [FromServices] IClusterClient grains,
@@ -191,7 +198,8 @@ public static partial class DocumentEndpoints
         return TypedResults.Ok(View(moved, access!));
     }
 
-    private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchAsync(SearchBody body, HttpContext context, [FromServices] IClusterClient grains,
+    /// <summary>Runs through the caller's session: their search rate limit and budget admit it, and it is charged.</summary>
+    private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchAsync(SearchBody body, HttpContext context, [FromServices] SessionGrains sessions,
         [FromServices] PermissionCache permissions)
     {
         ApiTelemetry.Request("search");
@@ -204,8 +212,10 @@ public static partial class DocumentEndpoints
             return Problems.BadRequest(ErrorCodes.TagsInvalid, $"tags: at most {MaxSearchTags}, each at most {MaxTagLength} characters.")
                 .With("max", MaxSearchTags).With("maxLength", MaxTagLength);
         var access = await permissions.AccessAsync(context.User.Caller());
-        var hits = await grains.GetGrain<ISearchGrain>(0).SearchAsync(new SearchQuery(query, topK, tags is { Count: > 0 } ? tags : null, access.Readable), context.RequestAborted);
-        return TypedResults.Ok(new SearchResponse(hits));
+        var outcome = await sessions.For(context.User.Id())
+            .SearchAsync(new SearchQuery(query, topK, tags is { Count: > 0 } ? tags : null, access.Readable), context.RequestAborted);
+        if (outcome.Refusal is { } refusal) return Problems.FromChatError(context, refusal);
+        return TypedResults.Ok(new SearchResponse(outcome.Hits, new SearchUsage(outcome.EmbeddingTokens, outcome.CostUsd)));
     }
 
     /// <summary>The document and the caller's access, or the problem to return: 404 when it does not exist or the caller

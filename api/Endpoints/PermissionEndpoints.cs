@@ -95,16 +95,13 @@ public static class PermissionEndpoints
     {
         if (!Roles.IsKnown(body.Role))
             return Problems.BadRequest(ErrorCodes.RoleInvalid, "role must be admin, editor or member.");
-        if (await UnknownUsersAsync(grains, [userId]) is not null) return Problems.NotFound(ErrorCodes.UserNotFound, "User");
         if (userId == context.User.Id() && body.Role != Roles.Admin)
             return Problems.Create(409, ErrorCodes.OwnRole, "You cannot demote yourself; ask another admin.");
-        await Permissions(grains).SetRoleAsync(userId, body.Role!);
-        // A changed role ends the user's sessions: they sign in again and see what the new role allows.
-        if (await grains.GetGrain<IUserDirectoryGrain>("all").FindAsync(userId) is { } profile)
-        {
-            await grains.GetGrain<IAccountGrain>(profile.Email).EndSessionsAsync();
-            sessions.Invalidate(profile.Email);
-        }
+        // The account holds the role; changing it ends the user's sessions: they sign in again with the new role.
+        if (await grains.GetGrain<IUserDirectoryGrain>("all").FindAsync(userId) is not { } profile
+            || await grains.GetGrain<IAccountGrain>(profile.Email).SetRoleAsync(body.Role!) is null)
+            return Problems.NotFound(ErrorCodes.UserNotFound, "User");
+        sessions.Invalidate(profile.Email);
         await context.AuditAsync(AuditActions.RoleChanged, userId, $"role={body.Role}");
         return TypedResults.Ok(new RoleView(userId, body.Role!));
     }

@@ -121,13 +121,11 @@ public static class ApiHostingExtensions
         });
         services.AddAuthorizationBuilder().AddPolicy("admin", p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
         services.AddPermissions(config);
-        services.AddSingleton<Microsoft.AspNetCore.Authentication.IClaimsTransformation, EffectiveRoleClaims>();
 
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = 429;
-            o.AddPolicy("auth", context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            o.AddPolicy("auth", context => RateLimitPartition.GetFixedWindowLimiter(ClientAddresses.KeyOf(context),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = KnowledgeBaseSettings.Int(config, "AUTH_RATE_LIMIT_PER_MINUTE", 30, 1, 100_000), Window = TimeSpan.FromMinutes(1) }));
             o.OnRejected = async (context, token) =>
             {

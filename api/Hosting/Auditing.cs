@@ -15,15 +15,7 @@ public static class Auditing
         var auditEvent = new AuditEvent(
             actorId ?? user.FindFirstValue(UserClaims.UserId) ?? AuditActions.Anonymous,
             actorEmail ?? user.FindFirstValue(UserClaims.Email) ?? "",
-            ClientAddress(context), action, target, detail);
+            ClientAddresses.Of(context), action, target, detail);
         return context.RequestServices.GetRequiredService<IAuditLog>().RecordAsync(auditEvent);
     }
-
-    /// <summary>The client's address as the server sees it (after any forwarded-headers processing).</summary>
-    public static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress switch
-    {
-        null => "",
-        { IsIPv4MappedToIPv6: true } mapped => mapped.MapToIPv4().ToString(),
-        var address => address.ToString(),
-    };
 }

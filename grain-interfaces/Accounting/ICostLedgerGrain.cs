@@ -9,4 +9,13 @@ public interface ICostLedgerGrain : IGrainWithStringKey
 
     [AlwaysInterleave, Alias("Get")]
     Task<LedgerSnapshot> GetAsync();
+
+    /// <summary>The period's company totals, without the per-user list.</summary>
+    [AlwaysInterleave, Alias("Totals")]
+    Task<LedgerTotals> GetTotalsAsync();
+
+    /// <summary>Each user's tokens in the period, or null when nothing changed since <paramref name="knownChange"/>
+    /// (the <see cref="LedgerTotals.Change"/> the caller last saw).</summary>
+    [AlwaysInterleave, Alias("TokensByUser")]
+    Task<LedgerTokens?> GetTokensByUserAsync(long knownChange);
 }

@@ -60,6 +60,21 @@ public sealed record LedgerSnapshot(
     [property: Id(3)] long Requests,
     [property: Id(4)] IReadOnlyList<PeriodUserTotal> Users);
 
+/// <summary>A period's company totals; <see cref="Change"/> counts the ledger's changes since it was activated.</summary>
+[GenerateSerializer, Immutable, Alias("kb.LedgerTotals")]
+public sealed record LedgerTotals(
+    [property: Id(0)] string Period,
+    [property: Id(1)] long Tokens,
+    [property: Id(2)] decimal CostUsd,
+    [property: Id(3)] long Requests,
+    [property: Id(4)] long Change);
+
+/// <summary>Each user's tokens in a period, as of a ledger change.</summary>
+[GenerateSerializer, Immutable, Alias("kb.LedgerTokens")]
+public sealed record LedgerTokens(
+    [property: Id(0)] long Change,
+    [property: Id(1)] IReadOnlyDictionary<string, long> Tokens);
+
 /// <summary>Pushed to admin consoles when spend changes.</summary>
 [GenerateSerializer, Immutable, Alias("kb.UsageChange")]
 public sealed record UsageChange(

@@ -49,6 +49,12 @@ public interface IAccountGrain : IGrainWithStringKey
     [Alias("ResetPassword")]
     Task<bool> ResetPasswordAsync(string tokenHash, string passwordHash);
 
+    /// <summary>Changes the role, which lives here (the one place it is decided); every session ends, and the copies
+    /// readers keep (the user directory, the permission snapshot silos and apis cache) get the new role before this
+    /// returns. Null when there is no account.</summary>
+    [Alias("SetRole")]
+    Task<UserProfile?> SetRoleAsync(string role);
+
     [Alias("SetDisabled")]
     Task<AccountSession?> SetDisabledAsync(bool disabled);
 

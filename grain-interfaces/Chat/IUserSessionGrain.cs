@@ -14,6 +14,11 @@ public interface IUserSessionGrain : IGrainWithStringKey
     [Alias("Ask")]
     IAsyncEnumerable<ChatEvent> AskAsync(ChatRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>Searches the documents for this user (/api/search): admitted through the user's search rate limit and
+    /// budget, and charged the query's embedding tokens at the embedding model's price.</summary>
+    [Alias("Search")]
+    Task<SearchOutcome> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default);
+
     [Alias("ListConversations")]
     Task<IReadOnlyList<ConversationSummary>> ListConversationsAsync();
 

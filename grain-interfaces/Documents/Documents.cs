@@ -66,6 +66,16 @@ public sealed record SearchHit(
     [property: Id(8)] IReadOnlyList<string> Tags,
     [property: Id(9)] string? CollectionId = null);
 
+/// <summary>A user's search as their session answers it: the hits, or why it was refused (rate limit, budget), and what
+/// embedding the query cost (the tokens the embedding model reported, 0 when a cached vector or the offline embedder
+/// served it), charged to the user like a chat turn.</summary>
+[GenerateSerializer, Immutable, Alias("kb.SearchOutcome")]
+public sealed record SearchOutcome(
+    [property: Id(0)] IReadOnlyList<SearchHit> Hits,
+    [property: Id(1)] ErrorEvent? Refusal,
+    [property: Id(2)] long EmbeddingTokens,
+    [property: Id(3)] decimal CostUsd);
+
 /// <summary>Created is false when the same bytes were already stored under this id.</summary>
 [GenerateSerializer, Immutable, Alias("kb.DocumentSubmitResult")]
 public sealed record DocumentSubmitResult(

@@ -9,5 +9,5 @@ public interface IClusterChangeObserver : IGrainObserver
     Task OnPermissionsChanged(PermissionSnapshot snapshot);
 
     [Alias("CorpusChanged")]
-    Task OnCorpusChanged(long corpusVersion);
+    Task OnCorpusChanged(CorpusChange change);
 }

@@ -47,7 +47,7 @@ public interface IPermissionsGrain : IGrainWithStringKey
     [Alias("Unsubscribe")]
     Task UnsubscribeAsync(IClusterChangeObserver observer);
 
-    /// <summary>Pushes a new corpus version (a document indexed, moved or deleted) to every observer.</summary>
+    /// <summary>Pushes a corpus change (a document indexed, moved or deleted) to every observer.</summary>
     [AlwaysInterleave, Alias("PublishCorpus")]
-    Task PublishCorpusChangedAsync(long corpusVersion);
+    Task PublishCorpusChangedAsync(CorpusChange change);
 }

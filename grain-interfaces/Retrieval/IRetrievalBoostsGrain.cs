@@ -7,6 +7,11 @@ public interface IRetrievalBoostsGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<RetrievalBoosts> GetAsync();
 
+    /// <summary>Tells <paramref name="observer"/> of every change until it has not renewed for two minutes (silos renew
+    /// every 30 s); returns the current boosts.</summary>
+    [Alias("Subscribe")]
+    Task<RetrievalBoosts> SubscribeAsync(IRetrievalBoostsObserver observer);
+
     /// <summary>Boosts the chunk for the question; null when the index holds no such chunk.</summary>
     [Alias("Add")]
     Task<RetrievalBoost?> AddAsync(string question, string chunkId, string? messageId, string createdBy);

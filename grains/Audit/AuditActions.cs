@@ -39,6 +39,7 @@ public static class AuditActions
     public const string AuditExported = "audit.exported";
     public const string BoostAdded = "retrieval.boost_added";
     public const string BoostRemoved = "retrieval.boost_removed";
+    public const string SynonymsChanged = "retrieval.synonyms_changed";
 
     /// <summary>Actor of actions nobody signed in took (scheduled jobs, reminders).</summary>
     public const string System = "system";

@@ -93,18 +93,18 @@ public sealed class RestoreRunner(DatabaseOptions database, IBlobStore documents
         }
     }
 
-    /// <summary>Ready documents the catalog (in the exported rows) says changed after the given time.</summary>
+    /// <summary>Ready documents the catalog's slices (in the exported rows) say changed after the given time.</summary>
     private static List<string> NewerThan(string databaseFile, DateTimeOffset time)
     {
+        var newer = new List<string>();
         foreach (var line in File.ReadLines(databaseFile))
         {
             var row = System.Text.Json.JsonSerializer.Deserialize<DatabaseExport.Row>(line, BackupManifest.Json)!;
             if (row.GrainTypeString != "catalog" || row.PayloadBinary is null) continue;
-            var catalog = new JsonGrainStorageSerializer().Deserialize<DocumentCatalogState>(BinaryData.FromBytes(row.PayloadBinary));
-            return catalog.Documents.Values.Where(d => d.Status == DocumentStatus.Ready && d.UpdatedAt > time)
-                .Select(d => d.DocumentId).Order(StringComparer.Ordinal).ToList();
+            var slice = new JsonGrainStorageSerializer().Deserialize<DocumentCatalogShardState>(BinaryData.FromBytes(row.PayloadBinary));
+            newer.AddRange(slice.Documents.Values.Where(d => d.Status == DocumentStatus.Ready && d.UpdatedAt > time).Select(d => d.DocumentId));
         }
-        return [];
+        return newer.Order(StringComparer.Ordinal).ToList();
     }
 
     private async Task DownloadVerifiedAsync(BackupFile file, string localPath, CancellationToken cancellationToken)

@@ -52,20 +52,37 @@ public sealed class UserBudget
             refusal = new BudgetRefusal(RefusalReason.RateLimited, wait);
             return null;
         }
-        RollPeriods(now);
-        var limits = _state.Limits!;
-        var daily = _state.UsedToday + Reserved + worstCaseTokens > limits.DailyTokens;
-        if (daily || _state.UsedThisMonth + Reserved + worstCaseTokens > limits.MonthlyTokens)
-        {
-            refusal = daily
-                ? new BudgetRefusal(RefusalReason.DailyBudget, SecondsUntil(now, 60, 86_400, p => p.Day != _state.Day))
-                : new BudgetRefusal(RefusalReason.MonthlyBudget, SecondsUntil(now, 3600, 32 * 86_400, p => p.Month != _state.Month));
-            return null;
-        }
-        refusal = null;
+        refusal = BudgetRefusal(worstCaseTokens, now);
+        if (refusal is not null) return null;
         var reservation = new Reservation();
         Resize(reservation, worstCaseTokens);
         return reservation;
+    }
+
+    /// <summary>Why <paramref name="tokens"/> more would not fit today's or this month's budget (with what admitted turns
+    /// hold); null when they fit.</summary>
+    public BudgetRefusal? BudgetRefusal(long tokens, DateTimeOffset now)
+    {
+        RollPeriods(now);
+        var limits = _state.Limits!;
+        var daily = _state.UsedToday + Reserved + tokens > limits.DailyTokens;
+        if (!daily && _state.UsedThisMonth + Reserved + tokens <= limits.MonthlyTokens) return null;
+        return daily
+            ? new BudgetRefusal(RefusalReason.DailyBudget, SecondsUntil(now, 60, 86_400, p => p.Day != _state.Day))
+            : new BudgetRefusal(RefusalReason.MonthlyBudget, SecondsUntil(now, 3600, 32 * 86_400, p => p.Month != _state.Month));
+    }
+
+    /// <summary>Charges usage that needed no reservation (a search's query embedding): added to the period totals at once,
+    /// without counting as a chat request. Returns what <see cref="Refund(long, decimal, string, string)"/> takes back.</summary>
+    public (string Day, string Month) Charge(long tokens, decimal cost, DateTimeOffset now)
+    {
+        RollPeriods(now);
+        _state.UsedToday += tokens;
+        _state.UsedThisMonth += tokens;
+        _state.CostToday += cost;
+        _state.CostThisMonth += cost;
+        _state.Sequence++;
+        return (_state.Day, _state.Month);
     }
 
     /// <summary>Holds a different amount for an open reservation (the prompt's real worst case once it is built).</summary>
@@ -103,17 +120,20 @@ public sealed class UserBudget
 
     /// <summary>Takes back the charge of a turn that was never stored, from the periods it was charged in (a period that
     /// has rolled over since is left as it was).</summary>
-    public void Refund(UnconfirmedTurn turn)
+    public void Refund(UnconfirmedTurn turn) => Refund(turn.Tokens, turn.Cost, turn.Day, turn.Month);
+
+    /// <summary>Takes back a charge made in the given periods (a period that has rolled over since is left as it was).</summary>
+    public void Refund(long tokens, decimal cost, string day, string month)
     {
-        if (_state.Day == turn.Day)
+        if (_state.Day == day)
         {
-            _state.UsedToday = Math.Max(0, _state.UsedToday - turn.Tokens);
-            _state.CostToday = Math.Max(0, _state.CostToday - turn.Cost);
+            _state.UsedToday = Math.Max(0, _state.UsedToday - tokens);
+            _state.CostToday = Math.Max(0, _state.CostToday - cost);
         }
-        if (_state.Month == turn.Month)
+        if (_state.Month == month)
         {
-            _state.UsedThisMonth = Math.Max(0, _state.UsedThisMonth - turn.Tokens);
-            _state.CostThisMonth = Math.Max(0, _state.CostThisMonth - turn.Cost);
+            _state.UsedThisMonth = Math.Max(0, _state.UsedThisMonth - tokens);
+            _state.CostThisMonth = Math.Max(0, _state.CostThisMonth - cost);
         }
         _state.Sequence++;
     }

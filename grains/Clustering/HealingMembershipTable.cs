@@ -46,6 +46,8 @@ public sealed partial class HealingMembershipTable : IMembershipTable, IAsyncDis
     private ConnectionMultiplexer? _connection;
     private MembershipTableData? _last;
     private Dictionary<SiloAddress, MembershipEntry>? _restoring;
+    // Set when a loss is first met, cleared when the healed table is taken; the members to keep in view are chosen once per loss.
+    private bool _restoringChosen;
     private DateTimeOffset _restoringUntil;
     private Task? _check;
 
@@ -166,17 +168,31 @@ public sealed partial class HealingMembershipTable : IMembershipTable, IAsyncDis
             {
                 var current = await ReadCurrentAsync();
                 var currentVersion = current?.Version ?? new TableVersion(0, "0");
-                if (current?.TryGet(_self) is not null && currentVersion.Version >= last.Version.Version) return;
-                lock (_gate)
+                if (current?.TryGet(_self) is not null && currentVersion.Version >= last.Version.Version)
                 {
-                    if (_restoring is null)
+                    _restoringChosen = false;
+                    return;
+                }
+                if (!_restoringChosen)
+                {
+                    // Kept in view: the other members the last good table showed joining or active that still have a
+                    // process listening. A silo that died shortly before the loss (not yet declared dead) refuses the
+                    // connection and stays out, so no silo's view, and no row written from a view, brings it back.
+                    var missing = last.Members.Select(m => m.Item1)
+                        .Where(e => e.Status is SiloStatus.Active or SiloStatus.Joining && !e.SiloAddress.Equals(_self) && current?.TryGet(e.SiloAddress) is null)
+                        .ToList();
+                    var listening = await Reachability.ListeningAsync(missing, e => e.SiloAddress.Endpoint);
+                    lock (_gate)
                     {
-                        _restoring = last.Members.Where(m => m.Item1.Status is not SiloStatus.Dead && current?.TryGet(m.Item1.SiloAddress) is null)
-                            .ToDictionary(m => m.Item1.SiloAddress, m => m.Item1);
+                        _restoring = listening.ToDictionary(e => e.SiloAddress);
+                        // This silo too, in case it cannot write its row: a silo missing from its own view stops itself.
+                        _restoring[_self] = mine;
                         _restoringUntil = _clock.GetUtcNow() + RestoreWindow;
-                        _health.Lost(_clock.GetUtcNow());
-                        LogLost(_logger, currentVersion.Version, last.Version.Version, _restoring.Count);
+                        _restoringChosen = true;
                     }
+                    _health.Lost(_clock.GetUtcNow());
+                    LogLost(_logger, currentVersion.Version, last.Version.Version, listening.Count,
+                        string.Join(", ", missing.Except(listening).Select(e => e.SiloAddress)));
                 }
                 // The version goes above every version any member has seen, so that Orleans takes the healed table as new.
                 var below = Math.Max(currentVersion.Version, last.Version.Version);
@@ -189,6 +205,7 @@ public sealed partial class HealingMembershipTable : IMembershipTable, IAsyncDis
                 var next = new TableVersion(below + 1, etag);
                 if (current?.TryGet(_self) is null ? await _inner.InsertRowAsync(entry, next) : await _inner.UpdateRowAsync(entry, etag, next))
                 {
+                    _restoringChosen = false;
                     _health.Healed(_clock.GetUtcNow());
                     LogHealed(_logger, _self, next.Version, attempt);
                     return;
@@ -265,8 +282,8 @@ public sealed partial class HealingMembershipTable : IMembershipTable, IAsyncDis
         _healing.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Membership table lost its data (version {Version}, last seen {LastVersion}); re-registering this silo and keeping {Missing} members in view while they do the same")]
-    private static partial void LogLost(ILogger logger, int version, int lastVersion, int missing);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Membership table lost its data (version {Version}, last seen {LastVersion}); re-registering this silo and keeping {Missing} members in view while they do the same; left out (nothing listening): {Gone}")]
+    private static partial void LogLost(ILogger logger, int version, int lastVersion, int missing, string gone);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Silo {Silo} re-registered in the membership table at version {Version} (attempt {Attempt})")]
     private static partial void LogHealed(ILogger logger, SiloAddress silo, int version, int attempt);

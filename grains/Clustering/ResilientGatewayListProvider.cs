@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Orleans.Messaging;
 
@@ -37,12 +38,17 @@ public sealed partial class ResilientGatewayListProvider(IGatewayListProvider in
         }
         health.GatewaysListed(gateways.Count, clock.GetUtcNow());
         if (gateways.Count > 0) return _last = gateways;
-        if (_last.Count > 0) LogKeptLast(logger, _last.Count);
-        return _last;
+        if (_last.Count == 0) return _last;
+        // Of the known ones, only those still listening: a silo killed shortly before the loss (its death not yet in the
+        // table) must not be handed calls until the silos have re-registered. If none answers, all are kept to try again.
+        var listening = await Reachability.ListeningAsync(_last, g => new IPEndPoint(IPAddress.Parse(g.Host), g.Port), cancellationToken);
+        var kept = listening.Count > 0 ? listening : _last;
+        LogKeptLast(logger, kept.Count, _last.Count - listening.Count);
+        return kept;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The membership table lists no gateway; keeping the {Count} known ones until silos re-register")]
-    private static partial void LogKeptLast(ILogger logger, int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The membership table lists no gateway; keeping {Count} known ones until silos re-register ({Gone} not listening left out)")]
+    private static partial void LogKeptLast(ILogger logger, int count, int gone);
 }
 
 /// <summary>Counts the gateways the api is connected to, for readiness.</summary>

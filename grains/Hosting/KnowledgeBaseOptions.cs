@@ -38,6 +38,10 @@ public sealed class KnowledgeBaseOptions
 public sealed class LimitsOptions
 {
     public int RequestsPerMinute { get; set; } = 20;
+
+    /// <summary>Searches (/api/search) one user may make per minute (SEARCH_RATE_LIMIT_PER_MINUTE): a limit of their own,
+    /// apart from chat's, since a search is one embedding call and pages search more often than people ask.</summary>
+    public int SearchRequestsPerMinute { get; set; } = 120;
     public long DailyTokens { get; set; } = 200_000;
     public long MonthlyTokens { get; set; } = 2_000_000;
 

@@ -25,6 +25,7 @@ public static class KnowledgeBaseSettings
     public static void Bind(IConfiguration config, LimitsOptions o)
     {
         o.RequestsPerMinute = Int(config, "RATE_LIMIT_PER_MINUTE", o.RequestsPerMinute, 1, 100_000);
+        o.SearchRequestsPerMinute = Int(config, "SEARCH_RATE_LIMIT_PER_MINUTE", o.SearchRequestsPerMinute, 1, 100_000);
         o.DailyTokens = Long(config, "DAILY_TOKEN_BUDGET", o.DailyTokens);
         o.MonthlyTokens = Long(config, "MONTHLY_TOKEN_BUDGET", o.MonthlyTokens);
         o.UploadsPerHour = Int(config, "UPLOAD_QUOTA_PER_HOUR", o.UploadsPerHour, 0, 100_000);

@@ -81,7 +81,7 @@ public static partial class DocxParser
     private static bool IsCaption(Paragraph paragraph, string text, Dictionary<string, StyleInfo> styles)
     {
         var styleId = paragraph.ParagraphProperties?.ParagraphStyleId?.Val?.Value;
-        return (styleId is not null && styles.TryGetValue(styleId, out var style) && style.IsCaption) || (text.Length <= 80 && CaptionText().IsMatch(text));
+        return (styleId is not null && styles.TryGetValue(styleId, out var style) && style.IsCaption) || TableRecords.IsCaption(text);
     }
 
     /// <summary>The table as rows of cell texts, a cell spanning columns (gridSpan) or continuing a vertical merge
@@ -159,8 +159,4 @@ public static partial class DocxParser
 
     [GeneratedRegex(@"^(?:title|제목)$", RegexOptions.IgnoreCase)]
     private static partial Regex TitleName();
-
-    // "표 1. 휴가의 종류", "<표 2> 수당", "[표 3]", "Table 4: …"
-    [GeneratedRegex(@"^[<\[(〈]?\s*(?:표|table)\s*\d+", RegexOptions.IgnoreCase)]
-    private static partial Regex CaptionText();
 }

@@ -18,9 +18,10 @@ public static partial class TableRecords
 
     /// <param name="grid">Rows of cell texts in reading order; a merged cell's text repeated over every cell it covers.</param>
     /// <param name="caption">The table's caption or sheet title, if any.</param>
-    public static IEnumerable<DocumentBlock> Blocks(IReadOnlyList<IReadOnlyList<string>> grid, string? caption, int? page = null)
+    /// <param name="rowPages">Each grid row's page, for a table that runs over pages; otherwise every record gets <paramref name="page"/>.</param>
+    public static IEnumerable<DocumentBlock> Blocks(IReadOnlyList<IReadOnlyList<string>> grid, string? caption, int? page = null, IReadOnlyList<int?>? rowPages = null)
     {
-        var rows = Normalize(grid);
+        var (rows, pages) = Normalize(grid, rowPages ?? grid.Select(_ => page).ToList());
         if (rows.Count == 0) yield break;
         var title = string.IsNullOrWhiteSpace(caption) ? null : TextNormalizer.Inline(caption);
 
@@ -30,18 +31,20 @@ public static partial class TableRecords
             var text = rows[0].First(c => c.Length > 0);
             title = title is null ? text : title + " " + text;
             rows.RemoveAt(0);
+            pages.RemoveAt(0);
         }
 
         var headerCount = HeaderRowCount(rows);
         if (headerCount == 0)
         {
-            yield return WholeTable(rows, title, page);
+            yield return WholeTable(rows, title, pages[0]);
             yield break;
         }
 
         var width = rows[0].Length;
         var names = ColumnNames(rows, headerCount, width);
         var data = rows.Skip(headerCount).ToList();
+        var dataPages = pages.Skip(headerCount).ToList();
         var key = KeyColumn(data, width);
         var unitColumn = Array.FindIndex(names, n => UnitHeader().IsMatch(n));
         var tableUnit = title is not null && CaptionUnit().Match(title) is { Success: true } u ? u.Groups["unit"].Value.Trim() : null;
@@ -50,8 +53,9 @@ public static partial class TableRecords
             if (data[r][key].Length == 0) data[r][key] = data[r - 1][key];
         var duplicateKeys = data.GroupBy(r => r[key]).Any(g => g.Count() > 1);
 
-        foreach (var row in data)
+        for (var index = 0; index < data.Count; index++)
         {
+            var row = data[index];
             var label = row[key];
             if (duplicateKeys && key + 1 < width && row[key + 1].Length is > 0 and <= MaxKeyLength && key + 1 != unitColumn) label += " " + row[key + 1];
             label = Shorten(label);
@@ -68,7 +72,7 @@ public static partial class TableRecords
                 text.Append(names[column].Length > 0 ? names[column] + ": " + value : value);
             }
             if (text.Length == 0) continue;
-            yield return new DocumentBlock(BlockKind.Record, text.ToString(), page, Label: title is null ? label : title + " > " + label);
+            yield return new DocumentBlock(BlockKind.Record, text.ToString(), dataPages[index], Label: title is null ? label : title + " > " + label);
         }
     }
 
@@ -80,14 +84,26 @@ public static partial class TableRecords
         return new DocumentBlock(BlockKind.Table, string.Join('\n', lines), page);
     }
 
-    /// <summary>Rows trimmed, padded to one width, with empty rows and empty columns dropped.</summary>
-    private static List<string[]> Normalize(IReadOnlyList<IReadOnlyList<string>> grid)
+    /// <summary>True when the grid reads as a table with a header row, so it becomes records rather than one table block.</summary>
+    public static bool HasHeader(IReadOnlyList<IReadOnlyList<string>> grid)
     {
-        var rows = grid.Select(r => r.Select(c => TextNormalizer.Inline(c ?? string.Empty)).ToArray()).Where(r => r.Any(c => c.Length > 0)).ToList();
-        if (rows.Count == 0) return [];
-        var width = rows.Max(r => r.Length);
-        var keep = Enumerable.Range(0, width).Where(c => rows.Any(r => c < r.Length && r[c].Length > 0)).ToList();
-        return rows.Select(r => keep.Select(c => c < r.Length ? r[c] : string.Empty).ToArray()).ToList();
+        var (rows, _) = Normalize(grid, grid.Select(_ => (int?)null).ToList());
+        while (rows.Count > 2 && rows[0].Length >= 2 && rows[0].Where(c => c.Length > 0).Distinct().Count() == 1) rows.RemoveAt(0);
+        return HeaderRowCount(rows) > 0;
+    }
+
+    /// <summary>A paragraph that names the table below it: "표 1. 휴가의 종류", "&lt;표 2&gt; 수당", "[표 3]", "Table 4: …".</summary>
+    public static bool IsCaption(string text) => text.Length <= 80 && CaptionText().IsMatch(text);
+
+    /// <summary>Rows trimmed, padded to one width, with empty rows and empty columns dropped; each kept row keeps its page.</summary>
+    private static (List<string[]> Rows, List<int?> Pages) Normalize(IReadOnlyList<IReadOnlyList<string>> grid, IReadOnlyList<int?> rowPages)
+    {
+        var kept = grid.Select((r, i) => (Cells: r.Select(c => TextNormalizer.Inline(c ?? string.Empty)).ToArray(), Page: rowPages[i]))
+            .Where(r => r.Cells.Any(c => c.Length > 0)).ToList();
+        if (kept.Count == 0) return ([], []);
+        var width = kept.Max(r => r.Cells.Length);
+        var keep = Enumerable.Range(0, width).Where(c => kept.Any(r => c < r.Cells.Length && r.Cells[c].Length > 0)).ToList();
+        return (kept.Select(r => keep.Select(c => c < r.Cells.Length ? r.Cells[c] : string.Empty).ToArray()).ToList(), kept.Select(r => r.Page).ToList());
     }
 
     /// <summary>How many rows at the top are headers: the first when its cells read as labels (short, mostly not
@@ -152,6 +168,9 @@ public static partial class TableRecords
 
     private static bool IsNumber(string cell) =>
         cell.Length > 0 && double.TryParse(cell.Replace(",", ""), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+
+    [GeneratedRegex(@"^[<\[(〈]?\s*(?:표|table)\s*\d+", RegexOptions.IgnoreCase)]
+    private static partial Regex CaptionText();
 
     [GeneratedRegex(@"단위\s*[:：]\s*(?<unit>[^,)\]]{1,20})")]
     private static partial Regex CaptionUnit();

@@ -73,12 +73,14 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens, QueryExpa
                 foreach (var t in AnswerTerms(term)) weights.TryAdd(t, AlternativeWeight);
         }
         var numbers = expansion?.Numbers ?? [];
+        var periods = Periods(question);
         var type = _answers.TypedAnswer ? QuestionTypes.Detect(question) : QuestionType.Other;
+        var qualifier = _answers.TypedAnswer ? QuestionTypes.Qualifier(question) : ValueQualifier.None;
         var asksQuantity = QuantityQuestion().IsMatch(question);
 
         // A term found in fewer of the sources' sentences tells them apart better (the local inverse document frequency).
         var sources = SourceBlock().Matches(userMessage).Select(m => (N: int.Parse(m.Groups["n"].Value), Section: m.Groups["section"].Value,
-            Units: Units(m.Groups["text"].Value).Select(u => (Text: u, Terms: TermsOf(u))).ToList())).ToList();
+            Units: Units(m.Groups["text"].Value).Select(u => (u.Text, u.Line, Terms: TermsOf(u.Text))).ToList())).ToList();
         var unitCount = sources.Sum(s => s.Units.Count);
         if (weights.Count > 0 && unitCount > 0)
             foreach (var term in weights.Keys.ToList())
@@ -94,8 +96,9 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens, QueryExpa
         {
             var sectionTerms = TermsOf(section);
             var sectionMatch = totalWeight == 0 ? 0 : weights.Where(w => sectionTerms.Contains(w.Key)).Sum(w => w.Value) / totalWeight;
-            foreach (var (unit, unitTerms) in units)
+            for (var index = 0; index < units.Count; index++)
             {
+                var (unit, line, unitTerms) = units[index];
                 var key = Compact(unit);
                 if (!seen.Add(key)) continue;
                 if (unitTerms.Count == 0) continue;
@@ -109,24 +112,37 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens, QueryExpa
                     var unitNumbers = NumberNormalizer.Tokens(unit);
                     own += numbers.Count(unitNumbers.Contains);
                 }
+                // "1년에 며칠" is answered by "연 30일": the period the question counts in, however the sentence writes it.
+                own += periods.Count(p => p.IsMatch(unit));
                 var matched = own + fromHeading;
                 if (matched <= 0) continue;
-                var carries = type != QuestionType.Other && QuestionTypes.Carries(type, unit);
+                var leadIn = QuestionTypes.IntroducesList(unit);
+                var carries = type != QuestionType.Other && !leadIn && QuestionTypes.Carries(type, unit);
+                var qualified = qualifier != ValueQualifier.None && QuestionTypes.Satisfies(qualifier, unit);
                 // Only the sentence's own words are weighed against its length; what its heading adds counts as for a
                 // sentence of typical length, so a short list item under a matching heading does not outrank the rule.
                 var score = own / Math.Sqrt(unitTerms.Count + 4) + fromHeading / Math.Sqrt(TypicalSentenceTerms + 4) + 0.3 * sectionMatch + 0.01 / n
-                    + (carries ? 0.5 : 0) + (!_answers.TypedAnswer && asksQuantity && Quantity().IsMatch(unit) ? 0.5 : 0);
-                candidates.Add(new Candidate(n, unit, score, candidates.Count, matched, carries));
+                    + (carries ? 0.5 : 0) + (qualified ? QualifierBonus : 0) - (leadIn ? LeadInPenalty : 0)
+                    + (!_answers.TypedAnswer && asksQuantity && Quantity().IsMatch(unit) ? 0.5 : 0);
+                candidates.Add(new Candidate(n, unit, score, candidates.Count, matched, carries, line, index));
             }
         }
 
         if (candidates.Count == 0) return NotFound(question);
 
         // Quote only sentences that share a good part of what the best one shares with the question: one common word is not enough.
+        // A sentence that carries the kind of value asked for may lead on less: the question's other words describe the
+        // situation (아이가 아파서 급하게 …), which the rule's definition repeats and the sentence with the number does not.
         var bestMatched = candidates.Max(c => c.Matched);
         var eligible = candidates.Where(c => c.Matched >= bestMatched / 2).OrderByDescending(c => c.Score).ThenBy(c => c.Order).ToList();
-        var lead = eligible.FirstOrDefault(c => c.Carries) ?? eligible[0];
-        var supporting = eligible.Where(c => !ReferenceEquals(c, lead) && !Compact(lead.Text).Contains(Compact(c.Text), StringComparison.Ordinal))
+        var lead = candidates.Where(c => c.Carries && c.Matched >= bestMatched * CarrierShareOfBest)
+            .OrderByDescending(c => c.Score).ThenBy(c => c.Order).FirstOrDefault() ?? eligible[0];
+        // The sentence right after the lead in its paragraph goes on with it (the exception, the limit, the deadline);
+        // when that one shares nothing with the question, the one before it sets the lead's context.
+        var next = candidates.FirstOrDefault(c => c.N == lead.N && c.Line == lead.Line && c.Index == lead.Index + 1)
+            ?? candidates.FirstOrDefault(c => c.N == lead.N && c.Line == lead.Line && c.Index == lead.Index - 1);
+        var supporting = (next is null ? eligible : eligible.Where(c => !ReferenceEquals(c, next)).Prepend(next))
+            .Where(c => !ReferenceEquals(c, lead) && !Compact(lead.Text).Contains(Compact(c.Text), StringComparison.Ordinal))
             .Take(MaxSupporting).ToList();
 
         var text = new StringBuilder(english
@@ -169,7 +185,41 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens, QueryExpa
     private const double HeadingShare = 0.25;
     private const int TypicalSentenceTerms = 30;
 
-    private sealed record Candidate(int N, string Text, double Score, int Order, double Matched, bool Carries);
+    // A sentence that carries the value may lead when it shares a third of what the best-matching sentence shares.
+    private const double CarrierShareOfBest = 1.0 / 3;
+    private const double QualifierBonus = 0.3;
+    private const double LeadInPenalty = 0.3;
+
+    private sealed record Candidate(int N, string Text, double Score, int Order, double Matched, bool Carries, int Line, int Index);
+
+    /// <summary>The periods a question counts in ("1년에", "하루", "한 달에", "일주일에"), each as a pattern for the ways a
+    /// sentence writes that period (연 30일, 연간, 매년; 1일, 하루; 매월, 월; 1주, 주당).</summary>
+    private static List<Regex> Periods(string question)
+    {
+        var periods = new List<Regex>(2);
+        if (PerYearQ().IsMatch(question)) periods.Add(PerYearA());
+        if (PerMonthQ().IsMatch(question)) periods.Add(PerMonthA());
+        if (PerWeekQ().IsMatch(question)) periods.Add(PerWeekA());
+        if (PerDayQ().IsMatch(question)) periods.Add(PerDayA());
+        return periods;
+    }
+
+    [GeneratedRegex(@"(?:1\s*년|일\s*년|한\s*해)\s*(?:에|동안|마다)|연간|매년|해마다|\bper year\b|\ba year\b|annual")]
+    private static partial Regex PerYearQ();
+    [GeneratedRegex(@"연\s*\d|연간|매년|1년(?:에|간|마다|동안)|\d+\s*년\s*(?:에|마다)")]
+    private static partial Regex PerYearA();
+    [GeneratedRegex(@"(?:1\s*개월|한\s*달|1\s*달)\s*(?:에|동안|마다)|매달|매월|\bper month\b|\ba month\b|monthly")]
+    private static partial Regex PerMonthQ();
+    [GeneratedRegex(@"매월|매달|월\s*\d|1개월(?:에|간|마다|동안)")]
+    private static partial Regex PerMonthA();
+    [GeneratedRegex(@"일주일|한\s*주|1\s*주\s*(?:에|동안|마다)|주당|매주|\bper week\b|\ba week\b|weekly")]
+    private static partial Regex PerWeekQ();
+    [GeneratedRegex(@"1\s*주|주당|매주|주\s*\d")]
+    private static partial Regex PerWeekA();
+    [GeneratedRegex(@"하루|1\s*일\s*(?:에|동안)|일일|\bper day\b|\ba day\b|daily")]
+    private static partial Regex PerDayQ();
+    [GeneratedRegex(@"1\s*일(?!\s*(?:부터|까지|자))|하루|일일")]
+    private static partial Regex PerDayA();
 
     /// <summary>The question's content terms; 연장근로 keeps 근로, which the particle list would take for 로.</summary>
     private static HashSet<string> AnswerTerms(string text)
@@ -193,7 +243,7 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens, QueryExpa
 
     /// <summary>The quotable units of a source: its sentences, list items and table lines, whole; header rows, markup-only
     /// lines and fragments too short to say anything are skipped.</summary>
-    private static IEnumerable<string> Units(string text)
+    private static IEnumerable<(string Text, int Line)> Units(string text)
     {
         // A table row indexed as a record ("column header: value" lines) is quoted whole: its key and the cell asked for
         // are on different lines, and only together do they answer.
@@ -203,21 +253,32 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens, QueryExpa
             var record = string.Join(" · ", lines);
             if (record.Length <= 600)
             {
-                yield return record;
+                yield return (record, 0);
                 yield break;
             }
         }
+        var lineNumber = 0;
         foreach (var raw in text.Split('\n'))
         {
+            lineNumber++;
             var line = Markup().Replace(raw, "").Trim();
             if (line.Length < 6 || IsHeaderRow(line)) continue;
             foreach (var item in ItemBoundary().Split(line))
             {
+                // A full stop inside brackets ("(… 대표하는 자를 말한다. 이하 '근로자대표'라 한다)") does not end the sentence.
+                var pending = "";
                 foreach (Match m in SentenceSplit().Matches(item))
                 {
-                    var s = m.Value.Trim();
-                    if (s.Length >= 8 && s.Length <= 600 && !IsListNumberOnly(s)) yield return s;
+                    var s = pending.Length == 0 ? m.Value.Trim() : pending + " " + m.Value.Trim();
+                    if (s.Count(c => c is '(' or '（') > s.Count(c => c is ')' or '）') && s.Length <= 600)
+                    {
+                        pending = s;
+                        continue;
+                    }
+                    pending = "";
+                    if (s.Length >= 8 && s.Length <= 600 && !IsListNumberOnly(s) && !Annotation().IsMatch(s)) yield return (s, lineNumber);
                 }
+                if (pending.Length >= 8 && !IsListNumberOnly(pending)) yield return (pending, lineNumber);
             }
         }
     }
@@ -242,9 +303,14 @@ public sealed partial class ExtractiveChatClient(ITokenCounter tokens, QueryExpa
     [GeneratedRegex("<source n=\"(?<n>\\d+)\"(?:[^>]*? section=\"(?<section>[^\"]*)\")?[^>]*>\\r?\\n(?<text>.*?)\\r?\\n</source>", RegexOptions.Singleline)]
     private static partial Regex SourceBlock();
 
-    // A sentence ends at . ! ? (Korean 다. 요. included) followed by space, or at the end of the line.
-    [GeneratedRegex(@"[^.!?。]+(?:[.!?。]+(?=\s|$)|$)")]
+    // A sentence ends at . ! ? (Korean 다. 요. included) followed by space, or at the end of the line; a point inside a
+    // number or an address (1.5시간, 2.0퍼센트, help@soosan.com) does not end it.
+    [GeneratedRegex(@"(?:[^.!?。]|\.(?=[^\s.!?。]))+(?:[.!?。]+(?=\s|$)|$)")]
     private static partial Regex SentenceSplit();
+
+    // A statute's amendment note on a line of its own (‹개정 2012.2.1›, [본조신설 2019.1.15]) says nothing to quote.
+    [GeneratedRegex(@"^[‹<\[(（]\s*(?:개정|신설|본조신설|전문개정|제목개정|타법개정|시행일|종전)[^›>\])）]*[›>\])）]$")]
+    private static partial Regex Annotation();
 
     [GeneratedRegex(@"^[^:]{1,40}:\s\S")]
     private static partial Regex RecordPair();

@@ -21,8 +21,8 @@ public sealed class PermissionCache(IGrainFactory grains, IOptions<PermissionOpt
     private volatile PermissionSnapshot? _snapshot;
     private IClusterChangeObserver? _reference;
 
-    /// <summary>Raised with the new corpus version when one is pushed.</summary>
-    public event Action<long>? CorpusChanged;
+    /// <summary>Raised with each pushed corpus change.</summary>
+    public event Action<CorpusChange>? CorpusChanged;
 
     public UploadPolicy UploadPolicy => options.Value.UploadPolicy;
 
@@ -45,9 +45,9 @@ public sealed class PermissionCache(IGrainFactory grains, IOptions<PermissionOpt
         return Task.CompletedTask;
     }
 
-    public Task OnCorpusChanged(long corpusVersion)
+    public Task OnCorpusChanged(CorpusChange change)
     {
-        CorpusChanged?.Invoke(corpusVersion);
+        CorpusChanged?.Invoke(change);
         return Task.CompletedTask;
     }
 

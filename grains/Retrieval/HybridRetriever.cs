@@ -7,11 +7,24 @@ namespace KnowledgeBase.Grains.Retrieval;
 /// caller may read them and they carry a requested tag.</summary>
 public sealed class HybridRetriever(IKnowledgeIndex index, IEmbeddingGenerator<string, Embedding<float>> embedder, BoostRegistry? boosts = null) : IRetriever
 {
+    private readonly string? _model = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId;
+
     public async Task<IReadOnlyList<SearchHit>> RetrieveAsync(string query, int topK, IReadOnlyList<string>? tags,
         IReadOnlyCollection<string>? collections, CancellationToken cancellationToken = default)
+        => (await RetrieveMeteredAsync(query, topK, tags, collections, cancellationToken)).Hits;
+
+    public async Task<MeteredRetrieval> RetrieveMeteredAsync(string query, int topK, IReadOnlyList<string>? tags,
+        IReadOnlyCollection<string>? collections, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(query) || topK <= 0 || collections is { Count: 0 }) return [];
-        var embedding = await embedder.GenerateAsync(query, cancellationToken: cancellationToken);
+        if (string.IsNullOrWhiteSpace(query) || topK <= 0 || collections is { Count: 0 }) return new([], 0, _model);
+        var generated = await embedder.GenerateAsync([query], cancellationToken: cancellationToken);
+        var tokens = generated.Usage?.InputTokenCount ?? generated.Usage?.TotalTokenCount ?? 0;
+        return new(await SearchAsync(query, generated[0], topK, tags, collections, cancellationToken), tokens, _model);
+    }
+
+    private async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, Embedding<float> embedding, int topK, IReadOnlyList<string>? tags,
+        IReadOnlyCollection<string>? collections, CancellationToken cancellationToken)
+    {
         var hits = await index.SearchAsync(query, embedding.Vector, topK, tags, collections, cancellationToken);
         if (boosts is null || boosts.Count == 0) return hits;
         var boosted = boosts.ChunksFor(query, embedding.Vector.Span);

@@ -67,7 +67,16 @@ public interface IRetriever
     /// them all); it is required so that no caller can forget it.</summary>
     Task<IReadOnlyList<SearchHit>> RetrieveAsync(string query, int topK, IReadOnlyList<string>? tags, IReadOnlyCollection<string>? collections,
         CancellationToken cancellationToken = default);
+
+    /// <summary>The same search, with what embedding the query cost (what a user's /api/search is charged).</summary>
+    async Task<MeteredRetrieval> RetrieveMeteredAsync(string query, int topK, IReadOnlyList<string>? tags, IReadOnlyCollection<string>? collections,
+        CancellationToken cancellationToken = default)
+        => new(await RetrieveAsync(query, topK, tags, collections, cancellationToken), 0, null);
 }
+
+/// <summary>A search's hits and the embedding model's tokens for its query: what the model reported using, 0 when no
+/// model was called (a cached vector, or an embedder that reports nothing, as the offline one).</summary>
+public sealed record MeteredRetrieval(IReadOnlyList<SearchHit> Hits, long EmbeddingTokens, string? EmbeddingModel);
 
 /// <summary>A vector store every silo shares (ChromaDB). When one is registered, the local index keeps no vectors and
 /// asks this store for the vector half of each search; ingestion writes to it once, not once per silo.</summary>

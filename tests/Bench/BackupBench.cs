@@ -23,20 +23,8 @@ public static class BackupBench
         var userCount = int.Parse(Option(args, "--users") ?? "20");
         var root = Path.Combine(Path.GetTempPath(), "kb-bench-backup", Guid.NewGuid().ToString("N")[..8]);
         var backups = Path.Combine(root, "backups");
-        var environment = new Dictionary<string, string>
-        {
-            ["DATA_DIR"] = Path.Combine(root, "data"),
-            ["STORAGE_DIR"] = Path.Combine(root, "storage"),
-            ["LOG_DIR"] = Path.Combine(root, "logs"),
-            ["BACKUP_TARGET"] = backups,
-            ["ADMIN_EMAILS"] = "admin@soosan.com",
-            // Tests and benchmarks upload as ordinary users, as before roles existed; the permission tests set editors.
-            ["UPLOAD_POLICY"] = "everyone",
-            // Tests and benchmarks upload in bulk; the quota has its own test (UploadQuotaTests).
-            ["UPLOAD_QUOTA_PER_HOUR"] = "0",
-            ["AUTH_RATE_LIMIT_PER_MINUTE"] = "100000",
-            ["RATE_LIMIT_PER_MINUTE"] = "100000",
-        };
+        var environment = BenchEnvironment.ForApi(root);
+        environment["BACKUP_TARGET"] = backups;
         Directory.CreateDirectory(root);
         try
         {
@@ -44,7 +32,7 @@ public static class BackupBench
             int documents;
             await using (var api = await StartAsync(environment))
             {
-                var admin = await SignInAsync(api, "admin@soosan.com");
+                var admin = await SignInAsync(api, BenchEnvironment.AdminEmail);
                 var fill = Stopwatch.StartNew();
                 documents = await UploadCorpusAsync(admin, sharedData, repeat);
                 for (var i = 0; i < userCount; i++)
@@ -74,7 +62,7 @@ public static class BackupBench
             await using (var api = await StartAsync(environment))
             {
                 var started = rto.Elapsed;
-                var admin = await SignInAsync(api, "admin@soosan.com");
+                var admin = await SignInAsync(api, BenchEnvironment.AdminEmail);
                 var again = await AskAsync(admin);
                 var total = rto.Elapsed;
                 var chunks = await ChunksAsync(admin);

@@ -10,6 +10,8 @@ public sealed class AdminConsoleTests(UiFixture ui)
     {
         await ui.Api.CreateAdminAsync();
         var user = await ui.Api.CreateUserAsync(displayName: "이실시간");
+        // An answer costs tokens only when there is something to answer from (an empty library says "not found" for free).
+        await user.UploadReadyAsync(TestData.LaborLaw("labor-standards-act.md"));
         var page = await ui.Browser.NewPageAsync(ui.Api.BaseUrl);
         await Ui.SignInAsync(page, LiveApi.AdminEmail);
         await page.GetByRole(AriaRole.Link, new() { Name = "관리자" }).ClickAsync();

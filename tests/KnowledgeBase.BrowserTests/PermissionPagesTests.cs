@@ -30,6 +30,8 @@ public sealed class PermissionPagesTests(UiFixture ui)
         await admin.GetByRole(AriaRole.Button, new() { Name = "만들기" }).ClickAsync();
         var group = admin.GetByTestId("groups").Locator("li").Filter(new() { HasText = groupName });
         await group.GetByRole(AriaRole.Button, new() { Name = "구성원", Exact = true }).ClickAsync();
+        // Users are found in the directory by the start of their name.
+        await group.GetByLabel("사용자 검색").FillAsync(insiderName);
         await group.GetByRole(AriaRole.Checkbox, new() { Name = insiderName }).CheckAsync();
         await group.GetByRole(AriaRole.Button, new() { Name = "구성원 저장" }).ClickAsync();
         await Assertions.Expect(admin.GetByTestId("groups").Locator("li").Filter(new() { HasText = groupName })).ToContainTextAsync("1명");
@@ -79,6 +81,7 @@ public sealed class PermissionPagesTests(UiFixture ui)
 
         // A role changed on the access page ends the user's session; they sign in again with the new role.
         await admin.GetByRole(AriaRole.Link, new() { Name = "그룹·권한" }).ClickAsync();
+        await admin.Locator("#role-search").FillAsync($"영업팀원 {suffix}");
         await admin.GetByLabel($"영업팀원 {suffix}의 역할").SelectOptionAsync("editor");
         await Assertions.Expect(admin.Locator("#toast")).ToContainTextAsync("역할을 변경했습니다");
         var ended = await outsider.Client.GetAsync("api/auth/me");

@@ -58,8 +58,18 @@ public sealed class HostProcess : IAsyncDisposable
         info.Environment.Remove("Logging__Console__LogLevel__Default");
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + dll);
         var log = new List<string>();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.Add(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.Add(e.Data); };
+        var keep = KeptLog(environment, process.Id);
+        void Add(string? line)
+        {
+            if (line is null) return;
+            lock (log)
+            {
+                log.Add(line);
+                keep?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
+            }
+        }
+        process.OutputDataReceived += (_, e) => Add(e.Data);
+        process.ErrorDataReceived += (_, e) => Add(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -80,6 +90,17 @@ public sealed class HostProcess : IAsyncDisposable
         }
         process.Kill(entireProcessTree: true);
         throw new TimeoutException($"{Path.GetFileName(dll)} did not become healthy:\n{string.Join('\n', log.TakeLast(40))}");
+    }
+
+    /// <summary>With KB_CLUSTER_LOG_DIR set (in the test run's environment), each process's output is also kept in a file
+    /// there, named after its folder (silo0, api1) and process id, with the time of each line: what a failed fault run
+    /// needs to be read afterwards, as a pod's logs would be.</summary>
+    private static StreamWriter? KeptLog(IDictionary<string, string> environment, int pid)
+    {
+        if (Environment.GetEnvironmentVariable("KB_CLUSTER_LOG_DIR") is not { Length: > 0 } dir) return null;
+        Directory.CreateDirectory(dir);
+        var name = environment.TryGetValue("DATA_DIR", out var data) ? Path.GetFileName(Path.GetDirectoryName(data)) : "process";
+        return new StreamWriter(Path.Combine(dir, $"{name}-{pid}.log"), append: true) { AutoFlush = true };
     }
 
     /// <summary>Resident set size in MB, from /proc (Linux).</summary>

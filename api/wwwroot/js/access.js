@@ -3,6 +3,7 @@ import { h, clear } from './dom.js';
 import { t } from './i18n.js';
 import { request, errorMessage } from './api.js';
 import { registerView } from './shell.js';
+import { userSearch, userChecklist } from './users.js';
 
 registerView({ name: 'access', labelKey: 'nav.access', order: 92, allow: me => me.role === 'admin', mount: mountAccess });
 
@@ -14,7 +15,15 @@ export function mountAccess(main, ctx) {
   const groupsBox = h('div', { 'data-testid': 'groups' });
   const usersBox = h('div', { 'data-testid': 'roles' });
   const groupName = h('input', { id: 'group-name', type: 'text', maxlength: '100' });
+  const moreUsers = h('button', { type: 'button', class: 'btn btn-ghost btn-small', hidden: true, onclick: () => roleSearch.more().catch(fail) }, t('users.more'));
   let users = [];
+  // The roles table shows a page of the directory at a time, narrowed by the search box.
+  const roleSearch = userSearch((page, append, hasMore) => {
+    if (disposed) return;
+    users = append ? users.concat(page.items) : page.items;
+    moreUsers.hidden = !hasMore;
+    renderUsers();
+  }, { id: 'role-search' });
 
   main.append(h('div', { class: 'page' },
     h('h1', null, t('access.title')),
@@ -27,7 +36,8 @@ export function mountAccess(main, ctx) {
     h('section', { class: 'card', 'aria-labelledby': 'roles-title' },
       h('h2', { id: 'roles-title' }, t('access.roles')),
       h('p', { class: 'muted small' }, t('access.rolesHint')),
-      usersBox)));
+      h('div', { class: 'toolbar' }, h('label', { for: 'role-search' }, t('users.search')), roleSearch.input),
+      usersBox, moreUsers)));
 
   function fail(e) {
     notice.hidden = false;
@@ -37,7 +47,7 @@ export function mountAccess(main, ctx) {
   async function load() {
     let groups;
     try {
-      [groups, users] = await Promise.all([request('api/admin/groups'), request('api/admin/usage').then(r => r.users)]);
+      groups = await request('api/admin/groups');
     } catch (e) {
       return fail(e);
     }
@@ -46,6 +56,9 @@ export function mountAccess(main, ctx) {
     clear(groupsBox);
     groupsBox.append(groups.length === 0 ? h('p', { class: 'muted' }, t('access.noGroups'))
       : h('ul', { class: 'plain-list' }, groups.map(groupItem)));
+  }
+
+  function renderUsers() {
     clear(usersBox);
     usersBox.append(h('table', { class: 'table' },
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('admin.user')), h('th', { scope: 'col' }, t('access.role')))),
@@ -70,10 +83,10 @@ export function mountAccess(main, ctx) {
   }
 
   function groupItem(group) {
-    const members = h('fieldset', { class: 'choices', hidden: true }, h('legend', null, t('access.members')),
-      users.map(u => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: u.userId, checked: group.members.includes(u.userId) }), ' ', u.displayName)),
-      h('button', { type: 'button', class: 'btn btn-primary btn-small', onclick: async () => {
-        const userIds = [...members.querySelectorAll('input:checked')].map(i => i.value);
+    let checklist = null;
+    const members = h('div', { hidden: true });
+    const save = h('button', { type: 'button', class: 'btn btn-primary btn-small', onclick: async () => {
+        const userIds = checklist.selected();
         try {
           await request(`api/admin/groups/${encodeURIComponent(group.groupId)}/members`, { method: 'PUT', body: { userIds } });
           ctx.toast(t('access.saved'));
@@ -81,7 +94,15 @@ export function mountAccess(main, ctx) {
           return fail(e);
         }
         load();
-      } }, t('access.saveMembers')));
+      } }, t('access.saveMembers'));
+    // The checklist asks the directory only once the members are opened.
+    const toggleMembers = () => {
+      if (!checklist) {
+        checklist = userChecklist({ legend: t('access.members'), chosenIds: group.members });
+        members.append(checklist.element, save);
+      }
+      members.hidden = !members.hidden;
+    };
     const rename = () => {
       const input = h('input', { type: 'text', value: group.name, maxlength: '100', 'aria-label': t('access.rename') });
       const save = h('button', { type: 'button', class: 'btn btn-primary btn-small', onclick: async () => {
@@ -97,7 +118,7 @@ export function mountAccess(main, ctx) {
     };
     const title = h('span', null, h('strong', null, group.name), ' ', h('span', { class: 'muted small' }, t('access.memberCount', { n: group.members.length })));
     return h('li', { dataset: { id: group.groupId } }, title, ' ',
-      h('button', { type: 'button', class: 'btn btn-ghost btn-small', onclick: () => { members.hidden = !members.hidden; } }, t('access.members')),
+      h('button', { type: 'button', class: 'btn btn-ghost btn-small', onclick: toggleMembers }, t('access.members')),
       h('button', { type: 'button', class: 'btn btn-ghost btn-small', onclick: rename }, t('access.rename')),
       h('button', { type: 'button', class: 'btn btn-ghost btn-small danger', onclick: async () => {
         try {
@@ -124,5 +145,6 @@ export function mountAccess(main, ctx) {
   }
 
   load();
+  roleSearch.refresh().catch(fail);
   return () => { disposed = true; };
 }

@@ -10,11 +10,14 @@ import { registerView } from './shell.js';
 import { mountSynonymEditor } from './synonyms.js';
 import { boostControl, mountBoostList } from './boosts.js';
 import { icon } from './icons.js';
+import { pager } from './pager.js';
 
 registerView({ name: 'admin', labelKey: 'nav.admin', order: 90, allow: me => me.role === 'admin', mount: mountAdmin });
 
 // The review list is re-read this often while the page is open, so new reports appear without a reload.
 const FEEDBACK_REFRESH_MS = 5000;
+// Users per page of the budget table (the server orders them: today's highest spenders first).
+const USAGE_PAGE = 50;
 
 export function mountAdmin(main, ctx) {
   const controller = new AbortController();
@@ -25,6 +28,8 @@ export function mountAdmin(main, ctx) {
   let refreshTimer = 0;
   let feedbackTimer = 0;
   let feedbackShown = '';
+  let usageOffset = 0;
+  const usagePages = pager(offset => { usageOffset = offset; scheduleRefresh(0); }, 'usage-pager');
 
   const live = h('span', { class: 'live-dot', role: 'status', 'data-testid': 'live-status' }, t('admin.connecting'));
   const cards = h('div', { class: 'cards', 'data-testid': 'company-totals' });
@@ -43,7 +48,7 @@ export function mountAdmin(main, ctx) {
   main.append(h('div', { class: 'page page-wide' },
     h('div', { class: 'page-head' }, h('h1', null, t('admin.title')), live, tools),
     h('section', { 'aria-labelledby': 'company-h' }, h('h2', { id: 'company-h' }, t('admin.company')), cards),
-    h('section', { class: 'card', 'aria-labelledby': 'users-h' }, h('h2', { id: 'users-h' }, t('admin.users')), notice, h('div', { class: 'table-wrap' }, table)),
+    h('section', { class: 'card', 'aria-labelledby': 'users-h' }, h('h2', { id: 'users-h' }, t('admin.users')), notice, h('div', { class: 'table-wrap' }, table), usagePages.element),
     h('section', { class: 'card', 'aria-labelledby': 'charts-h' }, h('h2', { id: 'charts-h' }, t('admin.charts')), charts),
     h('section', { class: 'card', 'aria-labelledby': 'feedback-h' }, h('h2', { id: 'feedback-h' }, t('admin.feedback')), feedback),
     mountSynonymEditor(controller.signal),
@@ -55,7 +60,7 @@ export function mountAdmin(main, ctx) {
     live.textContent = attempt ? t('admin.reconnecting') : t('admin.connecting');
     live.classList.remove('on');
     try {
-      await streamEvents('api/admin/usage/stream', {
+      await streamEvents(`api/admin/usage/stream?${usageQuery()}`, {
         signal: controller.signal,
         onEvent(name, data) {
           if (name === 'snapshot') {
@@ -78,9 +83,14 @@ export function mountAdmin(main, ctx) {
     setTimeout(() => connect(attempt + 1), Math.min(15000, 1000 * 2 ** attempt));
   }
 
+  function usageQuery() {
+    return new URLSearchParams({ offset: String(usageOffset), limit: String(USAGE_PAGE) });
+  }
+
   function applySnapshot(report) {
     company = report.company;
     rows = new Map(report.users.map(u => [u.userId, u]));
+    usagePages.update(report.offset, report.limit, report.total);
     renderCompany();
     renderRows();
   }
@@ -90,8 +100,8 @@ export function mountAdmin(main, ctx) {
     for (const c of changes) {
       const row = rows.get(c.userId);
       if (!row) {
-        // someone new: the next snapshot has their profile
-        scheduleRefresh(0);
+        // someone on another page, or new: the company totals and the order come with the next snapshot
+        refreshSoon();
         continue;
       }
       company.tokensToday += c.tokensDay - row.tokensToday;
@@ -117,11 +127,24 @@ export function mountAdmin(main, ctx) {
   function scheduleRefresh(ms) {
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(async () => {
+      refreshTimer = 0;
       if (controller.signal.aborted || editing) return;
       try {
-        applySnapshot(await request('api/admin/usage', { signal: controller.signal }));
+        const report = await request(`api/admin/usage?${usageQuery()}`, { signal: controller.signal });
+        // Past the end (users were deleted): the last page that has rows.
+        if (report.users.length === 0 && usageOffset > 0) {
+          usageOffset = Math.max(0, Math.floor((report.total - 1) / USAGE_PAGE) * USAGE_PAGE);
+          scheduleRefresh(0);
+          return;
+        }
+        applySnapshot(report);
       } catch { /* the live feed keeps going */ }
     }, ms);
+  }
+
+  /** A refresh within a few seconds, not pushed back by further changes (spend on other pages arrives continuously). */
+  function refreshSoon() {
+    if (!refreshTimer) scheduleRefresh(3000);
   }
 
   function renderCompany() {

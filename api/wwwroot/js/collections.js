@@ -6,6 +6,7 @@ import { t } from './i18n.js';
 import { request, errorMessage } from './api.js';
 import { registerView } from './shell.js';
 import { icon } from './icons.js';
+import { usersById, userChecklist } from './users.js';
 
 registerView({ name: 'collections', labelKey: 'nav.collections', order: 30, mount: mountCollections });
 
@@ -33,7 +34,7 @@ export function mountCollections(main, ctx) {
   const list = h('div', { class: 'collections', 'data-testid': 'collections' });
   const detail = h('section', { class: 'card', 'aria-live': 'polite', hidden: true, 'data-testid': 'collection-detail' });
   let groups = [];
-  let users = [];
+  let users = new Map();
 
   const name = h('input', { id: 'col-name', type: 'text', maxlength: '100', required: true });
   const createForm = isAdmin ? h('form', { class: 'toolbar', onsubmit: create },
@@ -56,7 +57,8 @@ export function mountCollections(main, ctx) {
     let collections;
     try {
       collections = await request('api/collections');
-      if (isAdmin) [groups, users] = await Promise.all([request('api/admin/groups'), request('api/admin/usage').then(r => r.users)]);
+      if (isAdmin) [groups, users] = await Promise.all([request('api/admin/groups'),
+        usersById(collections.flatMap(c => [...(c.readers?.users ?? []), ...(c.editors?.users ?? [])]))]);
     } catch (e) {
       return fail(e);
     }
@@ -77,7 +79,7 @@ export function mountCollections(main, ctx) {
   function describe(list) {
     if (list.everyone) return t('col.everyone');
     const names = [...list.groups.map(id => groups.find(g => g.groupId === id)?.name ?? id),
-      ...list.users.map(id => users.find(u => u.userId === id)?.displayName ?? id)];
+      ...list.users.map(id => users.get(id)?.displayName ?? id)];
     return names.length ? names.join(', ') : t('col.nobody');
   }
 
@@ -130,16 +132,21 @@ export function mountCollections(main, ctx) {
 
   function listsForm(collection) {
     const everyone = h('input', { type: 'checkbox', id: 'col-everyone', checked: collection.readers?.everyone });
-    const choices = (kind, list) => h('fieldset', { class: 'choices' }, h('legend', null, t(kind === 'readers' ? 'col.readers' : 'col.editors')),
-      groups.map(g => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: kind + '-group', value: g.groupId, checked: list?.groups.includes(g.groupId) }), ' ', g.name)),
-      users.map(u => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: kind + '-user', value: u.userId, checked: list?.users.includes(u.userId) }), ' ', u.displayName, h('span', { class: 'muted small' }, ' ', u.email))));
+    // Users are picked from the directory (searchable, paged), the groups listed whole.
+    const people = {};
+    const choices = (kind, list) => {
+      people[kind] = userChecklist({ legend: t('users.title'), chosenIds: list?.users ?? [] });
+      return h('fieldset', { class: 'choices' }, h('legend', null, t(kind === 'readers' ? 'col.readers' : 'col.editors')),
+        groups.map(g => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: kind + '-group', value: g.groupId, checked: list?.groups.includes(g.groupId) }), ' ', g.name)),
+        people[kind].element);
+    };
     const form = h('form', { class: 'lists-form', onsubmit: async event => {
       event.preventDefault();
       const picked = name => [...form.querySelectorAll(`input[name="${name}"]:checked`)].map(i => i.value);
       try {
         await request(`api/collections/${encodeURIComponent(collection.collectionId)}`, { method: 'PATCH', body: {
-          readers: { everyone: everyone.checked, groups: picked('readers-group'), users: picked('readers-user') },
-          editors: { groups: picked('editors-group'), users: picked('editors-user') },
+          readers: { everyone: everyone.checked, groups: picked('readers-group'), users: people.readers.selected() },
+          editors: { groups: picked('editors-group'), users: people.editors.selected() },
         } });
         ctx.toast(t('col.saved'));
       } catch (e) {

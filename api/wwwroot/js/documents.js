@@ -6,12 +6,14 @@ import { request, uploadFile, errorMessage, describeError, localizedDetail } fro
 import { openOriginal } from './sources.js';
 import { registerView } from './shell.js';
 import { collectionPicker, lockBadge } from './collections.js';
+import { pager } from './pager.js';
 
 registerView({ name: 'documents', labelKey: 'nav.documents', order: 20, mount: mountDocuments });
 
 const FINAL = new Set(['ready', 'failed', 'deleted']);
 // What the server accepts (it checks the bytes too, and refuses anything else with 415 before storing it).
 const ACCEPT = '.pdf,.docx,.xlsx,.pptx,.hwpx,.html,.htm,.md,.markdown,.txt,.csv';
+const PAGE = 50;
 
 export function mountDocuments(main, ctx) {
   const timers = new Set();
@@ -40,8 +42,9 @@ export function mountDocuments(main, ctx) {
   let collectionSelect = null;
   collectionPicker('upload-collection').then(select => { collectionSelect = select; if (!disposed) collectionField.append(select); });
   const search = h('input', { type: 'search', id: 'doc-search', placeholder: t('docs.search'), 'aria-label': t('docs.search'),
-    oninput: () => { clearTimeout(searchTimer); searchTimer = setTimeout(loadList, 250); } });
-  const tagFilter = h('select', { id: 'doc-tag', 'aria-label': t('docs.tagFilter'), onchange: loadList }, h('option', { value: '' }, t('docs.allTags')));
+    oninput: () => { clearTimeout(searchTimer); searchTimer = setTimeout(() => loadList(0), 250); } });
+  const tagFilter = h('select', { id: 'doc-tag', 'aria-label': t('docs.tagFilter'), onchange: () => loadList(0) }, h('option', { value: '' }, t('docs.allTags')));
+  const pages = pager(offset => loadList(offset), 'documents-pager');
   const total = h('span', { class: 'muted' });
   const notice = h('p', { class: 'notice', role: 'alert', hidden: true });
   const tbody = h('tbody');
@@ -62,7 +65,8 @@ export function mountDocuments(main, ctx) {
     h('section', { class: 'card', 'aria-label': t('docs.list') },
       h('div', { class: 'toolbar' }, search, tagFilter, total),
       notice,
-      h('div', { class: 'table-wrap' }, table))));
+      h('div', { class: 'table-wrap' }, table),
+      pages.element)));
 
   function later(fn, ms) {
     const id = setTimeout(() => { timers.delete(id); if (!disposed) fn(); }, ms);
@@ -113,8 +117,8 @@ export function mountDocuments(main, ctx) {
     else loadList();
   }
 
-  async function loadList() {
-    const params = new URLSearchParams({ take: '200' });
+  async function loadList(offset = pages.offset) {
+    const params = new URLSearchParams({ skip: String(offset), take: String(PAGE) });
     if (search.value.trim()) params.set('q', search.value.trim());
     if (tagFilter.value) params.set('tag', tagFilter.value);
     let page;
@@ -126,8 +130,11 @@ export function mountDocuments(main, ctx) {
       return;
     }
     if (disposed) return;
+    // The last document of the last page went away: show the page before it.
+    if (page.items.length === 0 && offset > 0) return loadList(Math.max(0, offset - PAGE));
     notice.hidden = true;
     total.textContent = t('docs.total', { n: formatNumber(page.total) });
+    pages.update(page.skip, page.take, page.total);
     clear(tbody);
     if (page.items.length === 0) tbody.append(h('tr', null, h('td', { colspan: '5', class: 'muted' }, t('docs.none'))));
     for (const doc of page.items) {

@@ -7,19 +7,23 @@ using Microsoft.Extensions.Options;
 
 namespace KnowledgeBase.Grains.Retrieval.Replication;
 
-/// <summary>How often a silo checks the catalog for documents its local index lacks.</summary>
+/// <summary>How often a silo checks the catalog for documents its local index lacks. Changes are pushed; the poll is
+/// the safety net for a push that was lost, and the retry interval is how soon a failed round is tried again.</summary>
 public sealed class ReplicationOptions
 {
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Chunk files read at once while catching up.</summary>
     public int Parallelism { get; set; } = 4;
 }
 
 /// <summary>Keeps this silo's local index (under DATA_DIR) equal to the catalog: the silo that ingests a document
-/// applies it at once; every other silo is told of the corpus version change (pushed through the
-/// <see cref="PermissionCache"/>, and noticed within a poll interval if a push is lost), reads the document's chunk file
-/// from the blob store and applies it in the document's collection. A document moved to another collection is moved in
+/// applies it at once; every other silo is pushed the change (through the <see cref="PermissionCache"/>), reads the
+/// document's chunk file from the blob store and applies it in the document's collection. A push that does not follow
+/// the version this silo last saw (one was lost or arrived out of order), and the slow poll, bring the whole manifest
+/// instead. A document moved to another collection is moved in
 /// place (no chunk file is read). Documents gone from the catalog are deleted. The revision applied
 /// per document is kept in {DATA_DIR}/index/replication.json (rewritten at most once per poll and at shutdown; after a
 /// crash the few documents not yet recorded are applied again, which is harmless), so a restarted silo catches up on
@@ -42,13 +46,15 @@ public sealed class IndexReplicator : BackgroundService
     private volatile bool _unsaved;
     private bool _failing;
     private readonly SemaphoreSlim _nudge = new(0, 1);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<CorpusChange> _pushed = new();
+    private bool _fullSyncDue = true;
 
     /// <param name="grains">Absent where ingestion runs without a cluster (tests, benchmarks): the local index is then
     /// written directly and nothing is synchronised.</param>
     public IndexReplicator(IKnowledgeIndex index, ChunkFiles files, IOptions<KnowledgeBaseOptions> options,
         IOptions<ReplicationOptions> replication, ILogger<IndexReplicator> logger, IGrainFactory? grains = null, PermissionCache? changes = null)
     {
-        if (changes is not null) changes.CorpusChanged += _ => Nudge();
+        if (changes is not null) changes.CorpusChanged += Pushed;
         _index = index;
         _files = files;
         _grains = grains!;
@@ -94,7 +100,14 @@ public sealed class IndexReplicator : BackgroundService
         finally { _gate.Release(); }
     }
 
-    /// <summary>Wakes the loop for a sync now (a pushed corpus change).</summary>
+    /// <summary>Queues a pushed change for the loop and wakes it.</summary>
+    public void Pushed(CorpusChange change)
+    {
+        _pushed.Enqueue(change);
+        Nudge();
+    }
+
+    /// <summary>Wakes the loop for a round now.</summary>
     public void Nudge()
     {
         if (_nudge.CurrentCount == 0) try { _nudge.Release(); } catch (SemaphoreFullException) { }
@@ -133,23 +146,57 @@ public sealed class IndexReplicator : BackgroundService
         await Parallel.ForEachAsync(stale, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism), CancellationToken = cancellationToken },
             async (document, token) =>
             {
-                var file = await _files.ReadAsync(document.DocumentId, document.Version, token);
-                if (file is null)
-                {
-                    lock (_missing) _missing[document.DocumentId] = document.Revision!.Value;
-                    _logger.LogWarning("No chunk file for {DocumentId} v{Version}; this silo cannot index it until it is re-indexed", document.DocumentId, document.Version);
-                    return;
-                }
-                // A file newer than the manifest (a reindex finishing) is applied too; the next poll sees its revision.
-                if (file.Revision < document.Revision) complete = false;
-                // Chunk files carry no collection: the catalog's is the one in force.
-                var collection = DefaultCollection.Of(document.CollectionId);
-                await ApplyCoreAsync(file.DocumentId, file.Version, file.Revision, file.Chunks.Select(c => c with { CollectionId = collection }).ToList(), token);
-                Interlocked.Increment(ref changes);
+                var (applied, current) = await ApplyFromFileAsync(document, token);
+                if (!current) complete = false;
+                if (applied) Interlocked.Increment(ref changes);
             });
         if (complete) Interlocked.Exchange(ref _seenCorpusVersion, manifest.CorpusVersion);
         if (changes > 0) _logger.LogInformation("Local index caught up to corpus version {Version}: {Changes} documents applied or removed", manifest.CorpusVersion, changes);
         return changes;
+    }
+
+    /// <summary>Applies the pushed changes that follow the version this silo has seen, in order. Returns false when one
+    /// does not follow it (a push was lost, or a chunk file lags its revision): the whole manifest is then read.</summary>
+    public async Task<bool> ApplyPushedAsync(CancellationToken cancellationToken = default)
+    {
+        var batch = new List<CorpusChange>();
+        while (_pushed.TryDequeue(out var change)) batch.Add(change);
+        var inOrder = true;
+        foreach (var change in batch.OrderBy(c => c.CorpusVersion))
+        {
+            var seen = Interlocked.Read(ref _seenCorpusVersion);
+            if (change.CorpusVersion <= seen) continue;
+            if (change.PreviousVersion != seen)
+            {
+                inOrder = false;
+                continue;
+            }
+            var current = true;
+            if (change.Document is null) await RemoveCoreAsync(change.DocumentId, cancellationToken);
+            else if (change.Document.Revision is { } revision && Needs(change.DocumentId, revision)) (_, current) = await ApplyFromFileAsync(change.Document, cancellationToken);
+            else if (MovedTo(change.Document) is { } collection) await MoveAsync(change.DocumentId, collection, cancellationToken);
+            if (!current) return false;
+            Interlocked.Exchange(ref _seenCorpusVersion, change.CorpusVersion);
+        }
+        return inOrder;
+    }
+
+    /// <summary>Reads a document's chunk file and applies it in the collection in force. Returns whether it was applied,
+    /// and whether the file holds at least the wanted revision (a file newer than the manifest, a reindex finishing, is
+    /// applied too; the next round sees its revision).</summary>
+    private async Task<(bool Applied, bool Current)> ApplyFromFileAsync(IndexedDocument document, CancellationToken cancellationToken)
+    {
+        var file = await _files.ReadAsync(document.DocumentId, document.Version, cancellationToken);
+        if (file is null)
+        {
+            lock (_missing) _missing[document.DocumentId] = document.Revision!.Value;
+            _logger.LogWarning("No chunk file for {DocumentId} v{Version}; this silo cannot index it until it is re-indexed", document.DocumentId, document.Version);
+            return (false, true);
+        }
+        // Chunk files carry no collection: the catalog's is the one in force.
+        var collection = DefaultCollection.Of(document.CollectionId);
+        await ApplyCoreAsync(file.DocumentId, file.Version, file.Revision, file.Chunks.Select(c => c with { CollectionId = collection }).ToList(), cancellationToken);
+        return (true, file.Revision >= document.Revision);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -158,7 +205,9 @@ public sealed class IndexReplicator : BackgroundService
         {
             try
             {
-                await SyncAsync(stoppingToken);
+                if (!await ApplyPushedAsync(stoppingToken)) _fullSyncDue = true;
+                if (_fullSyncDue) await SyncAsync(stoppingToken);
+                _fullSyncDue = false;
                 if (_unsaved) await SaveAsync();
                 _failing = false;
             }
@@ -169,8 +218,9 @@ public sealed class IndexReplicator : BackgroundService
             catch (Exception ex)
             {
                 // The silo may not be serving grains yet, or the blob store may be away; the next tick tries again.
-                if (!_failing) _logger.LogWarning(ex, "Index replication failed; retrying every {Interval}", _options.PollInterval);
+                if (!_failing) _logger.LogWarning(ex, "Index replication failed; retrying every {Interval}", _options.RetryInterval);
                 _failing = true;
+                _fullSyncDue = true;
             }
         } while (await WaitAsync(stoppingToken));
     }
@@ -181,12 +231,13 @@ public sealed class IndexReplicator : BackgroundService
         if (_unsaved) await SaveAsync();
     }
 
-    /// <summary>Until the poll interval passes or a pushed change wakes the loop.</summary>
+    /// <summary>Until a pushed change wakes the loop, or the poll interval (the retry interval after a failure) passes,
+    /// which makes the next round a full one.</summary>
     private async Task<bool> WaitAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await _nudge.WaitAsync(_options.PollInterval, cancellationToken);
+            if (!await _nudge.WaitAsync(_failing ? _options.RetryInterval : _options.PollInterval, cancellationToken)) _fullSyncDue = true;
             return true;
         }
         catch (OperationCanceledException) { return false; }

@@ -107,4 +107,47 @@ public sealed class ClientAddressTests(SocketApiFactory api) : IClassFixture<Soc
         Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
     }
+    [Fact]
+    public async Task Behind_a_known_proxy_IPv6_clients_are_limited_per_64_and_audited_by_their_own_address()
+    {
+        var proxy = api.From("127.0.0.1");
+        // Accounts made through the proxy for clients of their own, so this test takes nothing from the others' allowance.
+        async Task<string> SignInThrough(string client, string email)
+        {
+            var through = api.From("127.0.0.1");
+            through.DefaultRequestHeaders.Add("X-Forwarded-For", client);
+            return await SignUp.SignInAsync(through, () => api.Log.Lines, email, ApiFactory.Password, "주소 시험");
+        }
+        var email = $"u{Guid.NewGuid().ToString("N")[..10]}@soosan.com";
+        await SignInThrough("198.51.100.200", email);
+        Task<HttpResponseMessage> LoginVia(string client, string password)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/login") { Content = JsonContent.Create(new { email, password }) };
+            request.Headers.Add("X-Forwarded-For", client);
+            return proxy.SendAsync(request);
+        }
+
+        // Wrong passwords, each from another address of one /64: the lockout counts them as one client's.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 1; i <= 8; i++) statuses.Add((await LoginVia($"2001:db8:1:2::{i:x}", "guess-" + i)).StatusCode);
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await LoginVia("2001:db8:1:2::ff", ApiFactory.Password)).StatusCode);
+
+        // The per-address request limit counts the /64 too: its next addresses are refused before any password check.
+        var types = new List<string?>();
+        for (var i = 0x10; i < 0x20; i++)
+        {
+            var response = await LoginVia($"2001:db8:1:2::{i:x}", ApiFactory.Password);
+            types.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        }
+        Assert.Equal("rate_limited", types[^1]);
+
+        // The owner, from another /64, signs in; the audit log records that address whole.
+        Assert.Equal(HttpStatusCode.OK, (await LoginVia("2001:db8:1:3::7", ApiFactory.Password)).StatusCode);
+        var admin = api.From("127.0.0.1");
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            await SignInThrough("198.51.100.201", ApiFactory.AdminEmail));
+        var entries = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/audit?action=auth.sign_in&actor={Uri.EscapeDataString(email)}");
+        Assert.Contains(entries.GetProperty("entries").EnumerateArray(), e => e.GetProperty("address").GetString() == "2001:db8:1:3::7");
+    }
 }

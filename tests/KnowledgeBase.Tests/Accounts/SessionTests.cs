@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using KnowledgeBase.Grains.Accounts;
 using KnowledgeBase.LocalCluster;
 
 namespace KnowledgeBase.Tests.Accounts;
@@ -52,6 +53,26 @@ public sealed class SessionTests(SessionApiFactory api) : IClassFixture<SessionA
         // Another device's session is untouched; signing out there ends it.
         Assert.Equal(HttpStatusCode.OK, (await _anonymous.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = other })).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await _anonymous.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = "garbage" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Past_twenty_sessions_the_least_recently_used_one_ends_and_the_others_keep_refreshing()
+    {
+        var user = await api.CreateUserAsync();
+        var tokens = new List<string>();
+        for (var i = 0; i < RefreshTokens.MaxSessions + 1; i++) tokens.Add((await LoginAsync(user.Email)).GetProperty("refreshToken").GetString()!);
+
+        // The first sign-in was the least recently used of 21 sessions: it gave way to the newest.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _anonymous.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = tokens[0] })).StatusCode);
+        // A long-lived session rotates many times and goes on working (its old tokens are pruned, not kept forever).
+        var current = tokens[1];
+        for (var i = 0; i < 12; i++)
+        {
+            var refreshed = await _anonymous.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = current });
+            Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+            current = (await refreshed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("refreshToken").GetString()!;
+        }
+        Assert.Equal(HttpStatusCode.OK, (await _anonymous.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = tokens[^1] })).StatusCode);
     }
 
     [Fact]

@@ -59,6 +59,8 @@ public sealed class BudgetTests(ApiFactory api)
     {
         const long daily = 12_000;
         var user = await UserWithBudgetAsync(daily, monthly: 1_000_000, perMinute: 10_000);
+        // Answers cost tokens only when there is something to answer from (an empty library answers "not found" for free).
+        await Documents.UploadAndWaitAsync(user.Client, TestData.LaborLaw("labor-standards-act.md"));
         var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
             user.Client.PostAsJsonAsync("/api/chat", new { question = $"연차 유급휴가 일수와 사용 방법을 알려주세요 {i}" })));
 

@@ -63,8 +63,11 @@ public sealed class QueryRewriteTests(QueryRewriteFixture fixture) : IClassFixtu
         var expectedCost = (rewrite.Usage.PromptTokens * 0.15m + rewrite.Usage.CompletionTokens * 0.60m) / 1_000_000m
             + (answer.Usage.PromptTokens * 0.15m + answer.Usage.CompletionTokens * 0.60m) / 1_000_000m;
         Assert.Equal(Math.Round(expectedCost, 8), Math.Round(done.GetProperty("costUsd").GetDecimal(), 8));
+        // The day's budget also holds what the search before the turn was charged (its query's embedding tokens).
+        var searched = own.GetProperty("usage").GetProperty("embeddingTokens").GetInt64();
+        Assert.True(searched > 0, "the search called the embedding model and was charged");
         var me = await user.Client.GetFromJsonAsync<JsonElement>("/api/auth/me");
-        Assert.Equal(prompt + completion, me.GetProperty("budget").GetProperty("usedToday").GetInt64());
+        Assert.Equal(prompt + completion + searched, me.GetProperty("budget").GetProperty("usedToday").GetInt64());
     }
 
     [Fact]

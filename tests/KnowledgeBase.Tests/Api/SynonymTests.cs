@@ -37,6 +37,9 @@ public sealed class SynonymTests(ApiFactory api)
         Assert.Contains("30만원", answer.GetProperty("answer").GetString());
         Assert.Equal(saved.GetProperty("version").GetInt64(),
             (await admin.Client.GetFromJsonAsync<JsonElement>("/api/admin/synonyms")).GetProperty("version").GetInt64());
+        // A settings change: the audit log says who saved the sets.
+        var audit = await admin.Client.GetFromJsonAsync<JsonElement>($"/api/admin/audit?action=retrieval.synonyms_changed&actor={admin.UserId}");
+        Assert.NotEmpty(audit.GetProperty("entries").EnumerateArray());
     }
 
     [Theory]

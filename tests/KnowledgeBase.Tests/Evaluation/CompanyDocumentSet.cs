@@ -262,10 +262,12 @@ public static class CompanyDocumentSet
         return name;
     }
 
-    // ---- PDF: NanumGothic body text, numbered headings in a larger bold face, a ruled table ---------------------------
+    // ---- PDF: NanumGothic body text, numbered headings in a larger bold face, tables -------------------------------------
 
-    /// <summary>A PDF of <paramref name="text"/> in the line format: headings in a larger bold face, body text, ruled tables.</summary>
-    public static byte[] Pdf(string text)
+    /// <summary>A PDF of <paramref name="text"/> in the line format: headings in a larger bold face, body text, tables ruled
+    /// or set out by whitespace alone. In a table cell "&lt;br&gt;" breaks the line; a first row repeating a name over
+    /// adjacent columns draws a two-row header with merged cells.</summary>
+    public static byte[] Pdf(string text, bool ruledTables = true)
     {
         var builder = new PdfDocumentBuilder();
         var regular = new FontFace(builder, Path.Combine(FontDirectory, "NanumGothic.ttf"));
@@ -332,26 +334,65 @@ public static class CompanyDocumentSet
 
         void DrawTable(Table t)
         {
-            const double rowHeight = 20, size = 9.5;
-            var columns = t.Rows[0].Length;
-            var widths = Enumerable.Range(0, columns).Select(c => t.Rows.Max(r => c < r.Length ? Width(r[c], size, bold) : 0) + 16).ToArray();
+            const double lineHeight = 12, padding = 8, size = 9.5;
+            var columns = t.Rows.Max(r => r.Length);
+            var cells = t.Rows.Select(r => Enumerable.Range(0, columns).Select(c => c < r.Length ? r[c] : "").ToArray()).ToList();
+            // A first row that repeats a name over adjacent columns is a group header: it and the row under it are the
+            // header, drawn with merged cells (one text over the columns it repeats over, or over both header rows).
+            var headerRows = cells.Count > 2 && Enumerable.Range(1, columns - 1).Any(c => cells[0][c].Length > 0 && cells[0][c] == cells[0][c - 1]) ? 2 : 1;
+            bool MergedLeft(int r, int c) => r < headerRows && c > 0 && cells[r][c] == cells[r][c - 1];
+            bool MergedUp(int r, int c) => r > 0 && r < headerRows && cells[r][c] == cells[r - 1][c];
+            static string[] CellLines(string cell) => cell.Split("<br>");
+
+            var widths = Enumerable.Range(0, columns)
+                .Select(c => cells.Where((row, r) => !MergedLeft(r, c) && (c + 1 == columns || !MergedLeft(r, c + 1))).Max(row => CellLines(row[c]).Max(l => Width(l, size, bold))) + 2 * padding)
+                .ToArray();
             var scale = Math.Min(1, (right - left) / widths.Sum());
-            NewPageIfBelow(rowHeight * t.Rows.Count + 10);
-            for (var r = 0; r < t.Rows.Count; r++)
+            var xs = new double[columns + 1];
+            xs[0] = left;
+            for (var c = 0; c < columns; c++) xs[c + 1] = xs[c] + widths[c] * scale;
+            var heights = cells.Select(row => row.Max(cell => CellLines(cell).Length) * lineHeight + 8).ToArray();
+            // A table that fits on a page starts on one; a longer one runs on over the next pages, row by row.
+            NewPageIfBelow(heights.Sum() <= top - bottom ? heights.Sum() + 10 : heights[0] + 10);
+
+            void Rule(double x1, double y1, double x2, double y2)
             {
-                var x = left;
-                page.DrawLine(new PdfPoint(left, y + rowHeight - 6), new PdfPoint(left + widths.Sum() * scale, y + rowHeight - 6), 0.5);
+                if (ruledTables) page.DrawLine(new PdfPoint(x1, y1), new PdfPoint(x2, y2), 0.5);
+            }
+
+            var rowTop = y + 14;
+            for (var r = 0; r < cells.Count; r++)
+            {
+                if (rowTop - heights[r] < bottom)
+                {
+                    Rule(xs[0], rowTop, xs[columns], rowTop);
+                    page = builder.AddPage(PageSize.A4);
+                    rowTop = top + 14;
+                }
+                var rowBottom = rowTop - heights[r];
                 for (var c = 0; c < columns; c++)
                 {
-                    page.DrawLine(new PdfPoint(x, y + rowHeight - 6), new PdfPoint(x, y - 6), 0.5);
-                    if (c < t.Rows[r].Length) page.AddText(t.Rows[r][c], size, new PdfPoint(x + 8, y), (r == 0 ? bold : regular).For(t.Rows[r][c]));
-                    x += widths[c] * scale;
+                    if (!MergedUp(r, c)) Rule(xs[c], rowTop, xs[c + 1], rowTop);
+                    if (!MergedLeft(r, c)) Rule(xs[c], rowTop, xs[c], rowBottom);
+                    if (MergedLeft(r, c) || MergedUp(r, c) || cells[r][c].Length == 0) continue;
+                    var last = c;
+                    while (last + 1 < columns && MergedLeft(r, last + 1)) last++;
+                    var down = r;
+                    while (down + 1 < cells.Count && MergedUp(down + 1, c)) down++;
+                    var lines = CellLines(cells[r][c]);
+                    var face = r < headerRows ? bold : regular;
+                    var drop = (heights[r..(down + 1)].Sum() - heights[r]) / 2;
+                    for (var i = 0; i < lines.Length; i++)
+                    {
+                        var x = last > c ? (xs[c] + xs[last + 1] - Width(lines[i], size, face)) / 2 : xs[c] + padding;
+                        page.AddText(lines[i], size, new PdfPoint(x, rowTop - 14 - drop - i * lineHeight), face.For(lines[i]));
+                    }
                 }
-                page.DrawLine(new PdfPoint(x, y + rowHeight - 6), new PdfPoint(x, y - 6), 0.5);
-                y -= rowHeight;
+                Rule(xs[columns], rowTop, xs[columns], rowBottom);
+                rowTop = rowBottom;
             }
-            page.DrawLine(new PdfPoint(left, y + rowHeight - 6), new PdfPoint(left + widths.Sum() * scale, y + rowHeight - 6), 0.5);
-            y -= 10;
+            Rule(xs[0], rowTop, xs[columns], rowTop);
+            y = rowTop - 24;
         }
     }
 

@@ -44,6 +44,28 @@ public sealed class SettleFailureTests : OneSiloCluster<SettleFailureTests.SiloC
     }
 
     [Fact]
+    public async Task A_turn_stored_by_a_conversation_call_whose_answer_was_lost_keeps_its_charge_and_is_listed()
+    {
+        var id = LostAppendAnswer.UserPrefix + Guid.NewGuid().ToString("N")[..12];
+        var grain = Cluster.GrainFactory.GetGrain<IUserSessionGrain>(id);
+        await grain.InitializeAsync(new UserProfile(id, id + "@soosan.com", "테스트", Roles.Member, DateTimeOffset.UtcNow), new BudgetLimits(200_000, 2_000_000, 10_000));
+
+        var events = new List<ChatEvent>();
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await foreach (var e in grain.AskAsync(new ChatRequest("안녕하세요, 연차 유급휴가는 며칠인가요?", null))) events.Add(e);
+        });
+
+        // The conversation stored the turn although the call failed: the turn is listed and charged what it cost.
+        var meta = Assert.IsType<MetaEvent>(events[0]);
+        var conversation = await grain.GetConversationAsync(Assert.Single(await grain.ListConversationsAsync()).ConversationId);
+        var stored = Assert.Single(conversation!.Turns);
+        Assert.Equal(meta.MessageId, stored.MessageId);
+        var usage = await grain.GetUsageAsync();
+        Assert.Equal((stored.Usage.TotalTokens, 0L), (usage!.UsedToday, usage.ReservedTokens));
+    }
+
+    [Fact]
     public async Task A_failed_search_ends_the_turn_with_a_retryable_error_charges_nothing_and_logs_its_real_latency()
     {
         var id = "usr_failsearch_" + Guid.NewGuid().ToString("N")[..12];
@@ -103,6 +125,23 @@ public sealed class SettleFailureTests : OneSiloCluster<SettleFailureTests.SiloC
         }
     }
 
+    /// <summary>Lets the first conversation write of each test user happen and then fails the call, as when the
+    /// conversation's silo dies after storing the turn and before answering.</summary>
+    private sealed class LostAppendAnswer : IIncomingGrainCallFilter
+    {
+        public const string UserPrefix = "usr_lostanswer_";
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Failed = new();
+
+        public async Task Invoke(IIncomingGrainCallContext context)
+        {
+            await context.Invoke();
+            var key = context.TargetId.Key.ToString() ?? "";
+            if (context.InterfaceMethod?.Name == nameof(IConversationGrain.AppendAsync) && key.StartsWith(UserPrefix, StringComparison.Ordinal)
+                && Failed.TryAdd(key.Split('/')[0], true))
+                throw new SiloUnavailableException("simulated: the conversation's silo died before answering");
+        }
+    }
+
     public sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder silo)
@@ -120,6 +159,7 @@ public sealed class SettleFailureTests : OneSiloCluster<SettleFailureTests.SiloC
             silo.Services.AddSingleton<IRetriever>(sp => new FailingSearch(ActivatorUtilities.CreateInstance<HybridRetriever>(sp)));
             silo.Services.AddKnowledgeBaseServices(config);
             silo.AddIncomingGrainCallFilter<FailingAppend>();
+            silo.AddIncomingGrainCallFilter<LostAppendAnswer>();
         }
     }
 }

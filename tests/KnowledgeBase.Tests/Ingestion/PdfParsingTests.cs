@@ -55,7 +55,7 @@ public class PdfParsingTests
         Assert.Equal(Enumerable.Range(1, 6), chunks.Select(c => c.Page!.Value).Distinct().Order());
     }
 
-    private static readonly Lazy<ParsedDocument> Benefits = new(() =>
+    internal static readonly Lazy<ParsedDocument> Benefits = new(() =>
     {
         var dir = Directory.CreateTempSubdirectory("kb-pdf-").FullName;
         try { return Ingest.ParseFile(Evaluation.CompanyDocumentSet.WriteAll(dir).Single(p => p.EndsWith(".pdf"))); }
