@@ -21,17 +21,16 @@ public sealed class DevSetEvaluationTests : IDisposable
         ["--min-no-result-recall"] = 0.88,
     };
 
-    // The blind hold-out set's figures on main when it was written (search@1 0.682, search@3 0.882, search@10 0.906,
-    // MRR@10 0.777, answer hit 0.659, no-result precision 0.556, recall 0.667) less about 0.02, or one to two
-    // questions where one question moves a figure by more. Never tune on its questions; raise the floors when main
-    // reaches more.
+    // The blind hold-out set's figures on main at 7b771b2 (search@1 0.694, search@3 0.894, search@10 0.918, MRR@10
+    // 0.792, answer hit 0.706, no-result precision 0.556, recall 0.667) less about 0.02, or one to two questions where
+    // one question moves a figure by more. Never tune on its questions; raise the floors when main reaches more.
     private static readonly Dictionary<string, double> HoldoutFloors = new()
     {
-        ["--min-search1"] = 0.66,
-        ["--min-search3"] = 0.86,
-        ["--min-search10"] = 0.88,
-        ["--min-mrr"] = 0.75,
-        ["--min-answer-hit"] = 0.63,
+        ["--min-search1"] = 0.67,
+        ["--min-search3"] = 0.87,
+        ["--min-search10"] = 0.90,
+        ["--min-mrr"] = 0.77,
+        ["--min-answer-hit"] = 0.68,
         ["--min-no-result-precision"] = 0.52,
         ["--min-no-result-recall"] = 0.60,
     };
