@@ -8,7 +8,7 @@ namespace KnowledgeBase.Tests.Evaluation;
 /// last set (docs/evaluation.md).</summary>
 public sealed class DevSetEvaluationTests : IDisposable
 {
-    // The figures main reached (search@1 0.774, search@3 0.933, search@10 0.981, MRR@10 0.856, answer hit 0.894,
+    // The figures main reached (search@1 0.769, search@3 0.938, search@10 0.986, MRR@10 0.857, answer hit 0.913,
     // no-result precision 1.000, recall 0.909) less a margin of about 0.02. Raise them when main does.
     private static readonly Dictionary<string, double> Floors = new()
     {
@@ -16,7 +16,7 @@ public sealed class DevSetEvaluationTests : IDisposable
         ["--min-search3"] = 0.91,
         ["--min-search10"] = 0.96,
         ["--min-mrr"] = 0.83,
-        ["--min-answer-hit"] = 0.87,
+        ["--min-answer-hit"] = 0.89,
         ["--min-no-result-precision"] = 0.95,
         ["--min-no-result-recall"] = 0.88,
     };
