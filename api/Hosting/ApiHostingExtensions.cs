@@ -37,8 +37,7 @@ public static class ApiHostingExtensions
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        var kbOptions = new KnowledgeBaseOptions();
-        KnowledgeBaseSettings.Bind(config, kbOptions);
+        var kbOptions = KnowledgeBaseConfiguration.Load(config);
         var settings = ApiSettings.Load(config, kbOptions.DataDir);
         CheckSignUpCanBeVerified(config, settings);
 
@@ -60,7 +59,7 @@ public static class ApiHostingExtensions
         services.AddSingleton<KnowledgeBase.Grains.Evaluation.EvaluationRunner>();
         services.AddSingleton<KnowledgeBase.Api.Evaluation.EvaluationJobs>();
         services.TryAddSingleton<IAuditLog, GrainAuditLog>();
-        services.AddOptions<KnowledgeBaseOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o));
+        services.AddKnowledgeBaseOptions(config);
         services.AddDocumentStore(config);
         services.AddBudgetPeriods(config);
 

@@ -42,8 +42,7 @@ public static class SsoHosting
         }
         else
         {
-            var dataDir = new KnowledgeBaseOptions();
-            KnowledgeBaseSettings.Bind(builder.Configuration, dataDir);
+            var dataDir = KnowledgeBaseConfiguration.Load(builder.Configuration);
             protection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir.DataDir, "data-protection-keys")));
         }
 

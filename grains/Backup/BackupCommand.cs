@@ -22,8 +22,7 @@ public static class BackupCommand
     {
         try
         {
-            var options = new KnowledgeBaseOptions();
-            KnowledgeBaseSettings.Bind(config, options);
+            var options = KnowledgeBaseConfiguration.Load(config);
             var parts = ParseParts(Option(args, "--parts"));
             using var services = Services(config, options);
             if (args[0] == "backup")

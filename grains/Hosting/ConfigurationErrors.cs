@@ -8,6 +8,9 @@ public sealed class ConfigurationException(string message) : Exception(message);
 /// <summary>Turns a start-up failure caused by a bad setting into the one line an operator needs.</summary>
 public static class ConfigurationErrors
 {
+    private static readonly System.Text.RegularExpressions.Regex BinderFailure =
+        new(@"^Failed to convert configuration value (?:'(?<value>[^']*)' )?at '(?<key>[^']+)' to type '(?<type>[^']+)'");
+
     /// <summary>"configuration error: NAME …" when the exception (or one it wraps) is a bad setting; otherwise null.</summary>
     public static string? Describe(Exception exception)
     {
@@ -19,6 +22,9 @@ public static class ConfigurationErrors
                     return "configuration error: " + ex.Message;
                 case OptionsValidationException validation:
                     return "configuration error: " + string.Join(" ", validation.Failures);
+                // The configuration binder could not convert a value: its message names the variable and the value.
+                case InvalidOperationException when BinderFailure.Match(ex.Message) is { Success: true } failure:
+                    return $"configuration error: {failure.Groups["key"].Value} must be a {failure.Groups["type"].Value} (got '{failure.Groups["value"].Value}').";
             }
         }
         return null;

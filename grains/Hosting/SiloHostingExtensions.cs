@@ -250,8 +250,7 @@ public static class SiloHostingExtensions
     /// with this project's schema applied first and state stored as plain JSON.</summary>
     public static ISiloBuilder AddGrainStorage(this ISiloBuilder silo, IConfiguration config)
     {
-        var options = new KnowledgeBaseOptions();
-        KnowledgeBaseSettings.Bind(config, options);
+        var options = KnowledgeBaseConfiguration.Load(config);
         var database = DatabaseOptions.Parse(config["DATABASE_URL"], options.DataDir, PoolSize(config));
         DatabaseSchema.EnsureCreated(database);
         silo.AddAdoNetGrainStorage(StorageName, o =>
@@ -275,8 +274,7 @@ public static class SiloHostingExtensions
 
     public static IServiceCollection AddKnowledgeBaseServices(this IServiceCollection services, IConfiguration config)
     {
-        services.AddOptions<KnowledgeBaseOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o)).ValidateOnStart();
-        services.AddOptions<LimitsOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o)).ValidateOnStart();
+        services.AddKnowledgeBaseOptions(config);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITokenCounter, TiktokenTokenCounter>();
 
@@ -284,7 +282,6 @@ public static class SiloHostingExtensions
         services.AddDocumentStore(config);
         services.AddIngestion();
         services.AddRetrieval();
-        services.AddOptions<AnswerOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o));
         services.AddHostedService<SynonymSync>();
         services.AddHostedService<BoostSync>();
         services.AddChromaVectorStore(config);
@@ -296,7 +293,6 @@ public static class SiloHostingExtensions
         services.TryAddSingleton(new PriceTable(config["PRICE_TABLE"]));
         services.AddBudgetPeriods(config);
         services.TryAddSingleton<IntentTagger>();
-        services.AddOptions<QueryRewriteOptions>().Configure(o => KnowledgeBaseSettings.Bind(config, o)).ValidateOnStart();
         services.TryAddSingleton<QueryRewriter>();
         services.TryAddSingleton<SourceSelector>();
         services.TryAddSingleton<PromptBuilder>();

@@ -32,8 +32,7 @@ public static class TelemetryHostingExtensions
     {
         var config = builder.Configuration;
         var otlp = KnowledgeBaseSettings.TracingEnabled(config);
-        var options = new KnowledgeBaseOptions();
-        KnowledgeBaseSettings.Bind(config, options);
+        var options = KnowledgeBaseConfiguration.Load(config);
         KnowledgeBaseTelemetry.ObserveHost(options.DataDir);
         var telemetry = builder.Services.AddOpenTelemetry()
             // The host name is the pod's name in Kubernetes and the container's id in compose: one instance each.
