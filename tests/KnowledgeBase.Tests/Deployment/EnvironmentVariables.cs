@@ -84,7 +84,8 @@ internal static class ProcessVariables
 internal static class CodeVariables
 {
     // config["NAME"], Configuration["NAME"]; Int(config, "NAME", ...), Long(config, "NAME", ...); lookup("NAME"),
-    // ParseInt(lookup, "NAME"); Environment.GetEnvironmentVariable("NAME"); config.GetValue<T>("NAME").
+    // ParseInt(lookup, "NAME"); Environment.GetEnvironmentVariable("NAME"); config.GetValue<T>("NAME");
+    // [ConfigurationKeyName("NAME")] on a bound settings class's property.
     private static readonly Regex[] Patterns =
     [
         new(@"\b\w*[Cc]onfig(?:uration)?\s*\[\s*""([A-Z][A-Z0-9_]+)""\s*\]"),
@@ -92,6 +93,7 @@ internal static class CodeVariables
         new(@"\blookup\(\s*""([A-Z][A-Z0-9_]+)""\s*\)"),
         new(@"GetEnvironmentVariable\(\s*""([A-Z][A-Z0-9_]+)""\s*\)"),
         new(@"\.Get(?:Value|Section)(?:<[^>]+>)?\(\s*""([A-Z][A-Z0-9_]+)"""),
+        new(@"ConfigurationKeyName\(\s*""([A-Z][A-Z0-9_]+)""\s*\)"),
     ];
 
     /// <summary>ASP.NET Core's own alias of ASPNETCORE_URLS, checked only so that either spelling keeps the default off.</summary>
